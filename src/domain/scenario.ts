@@ -1,0 +1,215 @@
+/**
+ * The typed form of a scenario file (scenario-format.md sections 1–5), as the loader produces it
+ * and the engine consumes it. Every name here has already been checked against the declared
+ * accounts and participants; every amount is an exact bigint within its bound.
+ */
+
+export type RuleName = 'deferred' | 'immediate';
+export const RULE_NAMES: readonly RuleName[] = ['deferred', 'immediate'];
+
+/** 1-based line and column in the scenario file. */
+export interface Loc {
+  readonly line: number;
+  readonly col: number;
+}
+
+export type SkippedPayout = 'refund' | 'governance';
+
+export interface EscrowParams {
+  readonly minAmount: bigint;
+  readonly maxAmount: bigint;
+  readonly maxPerEpoch: bigint;
+  /** Empty: everyone may create escrows. */
+  readonly allowedCreators: readonly string[];
+}
+
+export interface Params {
+  readonly tokenPrice: bigint;
+  readonly escrow: EscrowParams;
+  /** A fixed reward pool per epoch; undefined means the chain's decaying formula. */
+  readonly epochReward: bigint | undefined;
+  readonly initialEpochReward: bigint;
+  readonly genesisEpoch: bigint;
+  readonly standardRewardAmount: bigint;
+  readonly skippedPayout: SkippedPayout;
+}
+
+/** The chain's defaults (format section 4). */
+export const DEFAULT_PARAMS: Params = {
+  tokenPrice: 1000n,
+  escrow: {
+    minAmount: 5_000_000_000n,
+    maxAmount: 10_000_000_000n,
+    maxPerEpoch: 100n,
+    allowedCreators: [],
+  },
+  epochReward: undefined,
+  initialEpochReward: 285_000_000_000_000n,
+  genesisEpoch: 1n,
+  standardRewardAmount: 600_000_000_000_000_000n,
+  skippedPayout: 'refund',
+};
+
+export interface GenesisAccount {
+  readonly name: string;
+  readonly balance: bigint;
+}
+
+export interface GenesisParticipant {
+  readonly name: string;
+  readonly weight: bigint;
+  readonly balance: bigint;
+}
+
+export interface HostStatInput {
+  readonly slot: number;
+  readonly cost: bigint;
+  readonly missed: number;
+  readonly invalid: number;
+  readonly requiredValidations: number;
+  readonly completedValidations: number;
+}
+
+export type ChainEvent =
+  | {
+      readonly type: 'start_epoch';
+      /** Participant names to take part; undefined means every participant. */
+      readonly active: readonly string[] | undefined;
+      /** Weight overrides, in the order written; they last until changed. */
+      readonly weights: readonly (readonly [string, bigint])[];
+    }
+  | {
+      readonly type: 'run_inference';
+      readonly requester: string;
+      readonly executor: string;
+      readonly promptTokens: bigint;
+      readonly completionTokens: bigint;
+      readonly maxTokens: bigint;
+      /** undefined: params.token_price. */
+      readonly price: bigint | undefined;
+      /** undefined: `inf-<n>` where n counts run_inference events. */
+      readonly id: string | undefined;
+      readonly outcome: 'finished' | 'expired';
+    }
+  | {
+      readonly type: 'create_escrow';
+      readonly creator: string;
+      readonly amount: bigint;
+      readonly slots: readonly string[];
+      readonly id: bigint | undefined;
+    }
+  | {
+      readonly type: 'settle_escrow';
+      readonly escrow: bigint;
+      /** undefined: the escrow's creator. */
+      readonly settler: string | undefined;
+      readonly fees: bigint;
+      readonly nonce: bigint | undefined;
+      readonly hosts: readonly HostStatInput[];
+    }
+  | { readonly type: 'exclude_participant'; readonly participant: string; readonly reason: 'invalid' | 'inactive' }
+  | { readonly type: 'end_epoch'; readonly punish: readonly string[] }
+  | { readonly type: 'claim_reward'; readonly participant: string; readonly epoch: bigint }
+  | { readonly type: 'transfer'; readonly from: string; readonly to: string; readonly amount: bigint };
+
+export type EventType = ChainEvent['type'];
+export type EventOf<T extends EventType> = Extract<ChainEvent, { type: T }>;
+
+export const EVENT_TYPES: readonly EventType[] = [
+  'start_epoch',
+  'run_inference',
+  'create_escrow',
+  'settle_escrow',
+  'exclude_participant',
+  'end_epoch',
+  'claim_reward',
+  'transfer',
+];
+
+/** What a `- expect:` checkpoint compares; only what is given is compared. */
+export interface ParticipantExpect {
+  readonly status?: 'ACTIVE' | 'INACTIVE' | 'INVALID';
+  readonly weight?: bigint;
+  readonly coin_balance?: bigint;
+  readonly earned_coins?: bigint;
+  readonly inference_count?: number;
+  readonly missed_requests?: number;
+  readonly invalidated_inferences?: number;
+}
+
+export interface SettleAmountExpect {
+  readonly epoch?: number;
+  readonly work_coins?: bigint;
+  readonly reward_coins?: bigint;
+}
+
+export interface SummaryExpect {
+  readonly earned_coins?: bigint;
+  readonly rewarded_coins?: bigint;
+  readonly inference_count?: number;
+  readonly missed_requests?: number;
+  readonly invalidated_inferences?: number;
+  readonly claimed?: boolean;
+}
+
+export interface EscrowExpect {
+  readonly creator?: string;
+  readonly amount?: bigint;
+  readonly epoch?: number;
+  readonly slots?: readonly string[];
+  readonly settled?: boolean;
+}
+
+export interface SupplyExpect {
+  readonly genesis?: bigint;
+  readonly minted?: bigint;
+  readonly burned?: bigint;
+  readonly total?: bigint;
+}
+
+/** Every map keeps the order written in the file; `null` means "must not exist". */
+export interface Expectation {
+  readonly epoch?: number;
+  readonly ended?: readonly number[];
+  readonly bank?: readonly (readonly [string, bigint])[];
+  readonly participants?: readonly (readonly [string, ParticipantExpect])[];
+  readonly settle_amounts?: readonly (readonly [string, SettleAmountExpect | null])[];
+  readonly summaries?: readonly (readonly [number, readonly (readonly [string, SummaryExpect | null])[]])[];
+  readonly escrows?: readonly (readonly [number, EscrowExpect | null])[];
+  readonly supply?: SupplyExpect;
+  readonly surplus?: bigint;
+  readonly exclusions?: readonly (readonly [number, readonly string[]])[];
+}
+
+export interface EventItem {
+  readonly kind: 'event';
+  /** 1-based position in `events`, checkpoints included. */
+  readonly index: number;
+  readonly loc: Loc;
+  readonly event: ChainEvent;
+  readonly expectError: string | undefined;
+  readonly expectResult: string | undefined;
+  readonly note: string | undefined;
+}
+
+export interface ExpectItem {
+  readonly kind: 'expect';
+  readonly index: number;
+  readonly loc: Loc;
+  readonly expect: Expectation;
+  /** Location of each top-level field of the checkpoint, for failure messages. */
+  readonly fieldLocs: Readonly<Record<string, Loc>>;
+}
+
+export type ScenarioItem = EventItem | ExpectItem;
+
+export interface Scenario {
+  readonly name: string;
+  readonly description: string | undefined;
+  /** undefined: the default ruleset (or the command line's). */
+  readonly rules: RuleName | undefined;
+  readonly params: Params;
+  readonly accounts: readonly GenesisAccount[];
+  readonly participants: readonly GenesisParticipant[];
+  readonly items: readonly ScenarioItem[];
+}

@@ -1,0 +1,58 @@
+/**
+ * Bank moves on a draft. Every move is checked against the chain's bounds (no balance below 0 or
+ * above MaxInt64) and recorded with its memo; a zero amount moves nothing and records nothing.
+ */
+import type { Draft } from 'immer';
+import { MAX_INT64 } from '../domain/money.js';
+import type { TxContext } from './context.js';
+import { TxError } from './errors.js';
+import { vecGet, vecSetMutably } from './pvec.js';
+import { draftBalances, INFERENCE_MODULE, MINT, type ChainState, type World } from './state.js';
+
+function indexOf(world: World, account: string): number {
+  const index = world.accountIndex.get(account);
+  if (index === undefined) throw new Error(`internal: unknown account ${account}`);
+  return index;
+}
+
+export function balanceOf(state: ChainState | Draft<ChainState>, world: World, account: string): bigint {
+  return vecGet(state.balances as ChainState['balances'], indexOf(world, account)) ?? 0n;
+}
+
+function creditMutably(draft: Draft<ChainState>, world: World, to: string, amount: bigint): void {
+  const index = indexOf(world, to);
+  const balances = draftBalances(draft);
+  const next = (vecGet(balances, index) ?? 0n) + amount;
+  if (next > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${next} > ${MAX_INT64})`);
+  vecSetMutably(balances, index, next);
+}
+
+/** Sends `amount` from one account to another, as `SendCoins` with a memo does on chain. */
+export function transferMutably(
+  draft: Draft<ChainState>,
+  ctx: TxContext,
+  from: string,
+  to: string,
+  amount: bigint,
+  memo: string,
+): void {
+  if (amount < 0n) throw new Error(`internal: negative transfer ${amount}`);
+  if (amount === 0n) return;
+  const fromIndex = indexOf(ctx.world, from);
+  const balances = draftBalances(draft);
+  const balance = vecGet(balances, fromIndex) ?? 0n;
+  if (balance < amount) {
+    throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
+  }
+  vecSetMutably(balances, fromIndex, balance - amount);
+  creditMutably(draft, ctx.world, to, amount);
+  ctx.transfers.push({ from, to, amount, memo });
+}
+
+/** Mints new coins into the inference module (`reward_distribution` on chain). */
+export function mintMutably(draft: Draft<ChainState>, ctx: TxContext, amount: bigint, memo: string): void {
+  if (amount === 0n) return;
+  creditMutably(draft, ctx.world, INFERENCE_MODULE, amount);
+  draft.minted += amount;
+  ctx.transfers.push({ from: MINT, to: INFERENCE_MODULE, amount, memo });
+}

@@ -1,0 +1,48 @@
+import { transferMutably } from '../bank.js';
+import { TxError } from '../errors.js';
+import { isActiveIn, participantNamed } from '../ledger.js';
+import { INFERENCE_MODULE } from '../state.js';
+import type { CaseReducer } from './types.js';
+
+export const CLAIM_RESULTS = {
+  epochMismatch: "Can't validate claim, current epoch group does not match previous epoch",
+  noRewards: 'No rewards for this address',
+  wrongEpoch: 'No rewards for this block height',
+  claimed: 'Rewards claimed successfully',
+} as const;
+
+/**
+ * MsgClaimRewards: only the permission check is a transaction error; every other outcome is a
+ * successful transaction with a result text, as on chain (format section 3.3).
+ */
+export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
+  const { participant: name } = event;
+  const current = draft.effectiveEpoch;
+  if (!isActiveIn(draft, ctx.world, current, name) && !isActiveIn(draft, ctx.world, current - 1, name)) {
+    throw new TxError('participant is not active');
+  }
+  if (current === 0 || event.epoch !== BigInt(current - 1)) {
+    ctx.result = CLAIM_RESULTS.epochMismatch;
+    return;
+  }
+  const p = participantNamed(draft, ctx.world, name);
+  const settle = p.settle;
+  if (settle === null) {
+    ctx.result = CLAIM_RESULTS.noRewards;
+    return;
+  }
+  if (BigInt(settle.epoch) !== event.epoch) {
+    ctx.result = CLAIM_RESULTS.wrongEpoch;
+    return;
+  }
+  if (settle.workCoins + settle.rewardCoins === 0n) {
+    ctx.result = CLAIM_RESULTS.noRewards;
+    return;
+  }
+  transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.workCoins, `work_coins:${name}`);
+  transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.rewardCoins, `reward_coins:${name}`);
+  const summary = p.summaries[settle.epoch];
+  if (summary) summary.claimed = true;
+  p.settle = null;
+  ctx.result = CLAIM_RESULTS.claimed;
+};

@@ -1,0 +1,45 @@
+import { transferMutably } from '../bank.js';
+import { TxError } from '../errors.js';
+import { isActiveIn } from '../ledger.js';
+import { vecPushMutably } from '../pvec.js';
+import { draftEscrows, INFERENCE_MODULE } from '../state.js';
+import type { CaseReducer } from './types.js';
+
+/**
+ * MsgCreateSubnetEscrow: locks `amount` from the creator in the inference module for a devshard
+ * of the effective epoch. Checks in the chain's order (format section 3 and 6a).
+ */
+export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) => {
+  const { escrow: limits } = ctx.params;
+  const { creator, amount, slots } = event;
+  if (limits.allowedCreators.length > 0 && !limits.allowedCreators.includes(creator)) {
+    throw new TxError('address is not allowed to create subnet escrows for subnets');
+  }
+  if (amount < limits.minAmount || amount > limits.maxAmount) {
+    throw new TxError(`escrow amount ${amount} out of range [${limits.minAmount}, ${limits.maxAmount}]`);
+  }
+  const epoch = draft.effectiveEpoch;
+  const count = draft.escrowsPerEpoch[epoch] ?? 0;
+  if (BigInt(count) >= limits.maxPerEpoch) {
+    throw new TxError(`epoch ${epoch} already has ${count} escrows (max ${limits.maxPerEpoch})`);
+  }
+  if (epoch === 0) throw new TxError('no epoch has started');
+  if (slots.length === 0) throw new TxError('escrow has no slots');
+  for (const host of slots) {
+    if (!isActiveIn(draft, ctx.world, epoch, host)) {
+      throw new TxError(`slot host ${host} is not in the active set of epoch ${epoch}`);
+    }
+  }
+  const id = draft.escrows.size + 1;
+  if (event.id !== undefined && event.id !== BigInt(id)) {
+    throw new TxError(`escrow id ${event.id} is not the next id ${id}`);
+  }
+  try {
+    transferMutably(draft, ctx, creator, INFERENCE_MODULE, amount, 'subnet_escrow_lock');
+  } catch (error) {
+    if (error instanceof TxError) throw new TxError(`failed to lock funds: ${error.message}`);
+    throw error;
+  }
+  vecPushMutably(draftEscrows(draft), { id, creator, amount, epoch, slots: [...slots], settled: false });
+  draft.escrowsPerEpoch[epoch] = count + 1;
+};

@@ -1,0 +1,64 @@
+/**
+ * The reducer table and the one function that applies an event as a transaction.
+ */
+import { produce } from 'immer';
+import type { ChainEvent, EventType, Params } from '../../domain/scenario.js';
+import type { Transfer, TxContext } from '../context.js';
+import { TxError } from '../errors.js';
+import type { Ruleset } from '../rules.js';
+import type { ChainState, World } from '../state.js';
+import { claimReward } from './claimReward.js';
+import { createEscrow } from './createEscrow.js';
+import { endEpoch } from './endEpoch.js';
+import { excludeParticipant } from './excludeParticipant.js';
+import { runInference } from './runInference.js';
+import { settleEscrow } from './settleEscrow.js';
+import { startEpoch } from './startEpoch.js';
+import { transfer } from './transfer.js';
+import type { CaseReducer } from './types.js';
+
+/** Every event type maps to its reducer: a missing or misspelt key does not compile. */
+export const REDUCERS: { readonly [T in EventType]: CaseReducer<T> } = {
+  start_epoch: startEpoch,
+  run_inference: runInference,
+  create_escrow: createEscrow,
+  settle_escrow: settleEscrow,
+  exclude_participant: excludeParticipant,
+  end_epoch: endEpoch,
+  claim_reward: claimReward,
+  transfer,
+};
+
+export type TxOutcome =
+  | {
+      readonly ok: true;
+      readonly state: ChainState;
+      readonly transfers: readonly Transfer[];
+      /** The result text of a message that answers with one (claim_reward). */
+      readonly result: string | undefined;
+    }
+  | { readonly ok: false; readonly error: string };
+
+export interface Env {
+  readonly world: World;
+  readonly rules: Ruleset;
+  readonly params: Params;
+}
+
+/**
+ * Applies one event as a transaction. On a TxError immer discards the draft, so the returned
+ * failure carries no state: the caller keeps the state it had, exactly as a failed Cosmos tx.
+ */
+export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOutcome {
+  const ctx: TxContext = { world: env.world, params: env.params, rules: env.rules, transfers: [], result: undefined };
+  const reducer = REDUCERS[event.type] as CaseReducer<EventType>;
+  try {
+    const next = produce(state, (draft) => {
+      reducer(draft, event as never, ctx);
+    });
+    return { ok: true, state: next, transfers: ctx.transfers, result: ctx.result };
+  } catch (error) {
+    if (error instanceof TxError) return { ok: false, error: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,125 @@
+import { MAX_UINT32, MAX_UINT64 } from '../../domain/money.js';
+import { transferMutably } from '../bank.js';
+import { addCount } from '../counters.js';
+import { TxError } from '../errors.js';
+import { castDraft } from 'immer';
+import { sparseVec, vecGet, vecSetMutably, type PVec } from '../pvec.js';
+import { assignedPerSlot, type HostPayout } from '../rules.js';
+import { draftEscrows, INFERENCE_MODULE, type HostEpochStats } from '../state.js';
+import type { CaseReducer } from './types.js';
+
+/**
+ * MsgSettleSubnetEscrow: the checks and fee split every ruleset shares (format section 3.1),
+ * then the ruleset delivers the payouts, the creator gets the rest back, and the host stats of
+ * the escrow's epoch add every entry.
+ */
+export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) => {
+  const id = event.escrow;
+  const escrow =
+    id >= 1n && id <= BigInt(draft.escrows.size) ? vecGet(draftEscrows(draft), Number(id) - 1) : undefined;
+  if (!escrow) throw new TxError(`escrow ${id} not found`);
+  if (escrow.settled) throw new TxError(`escrow ${id} already settled`);
+  const settler = event.settler ?? escrow.creator;
+  if (settler !== escrow.creator) throw new TxError(`settler ${settler} is not the escrow creator ${escrow.creator}`);
+
+  const slots = escrow.slots;
+  const n = slots.length;
+  const seen = new Set<number>();
+  for (const entry of event.hosts) {
+    if (seen.has(entry.slot)) throw new TxError(`duplicate host_stats slot_id ${entry.slot}`);
+    seen.add(entry.slot);
+  }
+  for (const entry of event.hosts) {
+    if (entry.slot >= n) throw new TxError(`host_stats slot_id ${entry.slot} out of range`);
+  }
+  if (event.nonce !== undefined) {
+    for (const entry of event.hosts) {
+      const assigned = assignedPerSlot(event.nonce, entry.slot, n);
+      if (BigInt(entry.missed) > assigned) {
+        throw new TxError(`slot ${entry.slot} missed count ${entry.missed} exceeds assigned per slot ${assigned}`);
+      }
+      const completed = assigned - BigInt(entry.missed);
+      if (BigInt(entry.invalid) > completed) {
+        throw new TxError(`slot ${entry.slot} invalid count ${entry.invalid} exceeds completed per slot ${completed}`);
+      }
+    }
+  }
+  let totalCost = 0n;
+  for (const entry of event.hosts) {
+    totalCost += entry.cost;
+    if (totalCost > MAX_UINT64) throw new TxError('total cost overflow');
+  }
+  const fees = event.fees;
+  const debit = totalCost + fees;
+  if (debit > MAX_UINT64) throw new TxError('total cost plus fees overflow');
+  if (debit > escrow.amount) {
+    throw new TxError(`total debit ${debit} (cost ${totalCost} + fees ${fees}) exceeds escrow amount ${escrow.amount}`);
+  }
+  const current = draft.effectiveEpoch;
+  const x = escrow.epoch;
+  if (current !== x && current !== x + 1) {
+    throw new TxError(
+      `devshard settlement only supports current or previous epoch: current epoch ${current}, escrow epoch ${x}`,
+    );
+  }
+
+  // Fee split: floor(fees / n) per entry, the remainder +1 each to the first entries in message order.
+  const share = fees / BigInt(n);
+  let remainder = fees % BigInt(n);
+  const byHost = new Map<string, bigint>();
+  for (const entry of event.hosts) {
+    let amount = entry.cost + share;
+    if (remainder > 0n) {
+      amount += 1n;
+      remainder -= 1n;
+    }
+    const host = slots[entry.slot] as string;
+    byHost.set(host, (byHost.get(host) ?? 0n) + amount);
+  }
+  if (remainder > 0n) throw new TxError(`failed to allocate all remainder fees, ${remainder} left`);
+  const payouts: HostPayout[] = [];
+  const listed = new Set<string>();
+  for (const host of slots) {
+    if (listed.has(host) || !byHost.has(host)) continue;
+    listed.add(host);
+    payouts.push({ host, amount: byHost.get(host) as bigint });
+  }
+
+  const { paid, forfeited } = ctx.rules.deliverPayouts(draft, ctx, {
+    escrow,
+    payouts,
+    entries: event.hosts,
+    nonce: event.nonce,
+  });
+  transferMutably(draft, ctx, INFERENCE_MODULE, escrow.creator, escrow.amount - paid - forfeited, 'subnet_escrow_refund');
+
+  draft.hostStats[x] ??= castDraft(sparseVec<HostEpochStats>(ctx.world.participants.length));
+  const stats = draft.hostStats[x] as unknown as PVec<HostEpochStats>;
+  const counted = new Set<string>();
+  for (const entry of event.hosts) {
+    const host = slots[entry.slot] as string;
+    const index = ctx.world.participantIndex.get(host) as number;
+    const before = vecGet(stats, index);
+    const add32 = (a: number, b: number, field: string): number => {
+      const sum = a + b;
+      if (BigInt(sum) > MAX_UINT32) throw new TxError(`failed to aggregate host stats: ${field} overflow for ${host}`);
+      return sum;
+    };
+    const cost = (before?.cost ?? 0n) + entry.cost;
+    if (cost > MAX_UINT64) throw new TxError(`failed to aggregate host stats: cost overflow for ${host}`);
+    vecSetMutably(stats, index, {
+      missed: add32(before?.missed ?? 0, entry.missed, 'missed'),
+      invalid: add32(before?.invalid ?? 0, entry.invalid, 'invalid'),
+      cost,
+      requiredValidations: add32(before?.requiredValidations ?? 0, entry.requiredValidations, 'required_validations'),
+      completedValidations: add32(
+        before?.completedValidations ?? 0,
+        entry.completedValidations,
+        'completed_validations',
+      ),
+      escrowCount: addCount(before?.escrowCount ?? 0, counted.has(host) ? 0 : 1, 'escrow_count', host),
+    });
+    counted.add(host);
+  }
+  escrow.settled = true;
+};

@@ -1,0 +1,7 @@
+import type { Draft } from 'immer';
+import type { EventOf, EventType } from '../../domain/scenario.js';
+import type { TxContext } from '../context.js';
+import type { ChainState } from '../state.js';
+
+/** A case reducer mutates its immer draft and returns nothing; it throws TxError to fail. */
+export type CaseReducer<T extends EventType> = (draft: Draft<ChainState>, event: EventOf<T>, ctx: TxContext) => void;

@@ -1,0 +1,137 @@
+/**
+ * Rulesets: the values the reducers consult where chain versions differ. v1 has two, which
+ * differ only in how a devshard settlement delivers each host's payout; later versions of the
+ * chain become more `Ruleset` values without touching every reducer.
+ */
+import type { Draft } from 'immer';
+import type { HostStatInput, RuleName } from '../domain/scenario.js';
+import { transferMutably } from './bank.js';
+import type { TxContext } from './context.js';
+import { creditLedgerMutably, participantNamed } from './ledger.js';
+import { addCount } from './counters.js';
+import { GOV, INFERENCE_MODULE, type ChainState, type Escrow } from './state.js';
+
+/** One host's aggregated payout of a settlement (all its slots), in slot order of first slot. */
+export interface HostPayout {
+  readonly host: string;
+  readonly amount: bigint;
+}
+
+export interface Settlement {
+  readonly escrow: Escrow;
+  /** Unique hosts in slot order, with their aggregated payouts (zero payouts included). */
+  readonly payouts: readonly HostPayout[];
+  /** The settle message's host entries, in message order. */
+  readonly entries: readonly HostStatInput[];
+  readonly nonce: bigint | undefined;
+}
+
+/** What left the escrow for the hosts' sake: paid (bank or ledger) and forfeited to governance. */
+export interface Delivered {
+  readonly paid: bigint;
+  readonly forfeited: bigint;
+}
+
+export interface Ruleset {
+  readonly name: RuleName;
+  /** One line for `--help` and the report. */
+  readonly summary: string;
+  /** Delivers every host payout of a settlement; the caller refunds the rest to the creator. */
+  readonly deliverPayouts: (draft: Draft<ChainState>, ctx: TxContext, s: Settlement) => Delivered;
+}
+
+export const SUBNET_PAYMENT_MEMO = 'subnet_escrow_payment';
+
+/** The V0212 per-slot bound from the nonce: `1 + floor((nonce − first) / n)`, 0 before `first`. */
+export function assignedPerSlot(nonce: bigint, slot: number, slotCount: number): bigint {
+  const first = BigInt(slot === 0 ? slotCount : slot);
+  return nonce < first ? 0n : 1n + (nonce - first) / BigInt(slotCount);
+}
+
+/** Mode A (FEESPLIT): every host is paid by bank at once. */
+const immediate: Ruleset = {
+  name: 'immediate',
+  summary: 'hosts are paid by bank transfer at settlement (the chain before PR #1000)',
+  deliverPayouts(draft, ctx, s) {
+    let paid = 0n;
+    for (const { host, amount } of s.payouts) {
+      if (amount === 0n) continue;
+      transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
+      paid += amount;
+    }
+    return { paid, forfeited: 0n };
+  },
+};
+
+/** Mode B′: PR #1000 as settled in its review (format section 3.1). */
+const deferred: Ruleset = {
+  name: 'deferred',
+  summary: 'hosts are credited on their ledger and claim after the epoch ends (PR #1000 as settled in review)',
+  deliverPayouts(draft, ctx, s) {
+    const x = s.escrow.epoch;
+    const sameEpoch = draft.effectiveEpoch === x && !draft.epochEnded;
+    const slots = s.escrow.slots;
+    let paid = 0n;
+    let forfeited = 0n;
+    if (sameEpoch) {
+      for (const entry of s.entries) {
+        const host = slots[entry.slot] as string;
+        const p = participantNamed(draft, ctx.world, host);
+        p.missedRequests = addCount(p.missedRequests, entry.missed, 'missed_requests', host);
+        p.invalidatedInferences = addCount(p.invalidatedInferences, entry.invalid, 'invalidated_inferences', host);
+        if (s.nonce !== undefined) {
+          const completed = assignedPerSlot(s.nonce, entry.slot, slots.length) - BigInt(entry.missed);
+          p.inferenceCount = addCount(p.inferenceCount, Number(completed), 'inference_count', host);
+        }
+      }
+      for (const { host, amount } of s.payouts) {
+        if (amount === 0n) continue;
+        creditLedgerMutably(participantNamed(draft, ctx.world, host), host, amount);
+        paid += amount;
+      }
+      return { paid, forfeited };
+    }
+    // Cross-epoch: the host's performance summary of epoch X decides.
+    const punished = (host: string): boolean => {
+      const summary = participantNamed(draft, ctx.world, host).summaries[x];
+      return summary === undefined || summary.rewardedCoins === 0n;
+    };
+    for (const { host, amount } of s.payouts) {
+      if (amount === 0n) continue;
+      if (punished(host)) {
+        if (ctx.params.skippedPayout === 'governance') {
+          transferMutably(draft, ctx, INFERENCE_MODULE, GOV, amount, `forfeited_work_coins_to_governance:epoch=${x}`);
+          forfeited += amount;
+        }
+        continue;
+      }
+      const p = participantNamed(draft, ctx.world, host);
+      if (p.settle !== null && p.settle.epoch === x) {
+        p.settle.workCoins += amount;
+      } else {
+        transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
+      }
+      const summary = p.summaries[x];
+      if (summary) summary.earnedCoins += amount;
+      paid += amount;
+    }
+    for (const entry of s.entries) {
+      const host = slots[entry.slot] as string;
+      if (punished(host)) continue;
+      const summary = participantNamed(draft, ctx.world, host).summaries[x];
+      if (!summary) continue;
+      summary.missedRequests = addCount(summary.missedRequests, entry.missed, 'missed_requests', host);
+      summary.invalidatedInferences = addCount(
+        summary.invalidatedInferences,
+        entry.invalid,
+        'invalidated_inferences',
+        host,
+      );
+    }
+    return { paid, forfeited };
+  },
+};
+
+export const RULESETS: Readonly<Record<RuleName, Ruleset>> = { deferred, immediate };
+
+export const DEFAULT_RULES: RuleName = 'deferred';

@@ -1,0 +1,157 @@
+/**
+ * Replays a scenario: applies each event as a transaction, checks the invariants after it,
+ * compares checkpoints, and returns the whole outcome as data. Nothing here prints.
+ */
+import type { EventType, RuleName, Scenario } from '../domain/scenario.js';
+import type { Transfer } from './context.js';
+import { compareExpectation, type CheckFailure } from './expect.js';
+import { advance, recount, surplusOf, type InvariantName, type Totals } from './invariants.js';
+import { applyEvent, type Env } from './reducers/index.js';
+import { DEFAULT_RULES, RULESETS } from './rules.js';
+import { genesis, type ChainState, type World } from './state.js';
+
+export interface StepRecord {
+  /** 1-based position of the item in `events`, checkpoints included. */
+  readonly index: number;
+  readonly line: number;
+  readonly event: EventType;
+  readonly status: 'ok' | 'error';
+  readonly result?: string;
+  readonly error?: string;
+  /** True when the item carried expect_error or expect_result. */
+  readonly expected: boolean;
+  /** Why this step makes the run fail, if it does: an unexpected error or an unmet expectation. */
+  readonly problem?: string;
+  readonly note?: string;
+}
+
+export interface CheckRecord {
+  readonly step: number;
+  readonly line: number;
+  readonly ok: boolean;
+  readonly failures: readonly CheckFailure[];
+}
+
+export interface TransferRecord extends Transfer {
+  readonly step: number;
+}
+
+export interface Violation {
+  readonly step: number;
+  readonly line: number;
+  readonly event: EventType;
+  readonly invariant: InvariantName;
+  readonly message: string;
+  readonly expected: bigint;
+  readonly actual: bigint;
+}
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly rules: RuleName;
+  readonly ok: boolean;
+  readonly world: World;
+  readonly initial: ChainState;
+  readonly final: ChainState;
+  readonly totals: Totals;
+  readonly surplus: bigint;
+  readonly steps: readonly StepRecord[];
+  readonly transfers: readonly TransferRecord[];
+  readonly checks: readonly CheckRecord[];
+  readonly violations: readonly Violation[];
+}
+
+export interface RunOptions {
+  /** Overrides the scenario's `rules:`. */
+  readonly rules?: RuleName | undefined;
+}
+
+/** The ruleset a replay uses: the command line's, else the scenario's, else `deferred`. */
+export function effectiveRules(scenario: Scenario, options: RunOptions = {}): RuleName {
+  return options.rules ?? scenario.rules ?? DEFAULT_RULES;
+}
+
+function describeExpectation(
+  expectError: string | undefined,
+  expectResult: string | undefined,
+  outcome: { ok: true; result: string | undefined } | { ok: false; error: string },
+): string | undefined {
+  if (expectError !== undefined) {
+    if (outcome.ok) return `expected an error containing "${expectError}", but the event succeeded`;
+    if (!outcome.error.includes(expectError)) {
+      return `expected an error containing "${expectError}", got "${outcome.error}"`;
+    }
+    return undefined;
+  }
+  if (!outcome.ok) return `unexpected error: ${outcome.error}`;
+  if (expectResult !== undefined && !(outcome.result ?? '').includes(expectResult)) {
+    return `expected a result containing "${expectResult}", got "${outcome.result ?? ''}"`;
+  }
+  return undefined;
+}
+
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  const rules = effectiveRules(scenario, options);
+  const { world, state: initial } = genesis(scenario.params, scenario.accounts, scenario.participants);
+  const env: Env = { world, rules: RULESETS[rules], params: scenario.params };
+  let state = initial;
+  let totals = recount(initial);
+  const steps: StepRecord[] = [];
+  const transfers: TransferRecord[] = [];
+  const checks: CheckRecord[] = [];
+  const violations: Violation[] = [];
+  let ok = true;
+
+  for (const item of scenario.items) {
+    if (item.kind === 'expect') {
+      const failures = compareExpectation(item.expect, state, world, surplusOf(totals));
+      checks.push({ step: item.index, line: item.loc.line, ok: failures.length === 0, failures });
+      if (failures.length > 0) ok = false;
+      continue;
+    }
+    const outcome = applyEvent(state, item.event, env);
+    const problem = describeExpectation(item.expectError, item.expectResult, outcome);
+    if (problem !== undefined) ok = false;
+    steps.push({
+      index: item.index,
+      line: item.loc.line,
+      event: item.event.type,
+      status: outcome.ok ? 'ok' : 'error',
+      ...(outcome.ok && outcome.result !== undefined ? { result: outcome.result } : {}),
+      ...(outcome.ok ? {} : { error: outcome.error }),
+      expected: item.expectError !== undefined || item.expectResult !== undefined,
+      ...(problem !== undefined ? { problem } : {}),
+      ...(item.note !== undefined ? { note: item.note } : {}),
+    });
+    if (!outcome.ok) continue;
+    for (const t of outcome.transfers) transfers.push({ step: item.index, ...t });
+    const advanced = advance(totals, state, outcome.state, world);
+    for (const breach of advanced.breaches) {
+      ok = false;
+      violations.push({ step: item.index, line: item.loc.line, event: item.event.type, ...breach });
+    }
+    totals = advanced.totals;
+    state = outcome.state;
+  }
+
+  const counted = recount(state);
+  for (const key of Object.keys(counted) as (keyof Totals)[]) {
+    if (counted[key] !== totals[key]) {
+      throw new Error(`internal: running total ${key} ${totals[key]} differs from the recount ${counted[key]}`);
+    }
+  }
+  return {
+    scenario: scenario.name,
+    rules,
+    ok,
+    world,
+    initial,
+    final: state,
+    totals,
+    surplus: surplusOf(totals),
+    steps,
+    transfers,
+    checks,
+    violations,
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * The chain state the reducers transform, and the static world it lives in.
+ *
+ * `ChainState` is immutable (immer freezes it); everything that grows with the number of
+ * participants, accounts or escrows sits in a `PVec`, so that one event copies a few short
+ * arrays and never a container of every participant. The `World` holds what never changes
+ * during a replay: names, their indexes, the params and the ruleset.
+ */
+import type { Draft } from 'immer';
+import type { GenesisAccount, GenesisParticipant, Params } from '../domain/scenario.js';
+import { emptyVec, vecOf, type PVec } from './pvec.js';
+
+export type Status = 'ACTIVE' | 'INACTIVE' | 'INVALID';
+
+/** The claimable record (one per participant at most), `SettleAmount` on chain. */
+export interface SettleAmount {
+  readonly epoch: number;
+  readonly workCoins: bigint;
+  readonly rewardCoins: bigint;
+}
+
+/** `EpochPerformanceSummary(epoch, participant)`, written when the epoch is settled. */
+export interface Summary {
+  readonly earnedCoins: bigint;
+  readonly rewardedCoins: bigint;
+  readonly inferenceCount: number;
+  readonly missedRequests: number;
+  readonly invalidatedInferences: number;
+  readonly claimed: boolean;
+}
+
+export interface ParticipantState {
+  readonly status: Status;
+  /** The weight the next `start_epoch` uses (genesis or the last override). */
+  readonly weight: bigint;
+  /** Owed work coins of the running epoch (int64, may be negative on chain). */
+  readonly coinBalance: bigint;
+  /** Statistics only: grows with coinBalance when the participant is paid. */
+  readonly earnedCoins: bigint;
+  readonly inferenceCount: number;
+  readonly missedRequests: number;
+  readonly invalidatedInferences: number;
+  readonly settle: SettleAmount | null;
+  /** Performance summaries by epoch. */
+  readonly summaries: Readonly<Record<number, Summary>>;
+}
+
+export interface Escrow {
+  readonly id: number;
+  readonly creator: string;
+  readonly amount: bigint;
+  readonly epoch: number;
+  readonly slots: readonly string[];
+  readonly settled: boolean;
+}
+
+/** `SubnetHostEpochStats(epoch, host)`: pure statistics summed over the escrows of an epoch. */
+export interface HostEpochStats {
+  readonly missed: number;
+  readonly invalid: number;
+  readonly cost: bigint;
+  readonly requiredValidations: number;
+  readonly completedValidations: number;
+  readonly escrowCount: number;
+}
+
+/** The participants taking part in one epoch, fixed when it starts. */
+export interface ActiveSet {
+  /** Participant indexes in list order. */
+  readonly members: readonly number[];
+  /** Weight of each member, parallel to `members`. */
+  readonly weights: readonly bigint[];
+  readonly totalWeight: bigint;
+  /** By participant index: true when in the set. */
+  readonly isMember: readonly boolean[];
+}
+
+export interface ChainState {
+  /** 0 at genesis; `start_epoch` moves it to N+1. */
+  readonly effectiveEpoch: number;
+  /** True once the effective epoch has been ended (settled) and the next has not started. */
+  readonly epochEnded: boolean;
+  readonly endedEpochs: readonly number[];
+  /** Bank balances by account index (see World.accounts). */
+  readonly balances: PVec<bigint>;
+  /** By participant index (see World.participants). */
+  readonly participants: PVec<ParticipantState>;
+  readonly activeSets: Readonly<Record<number, ActiveSet>>;
+  /** Escrow id n is at index n − 1. */
+  readonly escrows: PVec<Escrow>;
+  readonly escrowsPerEpoch: Readonly<Record<number, number>>;
+  /** By epoch, then participant index. */
+  readonly hostStats: Readonly<Record<number, PVec<HostEpochStats>>>;
+  /** Participants excluded in each epoch, in the order excluded. */
+  readonly exclusions: Readonly<Record<number, readonly string[]>>;
+  readonly genesisSupply: bigint;
+  readonly minted: bigint;
+  readonly burned: bigint;
+  /** run_inference events applied so far (names the automatic ids). */
+  readonly inferenceSeq: number;
+  /** Inference ids given explicitly in the scenario. */
+  readonly explicitInferenceIds: Readonly<Record<string, true>>;
+}
+
+export const INFERENCE_MODULE = 'inference';
+export const GOV = 'gov';
+export const MINT = '(mint)';
+
+export interface World {
+  readonly params: Params;
+  /** Every bank account: the two module accounts, the user accounts, then the participants. */
+  readonly accounts: readonly string[];
+  readonly accountIndex: ReadonlyMap<string, number>;
+  /** Participants in list order. */
+  readonly participants: readonly string[];
+  readonly participantIndex: ReadonlyMap<string, number>;
+}
+
+export interface Genesis {
+  readonly world: World;
+  readonly state: ChainState;
+}
+
+function emptyParticipant(weight: bigint): ParticipantState {
+  return {
+    status: 'ACTIVE',
+    weight,
+    coinBalance: 0n,
+    earnedCoins: 0n,
+    inferenceCount: 0,
+    missedRequests: 0,
+    invalidatedInferences: 0,
+    settle: null,
+    summaries: {},
+  };
+}
+
+/** The state before the first event: genesis balances, every participant ACTIVE, epoch 0. */
+export function genesis(
+  params: Params,
+  accounts: readonly GenesisAccount[],
+  participants: readonly GenesisParticipant[],
+): Genesis {
+  const accountNames = [INFERENCE_MODULE, GOV, ...accounts.map((a) => a.name), ...participants.map((p) => p.name)];
+  const balances = [0n, 0n, ...accounts.map((a) => a.balance), ...participants.map((p) => p.balance)];
+  const world: World = {
+    params,
+    accounts: accountNames,
+    accountIndex: new Map(accountNames.map((n, i) => [n, i])),
+    participants: participants.map((p) => p.name),
+    participantIndex: new Map(participants.map((p, i) => [p.name, i])),
+  };
+  const state: ChainState = {
+    effectiveEpoch: 0,
+    epochEnded: false,
+    endedEpochs: [],
+    balances: vecOf(balances),
+    participants: vecOf(participants.map((p) => emptyParticipant(p.weight))),
+    activeSets: {},
+    escrows: emptyVec(),
+    escrowsPerEpoch: {},
+    hostStats: {},
+    exclusions: {},
+    genesisSupply: balances.reduce((a, b) => a + b, 0n),
+    minted: 0n,
+    burned: 0n,
+    inferenceSeq: 0,
+    explicitInferenceIds: {},
+  };
+  return { world, state };
+}
+
+/*
+ * immer's Draft<> of a nested-array trie is not something TypeScript can infer element types
+ * through; these three views give the drafted vectors their element types back.
+ */
+export const draftBalances = (d: Draft<ChainState>): PVec<bigint> => d.balances as unknown as PVec<bigint>;
+export const draftParticipants = (d: Draft<ChainState>): PVec<Draft<ParticipantState>> =>
+  d.participants as unknown as PVec<Draft<ParticipantState>>;
+export const draftEscrows = (d: Draft<ChainState>): PVec<Draft<Escrow>> => d.escrows as unknown as PVec<Draft<Escrow>>;
