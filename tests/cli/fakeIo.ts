@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import type { Io } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams; files are read from disk unless `files` has them. */
+export async function runCli(
+  argv: string[],
+  opts: { files?: Record<string, string>; stdin?: string; tty?: boolean; env?: Record<string, string> } = {},
+): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    readFile: (path) => {
+      const inline = opts.files?.[path];
+      return inline ?? readFileSync(path, 'utf8');
+    },
+    readStdin: () => opts.stdin ?? '',
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
+    stdoutIsTTY: opts.tty ?? false,
+    stderrIsTTY: opts.tty ?? false,
+    env: opts.env ?? {},
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
