@@ -1,0 +1,479 @@
+/**
+ * The scenario loader: YAML text in, a typed Scenario or every input problem (located) out.
+ * Pure: no files, no process, no terminal. The pipeline:
+ *
+ * 1. YAML → document (syntax errors stop here, all of them reported);
+ * 2. document → plain values with exact integers (source.ts), duplicate keys reported;
+ * 3. shape and field values, with zod (schema.ts): the top level, then each event item on its own;
+ * 4. name rules (rules.ts) and the one cross-field param rule;
+ * 5. only when nothing at all was wrong: the typed Scenario, maps in the order written.
+ */
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { formatGonka } from '../domain/money.js';
+import {
+  DEFAULT_PARAMS,
+  EVENT_TYPES,
+  type ChainEvent,
+  type EventType,
+  type Expectation,
+  type Loc,
+  type Params,
+  type Scenario,
+  type ScenarioItem,
+} from '../domain/scenario.js';
+import type { InputIssue } from './issues.js';
+import { checkDeclarations, checkEventNames, checkExpectNames, checkParamNames, type DeclaredNames, type Sink } from './rules.js';
+import {
+  eventFieldSchemas,
+  expectationSchema,
+  ITEM_MODIFIERS,
+  nonEmptyTextSchema,
+  paramsSchema,
+  textSchema,
+  topLevelSchema,
+  type ExpectationFields,
+} from './schema.js';
+import { describeNode, isRawMap, label, SourceIndex, where, type Path, type Raw, type RawMap } from './source.js';
+import { closest, didYouMean } from './suggest.js';
+
+export type LoadResult =
+  | { readonly ok: true; readonly scenario: Scenario }
+  | { readonly ok: false; readonly issues: readonly InputIssue[] };
+
+const NOT_A_SCENARIO = 'scenario must be a YAML map with name, participants and events';
+const EVENT_LIST = `events are: ${EVENT_TYPES.join(', ')}`;
+
+const isEventType = (s: string): s is EventType => (EVENT_TYPES as readonly string[]).includes(s);
+
+/**
+ * Reads a scenario. Every problem in the file is reported, sorted by line and column, each once.
+ * `file` is only used to label the issues.
+ */
+export function loadScenario(text: string, file: string): LoadResult {
+  const issues: InputIssue[] = [];
+  const add = (loc: Loc, message: string, hint?: string): void => {
+    issues.push(hint === undefined ? { file, ...loc, message } : { file, ...loc, message, hint });
+  };
+  const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
+
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const src = new SourceIndex(doc, lines);
+  const duplicateKeys: Loc[] = [];
+  for (const error of doc.errors) {
+    const at = src.loc(error.pos[0]);
+    if (error.code === 'DUPLICATE_KEY') duplicateKeys.push(at);
+    else if (error.code === 'MULTIPLE_DOCS') add(at, 'a scenario file holds one YAML document; this starts a second one', 'remove this "---" or split the file');
+    else add(at, `invalid YAML: ${lowerFirst(error.message.split('\n')[0] ?? error.message)}`);
+  }
+  if (issues.length > 0) return fail();
+
+  const { value: raw, broken } = src.toRaw(add);
+  if (broken) return fail();
+  // yaml compares keys by value (1 and 0x1 are the same key); the converter compares source text
+  for (const at of duplicateKeys) {
+    if (!issues.some((i) => i.line === at.line && i.col === at.col)) add(at, 'duplicate key', 'each key may appear once in a map');
+  }
+  if (!isRawMap(raw)) {
+    add(doc.contents ? src.valueLoc([]) : { line: 1, col: 1 }, NOT_A_SCENARIO);
+    return fail();
+  }
+
+  const sink: Sink = { src, add };
+  const top = validate(topLevelSchema, raw, [], sink);
+  const names = checkDeclarations(raw, sink);
+  checkParamNames(raw, names, sink);
+  const params = checkParams(raw, sink);
+  const items: ScenarioItem[] = [];
+  let complete = true;
+  if (Array.isArray(raw.events)) {
+    (raw.events as readonly Raw[]).forEach((item, i) => {
+      const loaded = loadItem(item, i, names, sink);
+      if (loaded) items.push(loaded);
+      else complete = false;
+    });
+  }
+  if (issues.length > 0 || top === undefined || params === undefined || !complete) return fail();
+
+  return {
+    ok: true,
+    scenario: {
+      name: top.name,
+      description: top.description,
+      rules: top.rules,
+      params,
+      accounts: inOrder(top.accounts, ['accounts'], src).map(([name, balance]) => ({ name, balance })),
+      participants: inOrder(top.participants, ['participants'], src).map(([name, p]) => ({
+        name,
+        weight: p.weight,
+        balance: p.balance ?? 0n,
+      })),
+      items,
+    },
+  };
+}
+
+/** Sorted by position (stable), exact repeats dropped. */
+function tidy(issues: readonly InputIssue[]): InputIssue[] {
+  const seen = new Set<string>();
+  return [...issues]
+    .sort((a, b) => a.line - b.line || a.col - b.col)
+    .filter((i) => {
+      const key = `${i.line}:${i.col}:${i.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}
+
+/** The entries of a zod-parsed map, in the order the keys are written in the file. */
+function inOrder<V>(map: Readonly<Record<string, V>> | undefined, path: Path, src: SourceIndex): [string, V][] {
+  if (map === undefined) return [];
+  const out: [string, V][] = [];
+  for (const key of src.keysInOrder(path)) {
+    if (Object.hasOwn(map, key)) out.push([key, map[key] as V]);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// zod → located issues
+
+/** Parses `value` (found at `path`) with `schema`; reports every issue, returns the data if none. */
+function validate<S extends z.ZodType>(schema: S, value: unknown, path: Path, sink: Sink): z.output<S> | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) reportZodIssue(issue, schema, value, path, sink);
+  return undefined;
+}
+
+function reportZodIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown, base: Path, { src, add }: Sink): void {
+  const rel = issue.path.filter((seg): seg is string | number => typeof seg !== 'symbol');
+  const path: Path = [...base, ...rel];
+  const found = (): string => describeNode(src.nodeAt(path));
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = objectKeysAt(schema, rel);
+      for (const key of issue.keys) {
+        const hint = didYouMean(key, known) ?? (known.length > 0 ? `allowed keys: ${known.join(', ')}` : undefined);
+        add(src.keyLoc([...path, key]), `unknown key "${key}" ${where(path)}`, hint);
+      }
+      return;
+    }
+    case 'invalid_type':
+    case 'invalid_union': {
+      const last = rel.at(-1);
+      const parent = rawAt(value, rel.slice(0, -1));
+      if (typeof last === 'string' && isRawMap(parent) && !Object.hasOwn(parent, last)) {
+        add(src.keyLoc(path.slice(0, -1)), `missing required field "${last}" ${where(path.slice(0, -1))}`);
+      } else {
+        add(src.valueLoc(path), `${label(path)} must be ${issue.message}, found ${found()}`);
+      }
+      return;
+    }
+    case 'invalid_value': {
+      const values = issue.values.map(String);
+      const actual = rawAt(value, rel);
+      add(
+        src.valueLoc(path),
+        `${label(path)} must be ${orList(values.map((v) => JSON.stringify(v)))}, found ${found()}`,
+        typeof actual === 'string' ? didYouMean(actual, values) : undefined,
+      );
+      return;
+    }
+    case 'invalid_key': {
+      const key = String(rel.at(-1));
+      const expected = issue.issues[0]?.message ?? 'valid';
+      add(src.keyLoc(path), `each key of ${label(path.slice(0, -1))} must be ${expected}, found "${key}"`);
+      return;
+    }
+    case 'custom':
+      add(src.valueLoc(path), issue.message.replaceAll('{field}', label(path)).replaceAll('{found}', found()));
+      return;
+    default:
+      add(src.valueLoc(path), `${label(path)}: ${issue.message}`);
+  }
+}
+
+function orList(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
+function rawAt(value: unknown, rel: readonly (string | number)[]): Raw | undefined {
+  let v = value as Raw | undefined;
+  for (const seg of rel) {
+    if (Array.isArray(v) && typeof seg === 'number') v = (v as readonly Raw[])[seg];
+    else if (isRawMap(v) && typeof seg === 'string' && Object.hasOwn(v, seg)) v = v[seg];
+    else return undefined;
+  }
+  return v;
+}
+
+/** The keys of the object schema found at `rel` inside `schema` (for did-you-mean hints). */
+function objectKeysAt(schema: z.ZodType, rel: readonly (string | number)[]): string[] {
+  const unwrap = (s: z.ZodType): z.ZodType => {
+    let cur = s;
+    for (;;) {
+      if (cur instanceof z.ZodOptional || cur instanceof z.ZodNullable) cur = cur.unwrap() as z.ZodType;
+      else if (cur instanceof z.ZodPipe) cur = cur.in as z.ZodType;
+      else return cur;
+    }
+  };
+  let s: z.ZodType | undefined = schema;
+  for (const seg of rel) {
+    const cur: z.ZodType = unwrap(s);
+    if (cur instanceof z.ZodObject && typeof seg === 'string') s = (cur.shape as Record<string, z.ZodType>)[seg];
+    else if (cur instanceof z.ZodArray) s = cur.element as z.ZodType;
+    else if (cur instanceof z.ZodRecord) s = cur.valueType as z.ZodType;
+    else return [];
+    if (s === undefined) return [];
+  }
+  const last = unwrap(s);
+  return last instanceof z.ZodObject ? Object.keys(last.shape) : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Params
+
+function checkParams(root: RawMap, sink: Sink): Params | undefined {
+  const written = root.params === undefined ? {} : root.params;
+  const parsed = paramsSchema.safeParse(written);
+  if (!parsed.success) return undefined;
+  const p = parsed.data;
+  const d = DEFAULT_PARAMS;
+  const params: Params = {
+    tokenPrice: p.token_price ?? d.tokenPrice,
+    escrow: {
+      minAmount: p.escrow?.min_amount ?? d.escrow.minAmount,
+      maxAmount: p.escrow?.max_amount ?? d.escrow.maxAmount,
+      maxPerEpoch: p.escrow?.max_per_epoch ?? d.escrow.maxPerEpoch,
+      allowedCreators: p.escrow?.allowed_creators ?? d.escrow.allowedCreators,
+    },
+    epochReward: p.epoch_reward ?? d.epochReward,
+    initialEpochReward: p.initial_epoch_reward ?? d.initialEpochReward,
+    genesisEpoch: p.genesis_epoch ?? d.genesisEpoch,
+    standardRewardAmount: p.standard_reward_amount ?? d.standardRewardAmount,
+    skippedPayout: p.skipped_payout ?? d.skippedPayout,
+  };
+  const { minAmount, maxAmount } = params.escrow;
+  if (minAmount > maxAmount) {
+    const minWritten = p.escrow?.min_amount !== undefined;
+    const maxWritten = p.escrow?.max_amount !== undefined;
+    const at = sink.src.valueLoc(['params', 'escrow', minWritten ? 'min_amount' : 'max_amount']);
+    const hint = !minWritten
+      ? `min_amount defaults to ${formatGonka(minAmount)} gonka`
+      : !maxWritten
+        ? `max_amount defaults to ${formatGonka(maxAmount)} gonka`
+        : undefined;
+    sink.add(at, `params.escrow.min_amount (${minAmount}) must not exceed params.escrow.max_amount (${maxAmount})`, hint);
+    return undefined;
+  }
+  return params;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event items
+
+function loadItem(item: Raw, i: number, names: DeclaredNames, sink: Sink): ScenarioItem | undefined {
+  const { src, add } = sink;
+  const base: Path = ['events', i];
+  const index = i + 1;
+
+  if (typeof item === 'string') {
+    const at = src.valueLoc(base);
+    if (item === 'expect') {
+      add(at, 'a checkpoint needs something to compare', 'write "- expect: { ... }" with the fields to compare');
+      return undefined;
+    }
+    if (!isEventType(item)) {
+      add(at, `unknown event "${item}"`, didYouMean(item, EVENT_TYPES) ?? EVENT_LIST);
+      return undefined;
+    }
+    const event = parseEvent(item, Object.create(null) as RawMap, [...base, item], sink);
+    return event && { kind: 'event', index, loc: at, event, expectError: undefined, expectResult: undefined, note: undefined };
+  }
+  if (!isRawMap(item)) {
+    add(src.valueLoc(base), `each item of events must be an event name or a map with one event key, found ${describeNode(src.nodeAt(base))}`);
+    return undefined;
+  }
+
+  const keys = src.keysInOrder(base).filter((k) => Object.hasOwn(item, k));
+  if (keys.includes('expect')) {
+    for (const key of keys) {
+      if (key !== 'expect') {
+        add(src.keyLoc([...base, key]), `a checkpoint takes no other key: found "${key}" beside "expect"`, 'put "- expect:" in an item of its own');
+      }
+    }
+    const at: Path = [...base, 'expect'];
+    checkExpectNames(item.expect, at, names, sink);
+    const fields = validate(expectationSchema, item.expect, at, sink);
+    if (fields === undefined || keys.length > 1) return undefined;
+    const fieldLocs: Record<string, Loc> = {};
+    for (const key of src.keysInOrder(at)) fieldLocs[key] = src.valueLoc([...at, key]);
+    return { kind: 'expect', index, loc: src.keyLoc(at), expect: buildExpectation(fields, at, src), fieldLocs };
+  }
+
+  let ok = true;
+  const events: EventType[] = [];
+  for (const key of keys) {
+    if (isEventType(key)) {
+      events.push(key);
+      if (events.length > 1) {
+        add(src.keyLoc([...base, key]), `two events in one item: "${events[0]}" and "${key}"`, 'give each event its own "- " item');
+        ok = false;
+      }
+    } else if (!(ITEM_MODIFIERS as readonly string[]).includes(key)) {
+      ok = false;
+      const at = src.keyLoc([...base, key]);
+      const near = closest(key, [...EVENT_TYPES, ...ITEM_MODIFIERS, 'expect']);
+      const hint = near === undefined ? undefined : `did you mean "${near}"?`;
+      const event = keys.find(isEventType);
+      if (near !== undefined ? !isEventType(near) : event !== undefined) {
+        const what = event === undefined ? 'an event item' : `the ${event} item`;
+        add(at, `unknown key "${key}" in ${what}`, hint ?? 'an event item has one event key and may add expect_error, expect_result or note');
+      } else {
+        add(at, `unknown event "${key}"`, hint ?? EVENT_LIST);
+      }
+    }
+  }
+  const type = events[0];
+  if (type === undefined) {
+    if (ok) add(src.valueLoc(base), 'this item has no event', EVENT_LIST);
+    return undefined;
+  }
+
+  const modifier = (key: (typeof ITEM_MODIFIERS)[number]): string | undefined => {
+    if (!Object.hasOwn(item, key)) return undefined;
+    const schema = key === 'note' ? textSchema : nonEmptyTextSchema;
+    const value = validate(schema, item[key], [...base, key], sink);
+    if (value === undefined) ok = false;
+    return value;
+  };
+  const expectError = modifier('expect_error');
+  const expectResult = modifier('expect_result');
+  const note = modifier('note');
+  if (Object.hasOwn(item, 'expect_result')) {
+    const at = src.keyLoc([...base, 'expect_result']);
+    if (type !== 'claim_reward') {
+      add(at, `expect_result applies only to claim_reward, not to ${type}`, 'use expect_error to expect a failed transaction');
+      ok = false;
+    } else if (Object.hasOwn(item, 'expect_error')) {
+      const later = keys.indexOf('expect_result') > keys.indexOf('expect_error') ? 'expect_result' : 'expect_error';
+      add(src.keyLoc([...base, later]), 'expect_error and expect_result cannot be used together', 'a claim_reward either fails as a transaction (expect_error) or reports a result (expect_result)');
+      ok = false;
+    }
+  }
+
+  let event: ChainEvent | undefined;
+  for (const [n, key] of events.entries()) {
+    const value = item[key];
+    const fields = value === null ? (Object.create(null) as RawMap) : value;
+    const parsed = parseEvent(key, fields, [...base, key], sink);
+    checkEventNames(key, fields, [...base, key], names, sink);
+    if (n === 0) event = parsed;
+  }
+  if (!ok || event === undefined) return undefined;
+  return { kind: 'event', index, loc: src.keyLoc([...base, type]), event, expectError, expectResult, note };
+}
+
+/** Checks one event's fields (`fields` is at `path`) and builds the typed event. */
+function parseEvent(type: EventType, fields: Raw | undefined, path: Path, sink: Sink): ChainEvent | undefined {
+  const { src } = sink;
+  switch (type) {
+    case 'start_epoch': {
+      const d = validate(eventFieldSchemas.start_epoch, fields, path, sink);
+      return d && { type, active: d.active, weights: inOrder(d.weights, [...path, 'weights'], src) };
+    }
+    case 'run_inference': {
+      const d = validate(eventFieldSchemas.run_inference, fields, path, sink);
+      return (
+        d && {
+          type,
+          requester: d.requester,
+          executor: d.executor,
+          promptTokens: d.prompt_tokens,
+          completionTokens: d.completion_tokens,
+          maxTokens: d.max_tokens ?? 5000n,
+          price: d.price,
+          id: d.id,
+          outcome: d.outcome ?? 'finished',
+        }
+      );
+    }
+    case 'create_escrow': {
+      const d = validate(eventFieldSchemas.create_escrow, fields, path, sink);
+      return d && { type, creator: d.creator, amount: d.amount, slots: d.slots, id: d.id };
+    }
+    case 'settle_escrow': {
+      const d = validate(eventFieldSchemas.settle_escrow, fields, path, sink);
+      return (
+        d && {
+          type,
+          escrow: d.escrow,
+          settler: d.settler,
+          fees: d.fees ?? 0n,
+          nonce: d.nonce,
+          hosts: d.hosts.map((h) => ({
+            slot: h.slot,
+            cost: h.cost,
+            missed: h.missed ?? 0,
+            invalid: h.invalid ?? 0,
+            requiredValidations: h.required_validations ?? 0,
+            completedValidations: h.completed_validations ?? 0,
+          })),
+        }
+      );
+    }
+    case 'exclude_participant': {
+      const d = validate(eventFieldSchemas.exclude_participant, fields, path, sink);
+      return d && { type, participant: d.participant, reason: d.reason };
+    }
+    case 'end_epoch': {
+      const d = validate(eventFieldSchemas.end_epoch, fields, path, sink);
+      return d && { type, punish: d.punish ?? [] };
+    }
+    case 'claim_reward': {
+      const d = validate(eventFieldSchemas.claim_reward, fields, path, sink);
+      return d && { type, participant: d.participant, epoch: d.epoch };
+    }
+    case 'transfer': {
+      const d = validate(eventFieldSchemas.transfer, fields, path, sink);
+      return d && { type, from: d.from, to: d.to, amount: d.amount };
+    }
+  }
+}
+
+/** Drops the keys whose value is undefined, so "not given" is "absent" for the engine. */
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function buildExpectation(d: ExpectationFields, path: Path, src: SourceIndex): Expectation {
+  const numbered = <V>(map: Readonly<Record<string, V>> | undefined, at: Path): [number, V][] | undefined =>
+    map && inOrder(map, at, src).map(([k, v]) => [Number(k), v]);
+  const nullable = <V extends object>(v: V | null): V | null => (v === null ? null : compact(v));
+  return compact<Expectation>({
+    epoch: d.epoch,
+    ended: d.ended,
+    bank: d.bank && inOrder(d.bank, [...path, 'bank'], src),
+    participants: d.participants && inOrder(d.participants, [...path, 'participants'], src).map(([k, v]) => [k, compact(v)] as const),
+    settle_amounts:
+      d.settle_amounts && inOrder(d.settle_amounts, [...path, 'settle_amounts'], src).map(([k, v]) => [k, nullable(v)] as const),
+    summaries:
+      d.summaries &&
+      inOrder(d.summaries, [...path, 'summaries'], src).map(
+        ([epoch, inner]) =>
+          [Number(epoch), inOrder(inner, [...path, 'summaries', epoch], src).map(([k, v]) => [k, nullable(v)] as const)] as const,
+      ),
+    escrows: numbered(d.escrows, [...path, 'escrows'])?.map(([id, v]) => [id, nullable(v)] as const),
+    supply: d.supply && compact(d.supply),
+    surplus: d.surplus,
+    exclusions: numbered(d.exclusions, [...path, 'exclusions']),
+  });
+}

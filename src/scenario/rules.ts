@@ -1,0 +1,195 @@
+/**
+ * Name rules, checked on the plain values after (and independently of) the shape, so a name
+ * problem is reported even when another field of the same event is malformed.
+ */
+import type { EventType, Loc } from '../domain/scenario.js';
+import { isRawMap, label, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
+import { didYouMean } from './suggest.js';
+
+export const RESERVED_NAMES: readonly string[] = ['inference', 'gov'];
+const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+
+export interface Sink {
+  readonly src: SourceIndex;
+  readonly add: (loc: Loc, message: string, hint?: string) => void;
+}
+
+/**
+ * Who a field may name: only a participant; any declared account or participant; or also the
+ * module accounts (`inference`, `gov`).
+ */
+type Who = 'participant' | 'declared' | 'declared-or-reserved';
+
+interface NameRole {
+  readonly field: string;
+  readonly shape: 'one' | 'list' | 'keys';
+  readonly who: Who;
+  /** What an unknown name is called in "unknown participant …". */
+  readonly noun: 'participant' | 'account';
+  /** Ends "cannot be …". */
+  readonly role: string;
+  /** A name may appear only once in the list. */
+  readonly unique?: boolean;
+}
+
+const one = (field: string, who: Who, noun: NameRole['noun'], role: string): NameRole => ({ field, shape: 'one', who, noun, role });
+
+const EVENT_ROLES: { readonly [T in EventType]: readonly NameRole[] } = {
+  start_epoch: [
+    { field: 'active', shape: 'list', who: 'participant', noun: 'participant', role: 'in the active set', unique: true },
+    { field: 'weights', shape: 'keys', who: 'participant', noun: 'participant', role: 'given a weight' },
+  ],
+  run_inference: [
+    one('requester', 'declared', 'account', 'the requester'),
+    one('executor', 'declared', 'participant', 'the executor'),
+  ],
+  create_escrow: [
+    one('creator', 'declared', 'account', 'the escrow creator'),
+    { field: 'slots', shape: 'list', who: 'declared', noun: 'participant', role: 'an escrow slot host' },
+  ],
+  settle_escrow: [one('settler', 'declared', 'account', 'the settler')],
+  exclude_participant: [one('participant', 'declared', 'participant', 'excluded')],
+  end_epoch: [{ field: 'punish', shape: 'list', who: 'participant', noun: 'participant', role: 'punished', unique: true }],
+  claim_reward: [one('participant', 'declared', 'participant', 'the claimant')],
+  transfer: [
+    one('from', 'declared', 'account', 'the transfer sender'),
+    one('to', 'declared-or-reserved', 'account', 'the transfer recipient'),
+  ],
+};
+
+export interface DeclaredNames {
+  readonly accounts: ReadonlySet<string>;
+  readonly participants: ReadonlySet<string>;
+}
+
+/**
+ * The names declared under `accounts` and `participants` (every key, even a malformed one, so
+ * one bad declaration does not also make every use of the name an error), after checking them.
+ */
+export function checkDeclarations(root: RawMap, sink: Sink): DeclaredNames {
+  const accounts = isRawMap(root.accounts) ? Object.keys(root.accounts) : [];
+  const participants = isRawMap(root.participants) ? Object.keys(root.participants) : [];
+  const declare = (section: 'accounts' | 'participants', name: string): void => {
+    const at = sink.src.keyLoc([section, name]);
+    const what = section === 'accounts' ? 'account' : 'participant';
+    if (RESERVED_NAMES.includes(name)) {
+      sink.add(at, `"${name}" is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist');
+    } else if (!NAME_RE.test(name)) {
+      sink.add(at, `invalid ${what} name "${name}"`, 'a name starts with a letter and has only letters, digits, "_", "." and "-"');
+    }
+  };
+  for (const name of accounts) declare('accounts', name);
+  for (const name of participants) declare('participants', name);
+  const participantSet = new Set(participants);
+  for (const name of accounts) {
+    if (participantSet.has(name)) {
+      sink.add(sink.src.keyLoc(['accounts', name]), `"${name}" is declared both as an account and as a participant`, 'give the participant a balance instead, and remove it from accounts');
+    }
+  }
+  return { accounts: new Set(accounts), participants: participantSet };
+}
+
+class NameChecker {
+  private readonly names: DeclaredNames;
+  private readonly sink: Sink;
+
+  constructor(names: DeclaredNames, sink: Sink) {
+    this.names = names;
+    this.sink = sink;
+  }
+
+  check(name: string, at: Loc, role: NameRole): void {
+    const { accounts, participants } = this.names;
+    if (RESERVED_NAMES.includes(name)) {
+      if (role.who !== 'declared-or-reserved') this.sink.add(at, `"${name}" is a module account and cannot be ${role.role}`);
+      return;
+    }
+    if (!participants.has(name) && !accounts.has(name)) {
+      const candidates =
+        role.who === 'participant'
+          ? [...participants]
+          : [...participants, ...accounts, ...(role.who === 'declared-or-reserved' ? RESERVED_NAMES : [])];
+      const hint = didYouMean(name, candidates) ?? `declare "${name}" under ${role.who === 'participant' ? 'participants' : 'accounts or participants'}`;
+      this.sink.add(at, `unknown ${role.noun} "${name}"`, hint);
+      return;
+    }
+    if (role.who === 'participant' && !participants.has(name)) {
+      this.sink.add(at, `"${name}" is an account, not a participant, so it cannot be ${role.role}`);
+    }
+  }
+
+  /** Applies `role` to the field `role.field` of the map `container` found at `path`. */
+  apply(container: Raw | undefined, path: Path, role: NameRole): void {
+    if (!isRawMap(container)) return;
+    const value = container[role.field];
+    const at: Path = [...path, role.field];
+    if (role.shape === 'one') {
+      if (typeof value === 'string') this.check(value, this.sink.src.valueLoc(at), role);
+    } else if (role.shape === 'list') {
+      if (!Array.isArray(value)) return;
+      const seen = new Set<string>();
+      (value as readonly Raw[]).forEach((item, j) => {
+        if (typeof item !== 'string') return;
+        const loc = this.sink.src.valueLoc([...at, j]);
+        if (role.unique && seen.has(item)) {
+          this.sink.add(loc, `"${item}" is listed twice in ${label(at)}`);
+          return;
+        }
+        seen.add(item);
+        this.check(item, loc, role);
+      });
+    } else if (isRawMap(value)) {
+      for (const key of Object.keys(value)) this.check(key, this.sink.src.keyLoc([...at, key]), role);
+    }
+  }
+}
+
+/** `params.escrow.allowed_creators`. */
+export function checkParamNames(root: RawMap, names: DeclaredNames, sink: Sink): void {
+  const params = root.params;
+  if (!isRawMap(params)) return;
+  new NameChecker(names, sink).apply(params.escrow, ['params', 'escrow'], {
+    field: 'allowed_creators',
+    shape: 'list',
+    who: 'declared',
+    noun: 'account',
+    role: 'an allowed escrow creator',
+  });
+}
+
+/** The names in one event's fields (`fields` is the raw value at `path`). */
+export function checkEventNames(type: EventType, fields: Raw | undefined, path: Path, names: DeclaredNames, sink: Sink): void {
+  const checker = new NameChecker(names, sink);
+  for (const role of EVENT_ROLES[type]) checker.apply(fields, path, role);
+}
+
+/** The names in a checkpoint (`expect` is the raw value at `path`). */
+export function checkExpectNames(expect: Raw | undefined, path: Path, names: DeclaredNames, sink: Sink): void {
+  if (!isRawMap(expect)) return;
+  const checker = new NameChecker(names, sink);
+  const under = (field: string): string => `listed under expect.${field}`;
+  checker.apply(expect, path, { field: 'bank', shape: 'keys', who: 'declared-or-reserved', noun: 'account', role: 'in bank' });
+  for (const field of ['participants', 'settle_amounts']) {
+    checker.apply(expect, path, { field, shape: 'keys', who: 'participant', noun: 'participant', role: under(field) });
+  }
+  const summaries = expect.summaries;
+  if (isRawMap(summaries)) {
+    for (const epoch of Object.keys(summaries)) {
+      checker.apply(summaries, [...path, 'summaries'], { field: epoch, shape: 'keys', who: 'participant', noun: 'participant', role: under('summaries') });
+    }
+  }
+  const escrows = expect.escrows;
+  if (isRawMap(escrows)) {
+    for (const id of Object.keys(escrows)) {
+      const at: Path = [...path, 'escrows', id];
+      checker.apply(escrows[id], at, one('creator', 'declared', 'account', 'the escrow creator'));
+      checker.apply(escrows[id], at, { field: 'slots', shape: 'list', who: 'declared', noun: 'participant', role: 'an escrow slot host' });
+    }
+  }
+  const exclusions = expect.exclusions;
+  if (isRawMap(exclusions)) {
+    for (const epoch of Object.keys(exclusions)) {
+      checker.apply(exclusions, [...path, 'exclusions'], { field: epoch, shape: 'list', who: 'participant', noun: 'participant', role: under('exclusions'), unique: true });
+    }
+  }
+}

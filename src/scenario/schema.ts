@@ -1,0 +1,340 @@
+/**
+ * The shape of a scenario file, as zod schemas over the loader's plain values (see source.ts:
+ * decimal integers are `bigint`, other number spellings are their source text). Leaf schemas
+ * also read the value (amounts, counts) so the schema's output is typed; their messages use the
+ * placeholders `{field}` (the field's dotted path) and `{found}` (the value as written), which
+ * the loader fills in. Every schema here can also be printed as a JSON Schema
+ * (`scenarioJsonSchema`), so the documented format and the checked one are the same thing.
+ */
+import { z } from 'zod';
+import { parseAmount, BOUND_MAX, type Bound } from '../domain/money.js';
+import { EVENT_TYPES, RULE_NAMES, type EventType } from '../domain/scenario.js';
+
+/** A zod `error` option whose message is the expected value, as in "must be <expected>". */
+const want = (expected: string): { error: () => string } => ({ error: () => expected });
+
+export type ParsedCount = { readonly ok: true; readonly value: bigint } | { readonly ok: false; readonly message: string };
+
+const DIGITS_RE = /^[0-9](?:_?[0-9])*$/;
+
+/**
+ * Reads a count (weight, epoch, token count, id, nonce…): a YAML integer, or a string of decimal
+ * digits with optional `_` separators. The message, on failure, uses `{field}` and `{found}`.
+ */
+export function parseCount(value: bigint | string, max: bigint, boundName: string): ParsedCount {
+  const text = typeof value === 'bigint' ? value.toString() : value.trim();
+  if (!DIGITS_RE.test(text)) return { ok: false, message: '{field} must be a non-negative integer, found {found}' };
+  const n = BigInt(text.replaceAll('_', ''));
+  if (n > max) return { ok: false, message: `{field} must be at most ${max} (${boundName}), found {found}` };
+  return { ok: true, value: n };
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const rawInteger = (expected: string) => z.union([z.bigint(), z.string()], want(expected));
+
+/** Free text (a name, a note, an inference id); a YAML integer is taken as its decimal text. */
+export const textSchema = z.union([z.string(), z.bigint()], want('a string')).transform((v) => v.toString());
+
+/** Like textSchema, but the empty string is refused. */
+export const nonEmptyTextSchema = textSchema.refine((s) => s.length > 0, { message: '{field} must not be empty' });
+
+/** An account or participant name; whether it is declared is checked after the shape. */
+export const nameSchema = z.string(want('a name')).meta({ description: 'an account or participant name' });
+
+export const boolSchema = z.boolean(want('true or false'));
+
+/** An amount of ngonka within `bound` (format section 2). */
+export function amountSchema(bound: Bound) {
+  return rawInteger('an amount')
+    .transform((v, ctx) => {
+      const r = parseAmount(v.toString(), bound);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: `{field}: ${r.message}`, input: v });
+      return z.NEVER;
+    })
+    .meta({
+      description: `an amount of ngonka (${bound}): digits with optional "_", "<n> ngonka", "<decimal> gonka" or "<decimal>GNK"`,
+    });
+}
+
+/** A non-negative integer within `bound`, as a bigint. */
+export function countSchema(bound: Bound) {
+  return rawInteger('a non-negative integer')
+    .transform((v, ctx) => {
+      const r = parseCount(v, BOUND_MAX[bound], bound);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: r.message, input: v });
+      return z.NEVER;
+    })
+    .meta({ description: `a non-negative integer (${bound})` });
+}
+
+/** A non-negative integer within `max` (at most 2^53 - 1), as a number. */
+function numberSchema(max: bigint, boundName: string) {
+  return rawInteger('a non-negative integer')
+    .transform((v, ctx) => {
+      const r = parseCount(v, max, boundName);
+      if (r.ok) return Number(r.value);
+      ctx.addIssue({ code: 'custom', message: r.message, input: v });
+      return z.NEVER;
+    })
+    .meta({ description: `a non-negative integer (${boundName})` });
+}
+
+export const uint32Schema = numberSchema(BOUND_MAX.uint32, 'uint32');
+/** Epochs and counters in checkpoints: exact as a JavaScript number. */
+export const safeNumberSchema = numberSchema(MAX_SAFE, 'the largest exact integer');
+
+const numericKey = (what: string) =>
+  z.string().refine((k) => /^[0-9]+$/.test(k) && BigInt(k) <= MAX_SAFE, want(what));
+
+const nameList = (what: string) => z.array(nameSchema, want(what));
+
+// ---------------------------------------------------------------------------------------------
+// Top level
+
+export const escrowParamsSchema = z.strictObject(
+  {
+    min_amount: amountSchema('uint64').optional(),
+    max_amount: amountSchema('uint64').optional(),
+    max_per_epoch: countSchema('uint64').optional(),
+    allowed_creators: nameList('a list of names').optional(),
+  },
+  want('a map of escrow params'),
+);
+
+export const paramsSchema = z.strictObject(
+  {
+    token_price: amountSchema('uint64').optional(),
+    escrow: escrowParamsSchema.optional(),
+    epoch_reward: amountSchema('uint64').optional(),
+    initial_epoch_reward: amountSchema('uint64').optional(),
+    genesis_epoch: countSchema('uint64').optional(),
+    standard_reward_amount: amountSchema('uint64').optional(),
+    skipped_payout: z.enum(['refund', 'governance'], want('refund or governance')).optional(),
+  },
+  want('a map of params'),
+);
+
+export const accountsSchema = z.record(z.string(), amountSchema('int64'), want('a map of name: amount'));
+
+export const participantSchema = z.strictObject(
+  { weight: countSchema('uint64'), balance: amountSchema('int64').optional() },
+  want('a map with weight and an optional balance'),
+);
+
+export const participantsSchema = z.record(z.string(), participantSchema, want('a map of name: { weight }'));
+
+export const rulesSchema = z.enum(RULE_NAMES, want('a ruleset'));
+
+/** The top-level fields other than `events`. */
+export const topLevelShape = {
+  name: nonEmptyTextSchema,
+  description: textSchema.optional(),
+  rules: rulesSchema.optional(),
+  params: paramsSchema.optional(),
+  accounts: accountsSchema.optional(),
+  participants: participantsSchema,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Events (format section 3)
+
+const fields = <S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject(shape, want('a map of its fields'));
+
+export const hostStatSchema = z.strictObject(
+  {
+    slot: uint32Schema,
+    cost: amountSchema('uint64'),
+    missed: uint32Schema.optional(),
+    invalid: uint32Schema.optional(),
+    required_validations: uint32Schema.optional(),
+    completed_validations: uint32Schema.optional(),
+  },
+  want('a map with slot and cost'),
+);
+
+/** The fields of each event, keyed by event name. */
+export const eventFieldSchemas = {
+  start_epoch: fields({
+    active: nameList('a list of participant names').optional(),
+    weights: z.record(z.string(), countSchema('uint64'), want('a map of participant: weight')).optional(),
+  }),
+  run_inference: fields({
+    requester: nameSchema,
+    executor: nameSchema,
+    prompt_tokens: countSchema('uint64'),
+    completion_tokens: countSchema('uint64'),
+    max_tokens: countSchema('uint64').optional(),
+    price: amountSchema('uint64').optional(),
+    id: nonEmptyTextSchema.optional(),
+    outcome: z.enum(['finished', 'expired'], want('an outcome')).optional(),
+  }),
+  create_escrow: fields({
+    creator: nameSchema,
+    amount: amountSchema('uint64'),
+    slots: nameList('a list of names'),
+    id: countSchema('uint64').optional(),
+  }),
+  settle_escrow: fields({
+    escrow: countSchema('uint64'),
+    settler: nameSchema.optional(),
+    fees: amountSchema('uint64').optional(),
+    nonce: countSchema('uint64').optional(),
+    hosts: z.array(hostStatSchema, want('a list of host entries')),
+  }),
+  exclude_participant: fields({
+    participant: nameSchema,
+    reason: z.enum(['invalid', 'inactive'], want('a reason')),
+  }),
+  end_epoch: fields({
+    punish: nameList('a list of participant names').optional(),
+  }),
+  claim_reward: fields({
+    participant: nameSchema,
+    epoch: countSchema('uint64'),
+  }),
+  transfer: fields({
+    from: nameSchema,
+    to: nameSchema,
+    amount: amountSchema('int64'),
+  }),
+} as const satisfies { readonly [T in EventType]: z.ZodType };
+
+export type EventFields<T extends EventType> = z.output<(typeof eventFieldSchemas)[T]>;
+
+/** Keys an event item may carry beside its one event key. */
+export const ITEM_MODIFIERS = ['expect_error', 'expect_result', 'note'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Checkpoints (format section 5)
+
+export const participantExpectSchema = z.strictObject(
+  {
+    status: z.enum(['ACTIVE', 'INACTIVE', 'INVALID'], want('a status')).optional(),
+    weight: countSchema('uint64').optional(),
+    coin_balance: amountSchema('int64').optional(),
+    earned_coins: amountSchema('uint64').optional(),
+    inference_count: safeNumberSchema.optional(),
+    missed_requests: safeNumberSchema.optional(),
+    invalidated_inferences: safeNumberSchema.optional(),
+  },
+  want('a map of participant fields'),
+);
+
+export const settleAmountExpectSchema = z.strictObject(
+  {
+    epoch: safeNumberSchema.optional(),
+    work_coins: amountSchema('uint64').optional(),
+    reward_coins: amountSchema('uint64').optional(),
+  },
+  want('a map of settle amount fields, or null'),
+);
+
+export const summaryExpectSchema = z.strictObject(
+  {
+    earned_coins: amountSchema('uint64').optional(),
+    rewarded_coins: amountSchema('uint64').optional(),
+    inference_count: safeNumberSchema.optional(),
+    missed_requests: safeNumberSchema.optional(),
+    invalidated_inferences: safeNumberSchema.optional(),
+    claimed: boolSchema.optional(),
+  },
+  want('a map of summary fields, or null'),
+);
+
+export const escrowExpectSchema = z.strictObject(
+  {
+    creator: nameSchema.optional(),
+    amount: amountSchema('uint64').optional(),
+    epoch: safeNumberSchema.optional(),
+    slots: nameList('a list of names').optional(),
+    settled: boolSchema.optional(),
+  },
+  want('a map of escrow fields, or null'),
+);
+
+export const supplyExpectSchema = z.strictObject(
+  {
+    genesis: amountSchema('uint64').optional(),
+    minted: amountSchema('uint64').optional(),
+    burned: amountSchema('uint64').optional(),
+    total: amountSchema('uint64').optional(),
+  },
+  want('a map of supply fields'),
+);
+
+export const expectationSchema = z.strictObject(
+  {
+    epoch: safeNumberSchema.optional(),
+    ended: z.array(safeNumberSchema, want('a list of epochs')).optional(),
+    bank: z.record(z.string(), amountSchema('int64'), want('a map of name: amount')).optional(),
+    participants: z.record(z.string(), participantExpectSchema, want('a map of participant: fields')).optional(),
+    settle_amounts: z
+      .record(z.string(), settleAmountExpectSchema.nullable(), want('a map of participant: fields'))
+      .optional(),
+    summaries: z
+      .record(
+        numericKey('an epoch number'),
+        z.record(z.string(), summaryExpectSchema.nullable(), want('a map of participant: fields')),
+        want('a map of epoch: participants'),
+      )
+      .optional(),
+    escrows: z
+      .record(numericKey('an escrow id'), escrowExpectSchema.nullable(), want('a map of escrow id: fields'))
+      .optional(),
+    supply: supplyExpectSchema.optional(),
+    surplus: amountSchema('int64').optional(),
+    exclusions: z
+      .record(numericKey('an epoch number'), nameList('a list of participant names'), want('a map of epoch: names'))
+      .optional(),
+  },
+  want('a map of what to compare'),
+);
+
+export type ExpectationFields = z.output<typeof expectationSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Whole file
+
+/**
+ * What the loader checks first: the top level, with `events` only known to be a list (each item
+ * is then checked on its own, so every item's problems are reported with the item's own words).
+ */
+export const topLevelSchema = z.strictObject(
+  { ...topLevelShape, events: z.array(z.unknown(), want('a list of events')) },
+  want('a map'),
+);
+
+function eventItemSchema(type: EventType): z.ZodType {
+  const modifiers = {
+    expect_error: nonEmptyTextSchema.optional(),
+    ...(type === 'claim_reward' ? { expect_result: nonEmptyTextSchema.optional() } : {}),
+    note: textSchema.optional(),
+  };
+  return z.strictObject({ [type]: eventFieldSchemas[type].nullable(), ...modifiers });
+}
+
+/** Events that may be written as a bare name: those with no required field. */
+const BARE_EVENTS = EVENT_TYPES.filter((t) => eventFieldSchemas[t].safeParse({}).success);
+
+/** One item of `events`: a bare event name, a map with one event key, or a checkpoint. */
+export const itemSchema = z.union([
+  z.enum(BARE_EVENTS),
+  ...EVENT_TYPES.map(eventItemSchema),
+  z.strictObject({ expect: expectationSchema }),
+]);
+
+/** The whole file, for documentation (JSON Schema); the loader applies the same parts. */
+export const scenarioSchema = z.strictObject({ ...topLevelShape, events: z.array(itemSchema) });
+
+/** The format as a JSON Schema (draft 2020-12); YAML integers appear as `"type": "integer"`. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(scenarioSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: (ctx) => {
+      if (ctx.zodSchema._zod.def.type === 'bigint') ctx.jsonSchema.type = 'integer';
+    },
+  }) as Record<string, unknown>;
+}

@@ -1,0 +1,253 @@
+/**
+ * The YAML side of the loader: the document's nodes turned into plain values with exact
+ * integers, and a way back from any path in those values to a line and column in the file.
+ */
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Loc } from '../domain/scenario.js';
+
+/**
+ * A YAML value as the schema sees it. Decimal integers written as plain scalars are `bigint`
+ * (exact, whatever their size); any other number spelling (0.3, 0x10, 1e3, .inf) is kept as its
+ * source text, so the field that reads it can say precisely what is wrong with it.
+ */
+export type Raw = string | bigint | boolean | null | readonly Raw[] | RawMap;
+export interface RawMap {
+  readonly [key: string]: Raw;
+}
+
+/** A path into the raw value: map keys (their source text) and list indexes. */
+export type Path = readonly (string | number)[];
+
+export type Report = (loc: Loc, message: string, hint?: string) => void;
+
+/** How many values one file may expand to through aliases before the loader gives up. */
+const MAX_VALUES = 1_000_000;
+
+const INTEGER_RE = /^-?[0-9]+$/;
+
+/** The text a map key is compared by: a string key's value, any other scalar's source text. */
+export function keyText(key: unknown): string | undefined {
+  if (!isScalar(key)) return undefined;
+  if (typeof key.value === 'string') return key.value;
+  return key.source ?? String(key.value);
+}
+
+export function isRawMap(v: Raw | undefined): v is RawMap {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The document's value tree and its positions. */
+export class SourceIndex {
+  private readonly doc: Document.Parsed;
+  private readonly lines: LineCounter;
+
+  constructor(doc: Document.Parsed, lines: LineCounter) {
+    this.doc = doc;
+    this.lines = lines;
+  }
+
+  loc(offset: number): Loc {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, col };
+  }
+
+  /** Follows aliases to the node they name (undefined for a dangling alias). */
+  private resolve(node: unknown): unknown {
+    let n = node;
+    for (let hops = 0; isAlias(n) && hops < 100; hops++) n = n.resolve(this.doc);
+    return isAlias(n) ? undefined : n;
+  }
+
+  /** Walks `path` as far as it goes; `node` is the deepest node reached (not alias-resolved). */
+  private find(path: Path): { matched: number; node: unknown; key: unknown } {
+    let node: unknown = this.doc.contents;
+    let key: unknown = undefined;
+    for (let i = 0; i < path.length; i++) {
+      const container = this.resolve(node);
+      const seg = path[i];
+      let found = false;
+      if (isMap(container) && typeof seg === 'string') {
+        const pair = container.items.find((p) => keyText(p.key) === seg);
+        if (pair) {
+          key = pair.key;
+          node = pair.value;
+          found = true;
+        }
+      } else if (isSeq(container) && typeof seg === 'number' && seg < container.items.length) {
+        key = undefined;
+        node = container.items[seg];
+        found = true;
+      }
+      if (!found) return { matched: i, node, key };
+    }
+    return { matched: path.length, node, key };
+  }
+
+  private nodeLoc(node: unknown): Loc | undefined {
+    const range = (node as Node | null | undefined)?.range;
+    return range ? this.loc(range[0]) : undefined;
+  }
+
+  /**
+   * Where the value at `path` is written; for an empty value (`key:` with nothing after it),
+   * where its key is; for a path that does not exist, the nearest existing ancestor.
+   */
+  valueLoc(path: Path): Loc {
+    const { node, key } = this.find(path);
+    const emptyValue = node === null || node === undefined || (isScalar(node) && node.value === null && !node.source);
+    return (emptyValue ? this.nodeLoc(key) : undefined) ?? this.nodeLoc(node) ?? this.nodeLoc(key) ?? { line: 1, col: 1 };
+  }
+
+  /** Where the key of the last segment of `path` is written, else `valueLoc(path)`. */
+  keyLoc(path: Path): Loc {
+    const { matched, key } = this.find(path);
+    if (matched === path.length) {
+      const at = this.nodeLoc(key);
+      if (at) return at;
+    }
+    return this.valueLoc(path);
+  }
+
+  /** The value node at `path`, aliases resolved; undefined when the path does not exist. */
+  nodeAt(path: Path): unknown {
+    const { matched, node } = this.find(path);
+    return matched === path.length ? this.resolve(node) : undefined;
+  }
+
+  /** The keys of the map at `path` in the order written (first of duplicates only). */
+  keysInOrder(path: Path): string[] {
+    const node = this.nodeAt(path);
+    if (!isMap(node)) return [];
+    const keys: string[] = [];
+    for (const pair of node.items) {
+      const k = keyText(pair.key);
+      if (k !== undefined && !keys.includes(k)) keys.push(k);
+    }
+    return keys;
+  }
+
+  /**
+   * The plain value of the whole document. Duplicate keys (compared by source text, so `1` and
+   * `"1"` are duplicates) and non-scalar keys are reported, and the first value of a key is kept.
+   * `broken` is true when an alias could not be expanded (dangling, recursive, or too many
+   * values): the value is then incomplete and not worth checking further.
+   */
+  toRaw(report: Report): { value: Raw; broken: boolean } {
+    let count = 0;
+    let overflow = false;
+    let broken = false;
+    const converting = new Set<unknown>();
+    let outerAlias: unknown = undefined;
+    const convert = (node: unknown): Raw => {
+      if (overflow) return null;
+      if (++count > MAX_VALUES) {
+        overflow = true;
+        broken = true;
+        report(this.nodeLoc(outerAlias ?? node) ?? { line: 1, col: 1 }, `the file expands to more than ${MAX_VALUES} values through aliases`);
+        return null;
+      }
+      if (isAlias(node)) {
+        const target = this.resolve(node);
+        if (target === undefined) {
+          broken = true;
+          report(this.nodeLoc(node) ?? { line: 1, col: 1 }, `alias *${node.source} has no anchor &${node.source} before it`);
+          return null;
+        }
+        if (converting.has(target)) {
+          broken = true;
+          report(this.nodeLoc(node) ?? { line: 1, col: 1 }, `alias *${node.source} refers to a value that contains it`);
+          return null;
+        }
+        if (outerAlias !== undefined) return convert(target);
+        outerAlias = node;
+        const value = convert(target);
+        outerAlias = undefined;
+        return value;
+      }
+      if (isScalar(node)) return scalarValue(node.value, node.type, node.source);
+      if (isMap(node)) {
+        converting.add(node);
+        const out: Record<string, Raw> = Object.create(null) as Record<string, Raw>;
+        const seen = new Set<string>();
+        for (const pair of node.items) {
+          const k = keyText(pair.key);
+          if (k === undefined) {
+            report(this.nodeLoc(pair.key) ?? this.nodeLoc(node) ?? { line: 1, col: 1 }, 'map keys must be plain names or numbers');
+            continue;
+          }
+          if (seen.has(k)) {
+            report(this.nodeLoc(pair.key) ?? { line: 1, col: 1 }, `duplicate key "${k}"`, 'each key may appear once in a map');
+            continue;
+          }
+          seen.add(k);
+          out[k] = convert(pair.value);
+        }
+        converting.delete(node);
+        return out;
+      }
+      if (isSeq(node)) {
+        converting.add(node);
+        const out = node.items.map((item) => convert(item));
+        converting.delete(node);
+        return out;
+      }
+      return null;
+    };
+    const value = convert(this.doc.contents);
+    return { value, broken };
+  }
+}
+
+function scalarValue(value: unknown, type: string | undefined, source: string | undefined): Raw {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    if (type === 'PLAIN' && source !== undefined) return INTEGER_RE.test(source) ? BigInt(source) : source;
+    if (typeof value === 'bigint') return value;
+    return Number.isSafeInteger(value) ? BigInt(value) : String(value);
+  }
+  return String(value);
+}
+
+/**
+ * How a value is shown after "found": `"abc"`, `0.3`, `true`, `a list`, `a map`, `an empty value`.
+ * `node` is alias-resolved already (as SourceIndex.nodeAt returns it).
+ */
+export function describeNode(node: unknown): string {
+  const n = node;
+  if (isMap(n)) return 'a map';
+  if (isSeq(n)) return 'a list';
+  if (isScalar(n)) {
+    const v = n.value;
+    if (v === null || v === undefined) return n.source ? String(n.source) : 'an empty value';
+    if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+    if (typeof v === 'number' || typeof v === 'bigint') return n.type === 'PLAIN' && n.source ? n.source : String(v);
+    return String(v);
+  }
+  return 'an empty value';
+}
+
+/**
+ * A path as a person reads it in a message: `settle_escrow.hosts[1].cost`, `participants.h1.weight`,
+ * `expect.bank.alice`. Inside `events`, the event's name stands for its item.
+ */
+export function label(path: Path): string {
+  let parts = path;
+  let out = '';
+  if (parts[0] === 'events' && typeof parts[1] === 'number') {
+    if (typeof parts[2] === 'string') {
+      out = parts[2];
+      parts = parts.slice(3);
+    } else {
+      out = `events[${parts[1]}]`;
+      parts = parts.slice(2);
+    }
+  }
+  for (const seg of parts) out = typeof seg === 'number' ? `${out}[${seg}]` : out === '' ? seg : `${out}.${seg}`;
+  return out === '' ? 'the scenario' : out;
+}
+
+/** "in settle_escrow", "in params.escrow", "at the top level". */
+export function where(path: Path): string {
+  return path.length === 0 ? 'at the top level' : `in ${label(path)}`;
+}
