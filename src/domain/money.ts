@@ -42,7 +42,7 @@ export function parseAmount(text: string, bound: Bound): AmountParse {
     };
   }
   const [, whole = '', frac, unit] = m;
-  if (whole.endsWith('_') || (frac !== undefined && (frac.startsWith('_') || frac.endsWith('_')))) {
+  if (whole.endsWith('_') || whole.includes('__') || (frac !== undefined && (frac.startsWith('_') || frac.endsWith('_') || frac.includes('__')))) {
     return { ok: false, message: `misplaced "_" in amount ${JSON.stringify(trimmed)}` };
   }
   let value: bigint;

@@ -202,7 +202,10 @@ function scalarValue(value: unknown, type: string | undefined, source: string | 
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number' || typeof value === 'bigint') {
-    if (type === 'PLAIN' && source !== undefined) return INTEGER_RE.test(source) ? BigInt(source) : source;
+    if (type === 'PLAIN' && source !== undefined) {
+      // `-0` stays text so that the field's parser refuses the sign rather than reading 0.
+      return INTEGER_RE.test(source) && !(source.startsWith('-') && BigInt(source) === 0n) ? BigInt(source) : source;
+    }
     if (typeof value === 'bigint') return value;
     return Number.isSafeInteger(value) ? BigInt(value) : String(value);
   }
