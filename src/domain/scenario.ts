@@ -87,7 +87,7 @@ export type ChainEvent =
       readonly maxTokens: bigint;
       /** undefined: params.token_price. */
       readonly price: bigint | undefined;
-      /** undefined: `inf-<n>` where n counts run_inference events. */
+      /** undefined: `inf-<n>`, the next n after the last automatic id that no explicit id has taken. */
       readonly id: string | undefined;
       readonly outcome: 'finished' | 'expired';
     }

@@ -96,7 +96,7 @@ export interface ChainState {
   readonly genesisSupply: bigint;
   readonly minted: bigint;
   readonly burned: bigint;
-  /** run_inference events applied so far (names the automatic ids). */
+  /** The highest n of an automatic inference id `inf-<n>` given so far. */
   readonly inferenceSeq: number;
   /** Inference ids given explicitly in the scenario. */
   readonly explicitInferenceIds: Readonly<Record<string, true>>;

@@ -33,11 +33,19 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
   const cost = (event.promptTokens + event.completionTokens) * price;
   if (cost > MAX_INT64) throw new TxError('inference cost out of range');
 
-  const seq = draft.inferenceSeq + 1;
-  const id = event.id ?? `inf-${seq}`;
-  const auto = AUTO_ID.exec(id);
-  if (draft.explicitInferenceIds[id] || (event.id !== undefined && auto && BigInt(auto[1] as string) < BigInt(seq))) {
-    throw new TxError(`inference id ${id} already exists`);
+  let id: string;
+  if (event.id === undefined) {
+    // The next automatic id that no explicit id has taken.
+    let n = draft.inferenceSeq + 1;
+    while (draft.explicitInferenceIds[`inf-${n}`]) n += 1;
+    id = `inf-${n}`;
+    draft.inferenceSeq = n;
+  } else {
+    id = event.id;
+    const auto = AUTO_ID.exec(id);
+    if (draft.explicitInferenceIds[id] || (auto && BigInt(auto[1] as string) <= BigInt(draft.inferenceSeq))) {
+      throw new TxError(`inference id ${id} already exists`);
+    }
   }
   try {
     transferMutably(draft, ctx, requester, INFERENCE_MODULE, escrow, `escrow for inferenceId:${id}`);
@@ -47,7 +55,6 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
     }
     throw error;
   }
-  draft.inferenceSeq = seq;
   if (event.id !== undefined) draft.explicitInferenceIds[id] = true;
 
   const p = participantNamed(draft, ctx.world, executor);
