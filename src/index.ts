@@ -14,3 +14,4 @@ export { runToJson, canonicalJson, type Json } from './engine/json.js';
 export { recount, surplusOf, type Totals } from './engine/invariants.js';
 export { decayedEpochReward, epochRewardPool } from './engine/reward.js';
 export { TxError } from './engine/errors.js';
+export * from './engine/queries.js';

@@ -14,7 +14,7 @@ import {
   type Scenario,
   type ScenarioItem,
 } from '../src/domain/scenario.js';
-import { balanceOf } from '../src/engine/bank.js';
+import { balanceOf, hostStatsOf, summaryOf } from '../src/engine/queries.js';
 import type { Transfer } from '../src/engine/context.js';
 import { recount, supplyOf, surplusOf } from '../src/engine/invariants.js';
 import { vecGet } from '../src/engine/pvec.js';
@@ -219,7 +219,7 @@ export class Chain {
   }
 
   summary(epoch: number, name: string): Summary | undefined {
-    return this.p(name).summaries[epoch];
+    return summaryOf(this.state, epoch, this.world.participantIndex.get(name) as number);
   }
 
   escrow(id: number): Escrow | undefined {
@@ -227,9 +227,8 @@ export class Chain {
   }
 
   hostStats(epoch: number, name: string): HostEpochStats | undefined {
-    const stats = this.state.hostStats[epoch];
     const index = this.world.participantIndex.get(name);
-    return stats === undefined || index === undefined ? undefined : vecGet(stats, index);
+    return index === undefined ? undefined : hostStatsOf(this.state, epoch, index);
   }
 }
 

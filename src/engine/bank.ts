@@ -6,8 +6,8 @@ import type { Draft } from 'immer';
 import { MAX_INT64 } from '../domain/money.js';
 import type { TxContext } from './context.js';
 import { TxError } from './errors.js';
-import { vecGet, vecSetMutably } from './pvec.js';
-import { draftBalances, INFERENCE_MODULE, MINT, type ChainState, type World } from './state.js';
+import { vecGet, vecSet } from './pvec.js';
+import { INFERENCE_MODULE, MINT, setVecOfState, vecOfState, type ChainState, type World } from './state.js';
 
 function indexOf(world: World, account: string): number {
   const index = world.accountIndex.get(account);
@@ -15,16 +15,12 @@ function indexOf(world: World, account: string): number {
   return index;
 }
 
-export function balanceOf(state: ChainState | Draft<ChainState>, world: World, account: string): bigint {
-  return vecGet(state.balances as ChainState['balances'], indexOf(world, account)) ?? 0n;
-}
-
 function creditMutably(draft: Draft<ChainState>, world: World, to: string, amount: bigint): void {
   const index = indexOf(world, to);
-  const balances = draftBalances(draft);
+  const balances = vecOfState(draft, 'balances');
   const next = (vecGet(balances, index) ?? 0n) + amount;
   if (next > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${next} > ${MAX_INT64})`);
-  vecSetMutably(balances, index, next);
+  setVecOfState(draft, 'balances', vecSet(balances, index, next));
 }
 
 /** Sends `amount` from one account to another, as `SendCoins` with a memo does on chain. */
@@ -39,12 +35,12 @@ export function transferMutably(
   if (amount < 0n) throw new Error(`internal: negative transfer ${amount}`);
   if (amount === 0n) return;
   const fromIndex = indexOf(ctx.world, from);
-  const balances = draftBalances(draft);
+  const balances = vecOfState(draft, 'balances');
   const balance = vecGet(balances, fromIndex) ?? 0n;
   if (balance < amount) {
     throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
   }
-  vecSetMutably(balances, fromIndex, balance - amount);
+  setVecOfState(draft, 'balances', vecSet(balances, fromIndex, balance - amount));
   creditMutably(draft, ctx.world, to, amount);
   ctx.transfers.push({ from, to, amount, memo });
 }

@@ -3,9 +3,8 @@
  */
 import { formatGonka } from '../domain/money.js';
 import type { Expectation } from '../domain/scenario.js';
-import { balanceOf } from './bank.js';
-import { vecGet } from './pvec.js';
-import type { ChainState, Escrow, ParticipantState, Summary, World } from './state.js';
+import { balanceOf, endedEpochs, escrowOf, exclusionsOf, participantOf, summaryOf } from './queries.js';
+import type { ChainState, ParticipantState, Summary, World } from './state.js';
 
 export interface CheckFailure {
   /** A path such as `bank.h1` or `summaries.1.h1.claimed`. */
@@ -28,15 +27,6 @@ function same(a: Shown, b: Shown): boolean {
   return a === b;
 }
 
-export function participantOf(state: ChainState, world: World, name: string): ParticipantState | undefined {
-  const index = world.participantIndex.get(name);
-  return index === undefined ? undefined : vecGet(state.participants, index);
-}
-
-export function escrowOf(state: ChainState, id: number): Escrow | undefined {
-  return vecGet(state.escrows, id - 1);
-}
-
 /** Compares each named field; returns the failures in the order the checkpoint names them. */
 export function compareExpectation(
   expect: Expectation,
@@ -56,7 +46,7 @@ export function compareExpectation(
   };
 
   check('epoch', expect.epoch, state.effectiveEpoch);
-  check('ended', expect.ended, state.endedEpochs);
+  check('ended', expect.ended, endedEpochs(state));
   for (const [name, value] of expect.bank ?? []) check(`bank.${name}`, value, balanceOf(state, world, name));
   for (const [name, value] of expect.participants ?? []) {
     const p = participantOf(state, world, name) as ParticipantState;
@@ -90,7 +80,7 @@ export function compareExpectation(
   }
   for (const [epoch, byName] of expect.summaries ?? []) {
     for (const [name, value] of byName) {
-      const summary: Summary | undefined = participantOf(state, world, name)?.summaries[epoch];
+      const summary: Summary | undefined = summaryOf(state, epoch, world.participantIndex.get(name) as number);
       if (value === null || summary === undefined) {
         if (value !== null || summary !== undefined) {
           failures.push({
@@ -141,7 +131,7 @@ export function compareExpectation(
   }
   check('surplus', expect.surplus, surplus);
   for (const [epoch, names] of expect.exclusions ?? []) {
-    check(`exclusions.${epoch}`, names, state.exclusions[epoch] ?? []);
+    check(`exclusions.${epoch}`, names, exclusionsOf(state, epoch));
   }
   return failures;
 }

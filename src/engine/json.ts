@@ -2,8 +2,8 @@
  * The `run --json` object (format section 7) and a canonical serialiser: object keys sorted by
  * code unit, arrays in event order, amounts as decimal strings of ngonka.
  */
-import { balanceOf } from './bank.js';
 import { vecForEach } from './pvec.js';
+import { balanceOf, endedEpochs } from './queries.js';
 import type { RunResult } from './run.js';
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
@@ -50,8 +50,10 @@ export function runToJson(run: RunResult): Json {
         reward_coins: p.settle.rewardCoins.toString(),
       };
     }
-    for (const [epoch, s] of Object.entries(p.summaries)) {
-      (summaries[epoch] ??= {})[name] = {
+  });
+  vecForEach(state.summaries, (byParticipant, epoch) => {
+    vecForEach(byParticipant, (s, index) => {
+      (summaries[String(epoch)] ??= {})[world.participants[index] as string] = {
         earned_coins: s.earnedCoins.toString(),
         rewarded_coins: s.rewardedCoins.toString(),
         inference_count: s.inferenceCount,
@@ -59,7 +61,7 @@ export function runToJson(run: RunResult): Json {
         invalidated_inferences: s.invalidatedInferences,
         claimed: s.claimed,
       };
-    }
+    });
   });
 
   const escrows: Record<string, Json> = {};
@@ -74,13 +76,15 @@ export function runToJson(run: RunResult): Json {
   });
 
   const exclusions: Record<string, Json> = {};
-  for (const [epoch, names] of Object.entries(state.exclusions)) exclusions[epoch] = [...names];
+  vecForEach(state.exclusions, (names, epoch) => {
+    exclusions[String(epoch)] = [...names];
+  });
 
   return {
     scenario: run.scenario,
     rules: run.rules,
     ok: run.ok,
-    epoch: { effective: state.effectiveEpoch, ended: [...state.endedEpochs] },
+    epoch: { effective: state.effectiveEpoch, ended: endedEpochs(state) },
     bank,
     participants,
     settle_amounts: settleAmounts,

@@ -1,36 +1,49 @@
 /**
- * Participant and active-set lookups on a draft, and the ledger credit that on-chain inference
- * pay and same-epoch devshard pay share (`coin_balance += p`, `earned_coins += p`).
+ * Writes to participants, summaries and other vectors of a draft. Each helper path-copies the
+ * vector it changes and replaces it on the draft; a record is changed with its own small immer
+ * `produce`, so reducers still write `p.coinBalance += x`.
  */
-import type { Draft } from 'immer';
+import { freeze, produce, type Draft } from 'immer';
 import { MAX_INT64, MAX_UINT64 } from '../domain/money.js';
 import { TxError } from './errors.js';
-import { vecGet } from './pvec.js';
-import { draftParticipants, type ChainState, type ParticipantState, type World } from './state.js';
+import { sparseVec, vecGet, vecSet } from './pvec.js';
+import { participantAt } from './queries.js';
+import {
+  setVecOfState,
+  vecOfState,
+  type ChainState,
+  type ParticipantState,
+  type Summary,
+  type World,
+} from './state.js';
 
-type AnyState = ChainState | Draft<ChainState>;
-
-export function participantIndex(world: World, name: string): number | undefined {
-  return world.participantIndex.get(name);
-}
-
-/** True when `name` is a participant in the active set of `epoch`. */
-export function isActiveIn(state: AnyState, world: World, epoch: number, name: string): boolean {
-  const index = world.participantIndex.get(name);
-  if (index === undefined) return false;
-  return state.activeSets[epoch]?.isMember[index] === true;
-}
-
-export function participantAt(draft: Draft<ChainState>, index: number): Draft<ParticipantState> {
-  const p = vecGet(draftParticipants(draft), index);
-  if (!p) throw new Error(`internal: no participant at index ${index}`);
-  return p;
-}
-
-export function participantNamed(draft: Draft<ChainState>, world: World, name: string): Draft<ParticipantState> {
+export function participantIndexOf(world: World, name: string): number {
   const index = world.participantIndex.get(name);
   if (index === undefined) throw new Error(`internal: ${name} is not a participant`);
-  return participantAt(draft, index);
+  return index;
+}
+
+/** Applies `recipe` to one participant record. */
+export function updateParticipantMutably(
+  draft: Draft<ChainState>,
+  index: number,
+  recipe: (p: Draft<ParticipantState>) => void,
+): void {
+  const next = produce(participantAt(draft, index), recipe);
+  setVecOfState(draft, 'participants', vecSet(vecOfState(draft, 'participants'), index, next));
+}
+
+/** Writes the performance summary of (`epoch`, participant `index`). */
+export function putSummaryMutably(
+  draft: Draft<ChainState>,
+  world: World,
+  epoch: number,
+  index: number,
+  summary: Summary,
+): void {
+  const all = vecOfState(draft, 'summaries');
+  const byParticipant = vecGet(all, epoch) ?? sparseVec<Summary>(world.participants.length);
+  setVecOfState(draft, 'summaries', vecSet(all, epoch, vecSet(byParticipant, index, freeze(summary))));
 }
 
 /** Credits owed work coins, with the chain's overflow checks (PR #1000 `processParticipantPayment`). */

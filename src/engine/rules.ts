@@ -7,9 +7,10 @@ import type { Draft } from 'immer';
 import type { HostStatInput, RuleName } from '../domain/scenario.js';
 import { transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
-import { creditLedgerMutably, participantNamed } from './ledger.js';
+import { creditLedgerMutably, participantIndexOf, putSummaryMutably, updateParticipantMutably } from './ledger.js';
+import { participantAt, summaryOf } from './queries.js';
 import { addCount } from './counters.js';
-import { GOV, INFERENCE_MODULE, type ChainState, type Escrow } from './state.js';
+import { GOV, INFERENCE_MODULE, type ChainState, type Escrow, type Summary } from './state.js';
 
 /** One host's aggregated payout of a settlement (all its slots), in slot order of first slot. */
 export interface HostPayout {
@@ -68,65 +69,70 @@ const deferred: Ruleset = {
   name: 'deferred',
   summary: 'hosts are credited on their ledger and claim after the epoch ends (PR #1000 as settled in review)',
   deliverPayouts(draft, ctx, s) {
+    const { world } = ctx;
     const x = s.escrow.epoch;
-    const sameEpoch = draft.effectiveEpoch === x && !draft.epochEnded;
     const slots = s.escrow.slots;
+    const indexOfSlot = (slot: number): number => participantIndexOf(world, slots[slot] as string);
     let paid = 0n;
     let forfeited = 0n;
-    if (sameEpoch) {
+    if (draft.effectiveEpoch === x && !draft.epochEnded) {
+      // Same epoch: like on-chain inference pay — ledger credit and current epoch stats.
       for (const entry of s.entries) {
         const host = slots[entry.slot] as string;
-        const p = participantNamed(draft, ctx.world, host);
-        p.missedRequests = addCount(p.missedRequests, entry.missed, 'missed_requests', host);
-        p.invalidatedInferences = addCount(p.invalidatedInferences, entry.invalid, 'invalidated_inferences', host);
-        if (s.nonce !== undefined) {
-          const completed = assignedPerSlot(s.nonce, entry.slot, slots.length) - BigInt(entry.missed);
-          p.inferenceCount = addCount(p.inferenceCount, Number(completed), 'inference_count', host);
-        }
+        updateParticipantMutably(draft, indexOfSlot(entry.slot), (p) => {
+          p.missedRequests = addCount(p.missedRequests, entry.missed, 'missed_requests', host);
+          p.invalidatedInferences = addCount(p.invalidatedInferences, entry.invalid, 'invalidated_inferences', host);
+          if (s.nonce !== undefined) {
+            const completed = assignedPerSlot(s.nonce, entry.slot, slots.length) - BigInt(entry.missed);
+            p.inferenceCount = addCount(p.inferenceCount, Number(completed), 'inference_count', host);
+          }
+        });
       }
       for (const { host, amount } of s.payouts) {
         if (amount === 0n) continue;
-        creditLedgerMutably(participantNamed(draft, ctx.world, host), host, amount);
+        updateParticipantMutably(draft, participantIndexOf(world, host), (p) => creditLedgerMutably(p, host, amount));
         paid += amount;
       }
       return { paid, forfeited };
     }
-    // Cross-epoch: the host's performance summary of epoch X decides.
-    const punished = (host: string): boolean => {
-      const summary = participantNamed(draft, ctx.world, host).summaries[x];
+    // Cross epoch: the host's performance summary of epoch X decides.
+    const currentSummary = (index: number): Summary | undefined => summaryOf(draft, x, index);
+    const punished = (index: number): boolean => {
+      const summary = currentSummary(index);
       return summary === undefined || summary.rewardedCoins === 0n;
     };
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
-      if (punished(host)) {
+      const index = participantIndexOf(world, host);
+      if (punished(index)) {
         if (ctx.params.skippedPayout === 'governance') {
           transferMutably(draft, ctx, INFERENCE_MODULE, GOV, amount, `forfeited_work_coins_to_governance:epoch=${x}`);
           forfeited += amount;
         }
         continue;
       }
-      const p = participantNamed(draft, ctx.world, host);
-      if (p.settle !== null && p.settle.epoch === x) {
-        p.settle.workCoins += amount;
+      const settle = participantAt(draft, index).settle;
+      if (settle !== null && settle.epoch === x) {
+        updateParticipantMutably(draft, index, (p) => {
+          (p.settle as NonNullable<typeof p.settle>).workCoins += amount;
+        });
       } else {
         transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
       }
-      const summary = p.summaries[x];
-      if (summary) summary.earnedCoins += amount;
+      const summary = currentSummary(index) as Summary;
+      putSummaryMutably(draft, world, x, index, { ...summary, earnedCoins: summary.earnedCoins + amount });
       paid += amount;
     }
     for (const entry of s.entries) {
+      const index = indexOfSlot(entry.slot);
+      if (punished(index)) continue;
       const host = slots[entry.slot] as string;
-      if (punished(host)) continue;
-      const summary = participantNamed(draft, ctx.world, host).summaries[x];
-      if (!summary) continue;
-      summary.missedRequests = addCount(summary.missedRequests, entry.missed, 'missed_requests', host);
-      summary.invalidatedInferences = addCount(
-        summary.invalidatedInferences,
-        entry.invalid,
-        'invalidated_inferences',
-        host,
-      );
+      const summary = currentSummary(index) as Summary;
+      putSummaryMutably(draft, world, x, index, {
+        ...summary,
+        missedRequests: addCount(summary.missedRequests, entry.missed, 'missed_requests', host),
+        invalidatedInferences: addCount(summary.invalidatedInferences, entry.invalid, 'invalidated_inferences', host),
+      });
     }
     return { paid, forfeited };
   },

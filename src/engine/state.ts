@@ -41,8 +41,6 @@ export interface ParticipantState {
   readonly missedRequests: number;
   readonly invalidatedInferences: number;
   readonly settle: SettleAmount | null;
-  /** Performance summaries by epoch. */
-  readonly summaries: Readonly<Record<number, Summary>>;
 }
 
 export interface Escrow {
@@ -75,24 +73,32 @@ export interface ActiveSet {
   readonly isMember: readonly boolean[];
 }
 
+/**
+ * Everything that grows with participants, accounts, escrows or epochs is a PVec (see pvec.ts):
+ * immer drafts only the dozen scalar fields of this object, and each event path-copies the few
+ * trie nodes it writes.
+ */
 export interface ChainState {
   /** 0 at genesis; `start_epoch` moves it to N+1. */
   readonly effectiveEpoch: number;
   /** True once the effective epoch has been ended (settled) and the next has not started. */
   readonly epochEnded: boolean;
-  readonly endedEpochs: readonly number[];
   /** Bank balances by account index (see World.accounts). */
   readonly balances: PVec<bigint>;
   /** By participant index (see World.participants). */
   readonly participants: PVec<ParticipantState>;
-  readonly activeSets: Readonly<Record<number, ActiveSet>>;
+  /** By epoch. */
+  readonly activeSets: PVec<ActiveSet>;
   /** Escrow id n is at index n − 1. */
   readonly escrows: PVec<Escrow>;
-  readonly escrowsPerEpoch: Readonly<Record<number, number>>;
+  /** Escrows created in each epoch, by epoch. */
+  readonly escrowsPerEpoch: PVec<number>;
   /** By epoch, then participant index. */
-  readonly hostStats: Readonly<Record<number, PVec<HostEpochStats>>>;
-  /** Participants excluded in each epoch, in the order excluded. */
-  readonly exclusions: Readonly<Record<number, readonly string[]>>;
+  readonly hostStats: PVec<PVec<HostEpochStats>>;
+  /** Performance summaries by epoch, then participant index. */
+  readonly summaries: PVec<PVec<Summary>>;
+  /** Participants excluded in each epoch, in the order excluded; by epoch. */
+  readonly exclusions: PVec<readonly string[]>;
   readonly genesisSupply: bigint;
   readonly minted: bigint;
   readonly burned: bigint;
@@ -100,6 +106,20 @@ export interface ChainState {
   readonly inferenceSeq: number;
   /** Inference ids given explicitly in the scenario. */
   readonly explicitInferenceIds: Readonly<Record<string, true>>;
+}
+
+type VecKey = {
+  [K in keyof ChainState]: ChainState[K] extends PVec<unknown> ? K : never;
+}[keyof ChainState];
+
+/** Reads a vector field of a state or a draft (immer hands PVecs out as they are). */
+export function vecOfState<K extends VecKey>(state: ChainState | Draft<ChainState>, key: K): ChainState[K] {
+  return (state as unknown as ChainState)[key];
+}
+
+/** Replaces a vector field of a draft with a new version of it. */
+export function setVecOfState<K extends VecKey>(draft: Draft<ChainState>, key: K, value: ChainState[K]): void {
+  (draft as unknown as Record<K, ChainState[K]>)[key] = value;
 }
 
 export const INFERENCE_MODULE = 'inference';
@@ -131,7 +151,6 @@ function emptyParticipant(weight: bigint): ParticipantState {
     missedRequests: 0,
     invalidatedInferences: 0,
     settle: null,
-    summaries: {},
   };
 }
 
@@ -153,14 +172,14 @@ export function genesis(
   const state: ChainState = {
     effectiveEpoch: 0,
     epochEnded: false,
-    endedEpochs: [],
     balances: vecOf(balances),
-    participants: vecOf(participants.map((p) => emptyParticipant(p.weight))),
-    activeSets: {},
+    participants: vecOf(participants.map((p) => Object.freeze(emptyParticipant(p.weight)))),
+    activeSets: emptyVec(),
     escrows: emptyVec(),
-    escrowsPerEpoch: {},
-    hostStats: {},
-    exclusions: {},
+    escrowsPerEpoch: emptyVec(),
+    hostStats: emptyVec(),
+    summaries: emptyVec(),
+    exclusions: emptyVec(),
     genesisSupply: balances.reduce((a, b) => a + b, 0n),
     minted: 0n,
     burned: 0n,
@@ -169,12 +188,3 @@ export function genesis(
   };
   return { world, state };
 }
-
-/*
- * immer's Draft<> of a nested-array trie is not something TypeScript can infer element types
- * through; these three views give the drafted vectors their element types back.
- */
-export const draftBalances = (d: Draft<ChainState>): PVec<bigint> => d.balances as unknown as PVec<bigint>;
-export const draftParticipants = (d: Draft<ChainState>): PVec<Draft<ParticipantState>> =>
-  d.participants as unknown as PVec<Draft<ParticipantState>>;
-export const draftEscrows = (d: Draft<ChainState>): PVec<Draft<Escrow>> => d.escrows as unknown as PVec<Draft<Escrow>>;

@@ -17,7 +17,7 @@ describe('epochsim run', () => {
       'Effective epoch 2 · epochs ended: 1',
     ]);
     expect(r.stdout).toContain('  h1         500,400,000,000  500.4');
-    expect(r.stdout).toContain('  h2    ACTIVE             0       0  1 / 0.3 / 500                               0');
+    expect(r.stdout).toContain('  h2    ACTIVE             0                  0  1 / 0.3 / 500                               0');
     expect(r.stdout).toContain('       inference → alice  6.3 gonka  subnet_escrow_refund');
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('OK: 7 events, 3 checkpoints, invariants hold');
   });

@@ -2,9 +2,8 @@
  * claim_reward (format section 3.3): a transaction error only for "participant is not active";
  * otherwise the transaction succeeds with a result text, and pays only on success.
  */
-import { produce } from 'immer';
 import { applyEvent } from '../../src/engine/reducers/index.js';
-import { vecGet, vecSetMutably, type PVec } from '../../src/engine/pvec.js';
+import { vecGet, vecSet } from '../../src/engine/pvec.js';
 import type { ParticipantState } from '../../src/engine/state.js';
 import { Chain, ev, expectSkippedInReplay, GNK, hosts, tr } from '../builders.js';
 
@@ -91,11 +90,11 @@ describe('claim_reward: result texts (the transaction succeeds and changes nothi
   test('a settle amount with total 0: "No rewards for this address"', () => {
     // Not reachable through events (settle amounts are only written when work + reward > 0): set one up directly.
     const c = claimable();
-    c.state = produce(c.state, (d) => {
-      const participants = d.participants as unknown as PVec<ParticipantState>;
-      const p = vecGet(participants, 0) as ParticipantState;
-      vecSetMutably(participants, 0, { ...p, settle: { epoch: 1, workCoins: 0n, rewardCoins: 0n } });
-    });
+    const p = vecGet(c.state.participants, 0) as ParticipantState;
+    c.state = {
+      ...c.state,
+      participants: vecSet(c.state.participants, 0, { ...p, settle: { epoch: 1, workCoins: 0n, rewardCoins: 0n } }),
+    };
     expectResultOnly(c, 'h1', 1n, NO_REWARDS);
   });
 });

@@ -3,6 +3,7 @@
  * work coins and summaries, forfeits, replaced and swept settle amounts, and the transfer order.
  */
 import { DEFAULT_PARAMS } from '../../src/domain/scenario.js';
+import { endedEpochs } from '../../src/engine/queries.js';
 import { MAX_INT64 } from '../../src/domain/money.js';
 import { decayedEpochReward, epochRewardPool } from '../../src/engine/reward.js';
 import { Chain, escrowParams, ev, expectSkippedInReplay, GNK, hosts, tr } from '../builders.js';
@@ -62,7 +63,7 @@ describe('end_epoch: rewards', () => {
     expect(c.bank('inference')).toBe(99n);
     expect(c.bank('gov')).toBe(1n);
     expect(c.state.epochEnded).toBe(true);
-    expect(c.state.endedEpochs).toEqual([1]);
+    expect(endedEpochs(c.state)).toEqual([1]);
     expect(c.state.effectiveEpoch).toBe(1);
   });
 

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { DEFAULT_PARAMS, type ChainEvent, type Params, type RuleName, type Scenario } from '../../src/domain/scenario.js';
-import { balanceOf } from '../../src/engine/bank.js';
+import { activeSetOf, balanceOf } from '../../src/engine/queries.js';
 import { canonicalJson, runToJson } from '../../src/engine/json.js';
 import { vecForEach, vecGet } from '../../src/engine/pvec.js';
 import { applyEvent } from '../../src/engine/reducers/index.js';
@@ -90,7 +90,7 @@ function toEvents(k: number, params: Params, cmds: readonly Cmd[]): ChainEvent[]
     if (outcome.ok) state = outcome.state;
   };
   const pick = <T>(xs: readonly T[], n: number): T | undefined => xs[n % Math.max(1, xs.length)];
-  const members = (): string[] => (state.activeSets[state.effectiveEpoch]?.members ?? []).map((i) => hs[i] as string);
+  const members = (): string[] => (activeSetOf(state, state.effectiveEpoch)?.members ?? []).map((i: number) => hs[i] as string);
   const anyone = [...USERS, ...hs];
   push(ev.start()); // most runs would otherwise spend their first events at epoch 0
   for (const { kind, r, amount, small } of cmds) {

@@ -3,6 +3,7 @@
  * in list order with its weights, members become ACTIVE; fails while epoch N is still running.
  */
 import { Chain, ev, expectSkippedInReplay, GNK, hosts } from '../builders.js';
+import { activeSetOf, endedEpochs } from '../../src/engine/queries.js';
 
 const spec = { participants: hosts(3) };
 
@@ -11,8 +12,8 @@ describe('start_epoch', () => {
     const c = new Chain(spec);
     expect(c.state.effectiveEpoch).toBe(0);
     expect(c.state.epochEnded).toBe(false);
-    expect(c.state.endedEpochs).toEqual([]);
-    expect(c.state.activeSets).toEqual({});
+    expect(endedEpochs(c.state)).toEqual([]);
+    expect(activeSetOf(c.state, 1)).toBeUndefined();
     for (const h of ['h1', 'h2', 'h3']) expect(c.p(h).status).toBe('ACTIVE');
   });
 
@@ -23,7 +24,7 @@ describe('start_epoch', () => {
     expect(result).toBeUndefined();
     expect(c.state.effectiveEpoch).toBe(1);
     expect(c.state.epochEnded).toBe(false);
-    expect(c.state.activeSets[1]).toEqual({
+    expect(activeSetOf(c.state, 1)).toEqual({
       members: [0, 1, 2],
       weights: [100n, 100n, 100n],
       totalWeight: 300n,
@@ -33,7 +34,7 @@ describe('start_epoch', () => {
 
   test('`active` is kept in list order whatever order it is written in', () => {
     const c = new Chain(spec).run(ev.start(['h3', 'h1']));
-    expect(c.state.activeSets[1]).toEqual({
+    expect(activeSetOf(c.state, 1)).toEqual({
       members: [0, 2],
       weights: [100n, 100n],
       totalWeight: 200n,
@@ -43,26 +44,26 @@ describe('start_epoch', () => {
 
   test('an empty `active` makes an empty set', () => {
     const c = new Chain(spec).run(ev.start([]));
-    expect(c.state.activeSets[1]).toEqual({ members: [], weights: [], totalWeight: 0n, isMember: [false, false, false] });
+    expect(activeSetOf(c.state, 1)).toEqual({ members: [], weights: [], totalWeight: 0n, isMember: [false, false, false] });
   });
 
   test('a weight override applies to the new set and lasts until changed, for members and non-members', () => {
     const c = new Chain(spec).run(ev.start(['h1', 'h2'], [['h2', 300n], ['h3', 7n]]));
-    expect(c.state.activeSets[1]?.weights).toEqual([100n, 300n]);
-    expect(c.state.activeSets[1]?.totalWeight).toBe(400n);
+    expect(activeSetOf(c.state, 1)?.weights).toEqual([100n, 300n]);
+    expect(activeSetOf(c.state, 1)?.totalWeight).toBe(400n);
     expect(c.p('h2').weight).toBe(300n);
     expect(c.p('h3').weight).toBe(7n);
     c.run(ev.end(), ev.start());
-    expect(c.state.activeSets[2]?.weights).toEqual([100n, 300n, 7n]);
-    expect(c.state.activeSets[2]?.totalWeight).toBe(407n);
+    expect(activeSetOf(c.state, 2)?.weights).toEqual([100n, 300n, 7n]);
+    expect(activeSetOf(c.state, 2)?.totalWeight).toBe(407n);
     c.run(ev.end(), ev.start(undefined, [['h2', 0n]]));
-    expect(c.state.activeSets[3]?.weights).toEqual([100n, 0n, 7n]);
-    expect(c.state.activeSets[3]?.totalWeight).toBe(107n);
+    expect(activeSetOf(c.state, 3)?.weights).toEqual([100n, 0n, 7n]);
+    expect(activeSetOf(c.state, 3)?.totalWeight).toBe(107n);
   });
 
   test('the later of two overrides of one name wins', () => {
     const c = new Chain(spec).run(ev.start(undefined, [['h1', 5n], ['h1', 9n]]));
-    expect(c.state.activeSets[1]?.weights).toEqual([9n, 100n, 100n]);
+    expect(activeSetOf(c.state, 1)?.weights).toEqual([9n, 100n, 100n]);
   });
 
   test('members become ACTIVE again; participants left out keep their status', () => {
@@ -74,7 +75,7 @@ describe('start_epoch', () => {
     expect(c.p('h2').status).toBe('INACTIVE');
     expect(c.p('h3').status).toBe('ACTIVE');
     expect(c.state.effectiveEpoch).toBe(2);
-    expect(c.state.endedEpochs).toEqual([1]);
+    expect(endedEpochs(c.state)).toEqual([1]);
   });
 
   test('after end_epoch the next start clears the ended flag and keeps the older sets', () => {
@@ -82,8 +83,8 @@ describe('start_epoch', () => {
     expect(c.state.epochEnded).toBe(true);
     c.ok(ev.start(['h2']));
     expect(c.state.epochEnded).toBe(false);
-    expect(c.state.activeSets[1]?.members).toEqual([0]);
-    expect(c.state.activeSets[2]?.members).toEqual([1]);
+    expect(activeSetOf(c.state, 1)?.members).toEqual([0]);
+    expect(activeSetOf(c.state, 2)?.members).toEqual([1]);
   });
 
   test('fails while the running epoch has not ended, and changes nothing (not even a weight override)', () => {

@@ -3,7 +3,7 @@
  */
 import Table from 'cli-table3';
 import { formatGonka, groupDigits } from '../../domain/money.js';
-import { balanceOf } from '../../engine/bank.js';
+import { balanceOf, endedEpochs } from '../../engine/queries.js';
 import { vecForEach } from '../../engine/pvec.js';
 import type { RunResult, StepRecord, TransferRecord } from '../../engine/run.js';
 import type { Palette } from '../palette.js';
@@ -57,7 +57,7 @@ export function renderRunReport(run: RunResult, file: string, p: Palette): strin
   const out: string[] = [];
   out.push(p.bold(run.scenario));
   out.push(p.dim(`${file} · rules: ${run.rules}`));
-  const ended = state.endedEpochs.length > 0 ? state.endedEpochs.join(', ') : 'none';
+  const ended = endedEpochs(state).join(', ') || 'none';
   out.push(
     `Effective epoch ${state.effectiveEpoch}${state.epochEnded ? ' (ended, next not started)' : ''} · epochs ended: ${ended}`,
   );
@@ -89,7 +89,7 @@ export function renderRunReport(run: RunResult, file: string, p: Palette): strin
     rows.push([name, q.status, gonka(q.coinBalance), gonka(q.earnedCoins), settle, gonka(claimed.get(name) ?? 0n)]);
   });
   out.push(
-    table(['name', 'status', 'owed (gonka)', 'earned', 'settle amount: epoch / work / reward', 'claimed'], rows, [2, 3, 5]),
+    table(['name', 'status', 'owed (gonka)', 'earned this epoch', 'settle amount: epoch / work / reward', 'claimed'], rows, [2, 3, 5]),
   );
 
   if (state.escrows.size > 0) {

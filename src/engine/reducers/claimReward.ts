@@ -1,6 +1,7 @@
 import { transferMutably } from '../bank.js';
 import { TxError } from '../errors.js';
-import { isActiveIn, participantNamed } from '../ledger.js';
+import { participantIndexOf, putSummaryMutably, updateParticipantMutably } from '../ledger.js';
+import { isActiveIn, participantAt, summaryOf } from '../queries.js';
 import { INFERENCE_MODULE } from '../state.js';
 import type { CaseReducer } from './types.js';
 
@@ -25,8 +26,8 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
     ctx.result = CLAIM_RESULTS.epochMismatch;
     return;
   }
-  const p = participantNamed(draft, ctx.world, name);
-  const settle = p.settle;
+  const index = participantIndexOf(ctx.world, name);
+  const settle = participantAt(draft, index).settle;
   if (settle === null) {
     ctx.result = CLAIM_RESULTS.noRewards;
     return;
@@ -41,8 +42,10 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
   }
   transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.workCoins, `work_coins:${name}`);
   transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.rewardCoins, `reward_coins:${name}`);
-  const summary = p.summaries[settle.epoch];
-  if (summary) summary.claimed = true;
-  p.settle = null;
+  const summary = summaryOf(draft, settle.epoch, index);
+  if (summary) putSummaryMutably(draft, ctx.world, settle.epoch, index, { ...summary, claimed: true });
+  updateParticipantMutably(draft, index, (p) => {
+    p.settle = null;
+  });
   ctx.result = CLAIM_RESULTS.claimed;
 };

@@ -1,8 +1,9 @@
 import { transferMutably } from '../bank.js';
 import { TxError } from '../errors.js';
-import { isActiveIn } from '../ledger.js';
-import { vecPushMutably } from '../pvec.js';
-import { draftEscrows, INFERENCE_MODULE } from '../state.js';
+import { freeze } from 'immer';
+import { vecPush, vecSet } from '../pvec.js';
+import { escrowsCreatedIn, isActiveIn } from '../queries.js';
+import { INFERENCE_MODULE, setVecOfState, vecOfState } from '../state.js';
 import type { CaseReducer } from './types.js';
 
 /**
@@ -19,7 +20,7 @@ export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) =>
     throw new TxError(`escrow amount ${amount} out of range [${limits.minAmount}, ${limits.maxAmount}]`);
   }
   const epoch = draft.effectiveEpoch;
-  const count = draft.escrowsPerEpoch[epoch] ?? 0;
+  const count = escrowsCreatedIn(draft, epoch);
   if (BigInt(count) >= limits.maxPerEpoch) {
     throw new TxError(`epoch ${epoch} already has ${count} escrows (max ${limits.maxPerEpoch})`);
   }
@@ -30,7 +31,7 @@ export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) =>
       throw new TxError(`slot host ${host} is not in the active set of epoch ${epoch}`);
     }
   }
-  const id = draft.escrows.size + 1;
+  const id = vecOfState(draft, 'escrows').size + 1;
   if (event.id !== undefined && event.id !== BigInt(id)) {
     throw new TxError(`escrow id ${event.id} is not the next id ${id}`);
   }
@@ -40,6 +41,7 @@ export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) =>
     if (error instanceof TxError) throw new TxError(`failed to lock funds: ${error.message}`);
     throw error;
   }
-  vecPushMutably(draftEscrows(draft), { id, creator, amount, epoch, slots: [...slots], settled: false });
-  draft.escrowsPerEpoch[epoch] = count + 1;
+  const escrow = freeze({ id, creator, amount, epoch, slots: [...slots], settled: false }, true);
+  setVecOfState(draft, 'escrows', vecPush(vecOfState(draft, 'escrows'), escrow));
+  setVecOfState(draft, 'escrowsPerEpoch', vecSet(vecOfState(draft, 'escrowsPerEpoch'), epoch, count + 1));
 };

@@ -1,9 +1,10 @@
 import { mintMutably, transferMutably } from '../bank.js';
 import { TxError } from '../errors.js';
-import { participantAt } from '../ledger.js';
-import { vecForEach } from '../pvec.js';
+import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
+import { vecForEach, vecOf, vecSet } from '../pvec.js';
+import { activeSetOf, participantAt } from '../queries.js';
 import { epochRewardPool } from '../reward.js';
-import { draftParticipants, GOV, INFERENCE_MODULE, type ChainState } from '../state.js';
+import { GOV, INFERENCE_MODULE, setVecOfState, vecOfState, type ActiveSet, type Summary } from '../state.js';
 import type { CaseReducer } from './types.js';
 
 /**
@@ -16,20 +17,20 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
   if (n === 0) throw new TxError('no epoch to end');
   if (draft.epochEnded) throw new TxError(`epoch ${n} already ended`);
   const { world } = ctx;
-  const set = draft.activeSets[n] as ChainState['activeSets'][number];
+  const set = activeSetOf(draft, n) as ActiveSet;
   const punished = new Set<number>();
   for (const name of event.punish) {
-    const index = world.participantIndex.get(name) as number;
+    const index = participantIndexOf(world, name);
     if (!set.isMember[index]) throw new TxError(`participant ${name} is not in epoch ${n}`);
     punished.add(index);
   }
 
   // 1–2. The pool and each member's reward: floor(weight × F / W), W over the whole set.
   const pool = epochRewardPool(ctx.params, n, draft.minted);
-  const rewards = set.members.map((index, i) => {
+  const members = set.members.map((index) => ({ index, before: participantAt(draft, index) }));
+  const rewards = members.map(({ index, before }, i) => {
     const weight = set.weights[i] as bigint;
-    const p = participantAt(draft, index);
-    if (p.status !== 'ACTIVE' || punished.has(index) || weight <= 0n || set.totalWeight === 0n) return 0n;
+    if (before.status !== 'ACTIVE' || punished.has(index) || weight <= 0n || set.totalWeight === 0n) return 0n;
     return (weight * pool) / set.totalWeight;
   });
   const distributed = rewards.reduce((a, b) => a + b, 0n);
@@ -39,55 +40,56 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
   transferMutably(draft, ctx, INFERENCE_MODULE, GOV, pool - distributed, `bitcoin_reward_to_governance:epoch=${n}`);
 
   // 4. Work coins and summaries; a non-ACTIVE member's owed coins are forfeited to governance.
-  const work: bigint[] = [];
-  set.members.forEach((index, i) => {
-    const p = participantAt(draft, index);
-    const owed = p.coinBalance;
-    const active = p.status === 'ACTIVE';
+  const summaries: (Summary | null)[] = world.participants.map(() => null);
+  const work = members.map(({ index, before }, i) => {
+    const owed = before.coinBalance;
+    const active = before.status === 'ACTIVE';
     if (owed > 0n && !active) {
       transferMutably(draft, ctx, INFERENCE_MODULE, GOV, owed, `forfeited_work_coins_to_governance:epoch=${n}`);
     }
     const w = owed > 0n && active ? owed : 0n;
-    work.push(w);
-    p.summaries[n] = {
+    summaries[index] = Object.freeze({
       earnedCoins: w,
       rewardedCoins: rewards[i] as bigint,
-      inferenceCount: p.inferenceCount,
-      missedRequests: p.missedRequests,
-      invalidatedInferences: p.invalidatedInferences,
+      inferenceCount: before.inferenceCount,
+      missedRequests: before.missedRequests,
+      invalidatedInferences: before.invalidatedInferences,
       claimed: false,
-    };
-    p.coinBalance = 0n;
-    p.earnedCoins = 0n;
-    p.inferenceCount = 0;
-    p.missedRequests = 0;
-    p.invalidatedInferences = 0;
+    });
+    return w;
   });
+  setVecOfState(draft, 'summaries', vecSet(vecOfState(draft, 'summaries'), n, vecOf(summaries)));
 
-  // 5. A new settle amount replaces (and expires) an older unclaimed one.
-  set.members.forEach((index, i) => {
+  // 5. Reset the ledgers; a new settle amount replaces (and expires) an older unclaimed one.
+  members.forEach(({ index, before }, i) => {
     const workCoins = work[i] as bigint;
     const rewardCoins = rewards[i] as bigint;
-    if (workCoins + rewardCoins === 0n) return;
-    const p = participantAt(draft, index);
-    const name = world.participants[index] as string;
-    if (p.settle !== null) {
-      transferMutably(draft, ctx, INFERENCE_MODULE, GOV, p.settle.workCoins + p.settle.rewardCoins, `expired claim:${name}`);
+    const replaces = workCoins + rewardCoins > 0n;
+    if (replaces && before.settle !== null) {
+      const old = before.settle.workCoins + before.settle.rewardCoins;
+      transferMutably(draft, ctx, INFERENCE_MODULE, GOV, old, `expired claim:${world.participants[index]}`);
     }
-    p.settle = { epoch: n, workCoins, rewardCoins };
+    updateParticipantMutably(draft, index, (p) => {
+      p.coinBalance = 0n;
+      p.earnedCoins = 0n;
+      p.inferenceCount = 0;
+      p.missedRequests = 0;
+      p.invalidatedInferences = 0;
+      if (replaces) p.settle = { epoch: n, workCoins, rewardCoins };
+    });
   });
 
   // 6. Sweep every settle amount older than the previous epoch.
   const stale: number[] = [];
-  vecForEach(draftParticipants(draft), (p, index) => {
+  vecForEach(vecOfState(draft, 'participants'), (p, index) => {
     if (p.settle !== null && p.settle.epoch < n - 1) stale.push(index);
   });
   for (const index of stale) {
-    const p = participantAt(draft, index);
-    const settle = p.settle as NonNullable<typeof p.settle>;
+    const settle = participantAt(draft, index).settle as NonNullable<ReturnType<typeof participantAt>['settle']>;
     transferMutably(draft, ctx, INFERENCE_MODULE, GOV, settle.workCoins + settle.rewardCoins, `expired:${world.participants[index]}`);
-    p.settle = null;
+    updateParticipantMutably(draft, index, (p) => {
+      p.settle = null;
+    });
   }
   draft.epochEnded = true;
-  draft.endedEpochs.push(n);
 };

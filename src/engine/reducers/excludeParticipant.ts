@@ -1,5 +1,8 @@
 import { TxError } from '../errors.js';
-import { isActiveIn, participantNamed } from '../ledger.js';
+import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
+import { vecSet } from '../pvec.js';
+import { exclusionsOf, isActiveIn } from '../queries.js';
+import { setVecOfState, vecOfState } from '../state.js';
 import type { CaseReducer } from './types.js';
 
 /**
@@ -11,8 +14,10 @@ export const excludeParticipant: CaseReducer<'exclude_participant'> = (draft, ev
   const { participant: name } = event;
   const epoch = draft.effectiveEpoch;
   if (!isActiveIn(draft, ctx.world, epoch, name)) throw new TxError('participant is not active');
-  const excluded = (draft.exclusions[epoch] ??= []);
+  const excluded = exclusionsOf(draft, epoch);
   if (excluded.includes(name)) throw new TxError(`participant ${name} already excluded in epoch ${epoch}`);
-  participantNamed(draft, ctx.world, name).status = event.reason === 'invalid' ? 'INVALID' : 'INACTIVE';
-  excluded.push(name);
+  updateParticipantMutably(draft, participantIndexOf(ctx.world, name), (p) => {
+    p.status = event.reason === 'invalid' ? 'INVALID' : 'INACTIVE';
+  });
+  setVecOfState(draft, 'exclusions', vecSet(vecOfState(draft, 'exclusions'), epoch, Object.freeze([...excluded, name])));
 };

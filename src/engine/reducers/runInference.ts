@@ -2,7 +2,8 @@ import { MAX_INT64 } from '../../domain/money.js';
 import { transferMutably } from '../bank.js';
 import { addCount } from '../counters.js';
 import { TxError } from '../errors.js';
-import { creditLedgerMutably, isActiveIn, participantNamed } from '../ledger.js';
+import { creditLedgerMutably, participantIndexOf, updateParticipantMutably } from '../ledger.js';
+import { isActiveIn } from '../queries.js';
 import { INFERENCE_MODULE } from '../state.js';
 import type { CaseReducer } from './types.js';
 
@@ -46,6 +47,7 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
     if (draft.explicitInferenceIds[id] || (auto && BigInt(auto[1] as string) <= BigInt(draft.inferenceSeq))) {
       throw new TxError(`inference id ${id} already exists`);
     }
+    draft.explicitInferenceIds[id] = true;
   }
   try {
     transferMutably(draft, ctx, requester, INFERENCE_MODULE, escrow, `escrow for inferenceId:${id}`);
@@ -55,16 +57,19 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
     }
     throw error;
   }
-  if (event.id !== undefined) draft.explicitInferenceIds[id] = true;
 
-  const p = participantNamed(draft, ctx.world, executor);
+  const index = participantIndexOf(ctx.world, executor);
   if (event.outcome === 'expired') {
     transferMutably(draft, ctx, INFERENCE_MODULE, requester, escrow, `expired_inference:${id}`);
-    p.missedRequests = addCount(p.missedRequests, 1, 'missed_requests', executor);
+    updateParticipantMutably(draft, index, (p) => {
+      p.missedRequests = addCount(p.missedRequests, 1, 'missed_requests', executor);
+    });
     return;
   }
   const pay = cost < escrow ? cost : escrow;
-  if (pay > 0n) creditLedgerMutably(p, executor, pay);
-  p.inferenceCount = addCount(p.inferenceCount, 1, 'inference_count', executor);
+  updateParticipantMutably(draft, index, (p) => {
+    if (pay > 0n) creditLedgerMutably(p, executor, pay);
+    p.inferenceCount = addCount(p.inferenceCount, 1, 'inference_count', executor);
+  });
   transferMutably(draft, ctx, INFERENCE_MODULE, requester, escrow - pay, `inference_refund:${id}`);
 };

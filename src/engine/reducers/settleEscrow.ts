@@ -2,10 +2,10 @@ import { MAX_UINT32, MAX_UINT64 } from '../../domain/money.js';
 import { transferMutably } from '../bank.js';
 import { addCount } from '../counters.js';
 import { TxError } from '../errors.js';
-import { castDraft } from 'immer';
-import { sparseVec, vecGet, vecSetMutably, type PVec } from '../pvec.js';
+import { sparseVec, vecGet, vecSet } from '../pvec.js';
+import { escrowOf } from '../queries.js';
 import { assignedPerSlot, type HostPayout } from '../rules.js';
-import { draftEscrows, INFERENCE_MODULE, type HostEpochStats } from '../state.js';
+import { INFERENCE_MODULE, setVecOfState, vecOfState, type HostEpochStats } from '../state.js';
 import type { CaseReducer } from './types.js';
 
 /**
@@ -15,8 +15,7 @@ import type { CaseReducer } from './types.js';
  */
 export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) => {
   const id = event.escrow;
-  const escrow =
-    id >= 1n && id <= BigInt(draft.escrows.size) ? vecGet(draftEscrows(draft), Number(id) - 1) : undefined;
+  const escrow = id >= 1n && id <= BigInt(vecOfState(draft, 'escrows').size) ? escrowOf(draft, Number(id)) : undefined;
   if (!escrow) throw new TxError(`escrow ${id} not found`);
   if (escrow.settled) throw new TxError(`escrow ${id} already settled`);
   const settler = event.settler ?? escrow.creator;
@@ -93,8 +92,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   });
   transferMutably(draft, ctx, INFERENCE_MODULE, escrow.creator, escrow.amount - paid - forfeited, 'subnet_escrow_refund');
 
-  draft.hostStats[x] ??= castDraft(sparseVec<HostEpochStats>(ctx.world.participants.length));
-  const stats = draft.hostStats[x] as unknown as PVec<HostEpochStats>;
+  let stats = vecGet(vecOfState(draft, 'hostStats'), x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
   const counted = new Set<string>();
   for (const entry of event.hosts) {
     const host = slots[entry.slot] as string;
@@ -107,7 +105,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     };
     const cost = (before?.cost ?? 0n) + entry.cost;
     if (cost > MAX_UINT64) throw new TxError(`failed to aggregate host stats: cost overflow for ${host}`);
-    vecSetMutably(stats, index, {
+    stats = vecSet(stats, index, Object.freeze({
       missed: add32(before?.missed ?? 0, entry.missed, 'missed'),
       invalid: add32(before?.invalid ?? 0, entry.invalid, 'invalid'),
       cost,
@@ -118,8 +116,9 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
         'completed_validations',
       ),
       escrowCount: addCount(before?.escrowCount ?? 0, counted.has(host) ? 0 : 1, 'escrow_count', host),
-    });
+    }));
     counted.add(host);
   }
-  escrow.settled = true;
+  setVecOfState(draft, 'hostStats', vecSet(vecOfState(draft, 'hostStats'), x, stats));
+  setVecOfState(draft, 'escrows', vecSet(vecOfState(draft, 'escrows'), escrow.id - 1, Object.freeze({ ...escrow, settled: true })));
 };

@@ -1,7 +1,9 @@
-import { castDraft } from 'immer';
+import { freeze } from 'immer';
 import { TxError } from '../errors.js';
-import { participantAt } from '../ledger.js';
-import type { ActiveSet } from '../state.js';
+import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
+import { vecSet } from '../pvec.js';
+import { participantAt } from '../queries.js';
+import { setVecOfState, vecOfState, type ActiveSet } from '../state.js';
 import type { CaseReducer } from './types.js';
 
 /**
@@ -16,23 +18,29 @@ export const startEpoch: CaseReducer<'start_epoch'> = (draft, event, ctx) => {
   }
   const { world } = ctx;
   for (const [name, weight] of event.weights) {
-    participantAt(draft, world.participantIndex.get(name) as number).weight = weight;
+    updateParticipantMutably(draft, participantIndexOf(world, name), (p) => {
+      p.weight = weight;
+    });
   }
   const isMember = world.participants.map(() => event.active === undefined);
-  for (const name of event.active ?? []) isMember[world.participantIndex.get(name) as number] = true;
+  for (const name of event.active ?? []) isMember[participantIndexOf(world, name)] = true;
   const members: number[] = [];
   const weights: bigint[] = [];
   let totalWeight = 0n;
   isMember.forEach((member, index) => {
     if (!member) return;
     const p = participantAt(draft, index);
-    p.status = 'ACTIVE';
+    if (p.status !== 'ACTIVE') {
+      updateParticipantMutably(draft, index, (q) => {
+        q.status = 'ACTIVE';
+      });
+    }
     members.push(index);
     weights.push(p.weight);
     totalWeight += p.weight;
   });
-  const set: ActiveSet = { members, weights, totalWeight, isMember };
-  draft.activeSets[next] = castDraft(set);
+  const set: ActiveSet = freeze({ members, weights, totalWeight, isMember }, true);
+  setVecOfState(draft, 'activeSets', vecSet(vecOfState(draft, 'activeSets'), next, set));
   draft.effectiveEpoch = next;
   draft.epochEnded = false;
 };
