@@ -76,21 +76,28 @@ const deferred: Ruleset = {
     let paid = 0n;
     let forfeited = 0n;
     if (draft.effectiveEpoch === x && !draft.epochEnded) {
-      // Same epoch: like on-chain inference pay — ledger credit and current epoch stats.
+      // Same epoch: like on-chain inference pay — ledger credit and current epoch stats, for
+      // every host entry (zero payout or not), summed per host so each record is written once.
+      const merged = new Map<string, { missed: number; invalid: number; completed: number }>();
       for (const entry of s.entries) {
         const host = slots[entry.slot] as string;
-        updateParticipantMutably(draft, indexOfSlot(entry.slot), (p) => {
-          p.missedRequests = addCount(p.missedRequests, entry.missed, 'missed_requests', host);
-          p.invalidatedInferences = addCount(p.invalidatedInferences, entry.invalid, 'invalidated_inferences', host);
-          if (s.nonce !== undefined) {
-            const completed = assignedPerSlot(s.nonce, entry.slot, slots.length) - BigInt(entry.missed);
-            p.inferenceCount = addCount(p.inferenceCount, Number(completed), 'inference_count', host);
-          }
-        });
+        const sum = merged.get(host) ?? { missed: 0, invalid: 0, completed: 0 };
+        sum.missed = addCount(sum.missed, entry.missed, 'missed_requests', host);
+        sum.invalid = addCount(sum.invalid, entry.invalid, 'invalidated_inferences', host);
+        if (s.nonce !== undefined) {
+          const completed = assignedPerSlot(s.nonce, entry.slot, slots.length) - BigInt(entry.missed);
+          sum.completed = addCount(sum.completed, Number(completed), 'inference_count', host);
+        }
+        merged.set(host, sum);
       }
       for (const { host, amount } of s.payouts) {
-        if (amount === 0n) continue;
-        updateParticipantMutably(draft, participantIndexOf(world, host), (p) => creditLedgerMutably(p, host, amount));
+        const sum = merged.get(host) as { missed: number; invalid: number; completed: number };
+        updateParticipantMutably(draft, participantIndexOf(world, host), (p) => {
+          p.missedRequests = addCount(p.missedRequests, sum.missed, 'missed_requests', host);
+          p.invalidatedInferences = addCount(p.invalidatedInferences, sum.invalid, 'invalidated_inferences', host);
+          p.inferenceCount = addCount(p.inferenceCount, sum.completed, 'inference_count', host);
+          if (amount > 0n) creditLedgerMutably(p, host, amount);
+        });
         paid += amount;
       }
       return { paid, forfeited };

@@ -3,7 +3,7 @@ import { transferMutably } from '../bank.js';
 import { addCount } from '../counters.js';
 import { TxError } from '../errors.js';
 import { sparseVec, vecGet, vecSet } from '../pvec.js';
-import { escrowOf } from '../queries.js';
+import { escrowOf, hostStatsOf } from '../queries.js';
 import { assignedPerSlot, type HostPayout } from '../rules.js';
 import { INFERENCE_MODULE, setVecOfState, vecOfState, type HostEpochStats } from '../state.js';
 import type { CaseReducer } from './types.js';
@@ -92,12 +92,13 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   });
   transferMutably(draft, ctx, INFERENCE_MODULE, escrow.creator, escrow.amount - paid - forfeited, 'subnet_escrow_refund');
 
-  let stats = vecGet(vecOfState(draft, 'hostStats'), x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
-  const counted = new Set<string>();
+  // Host stats of epoch X: every entry adds up (uint32 counters, uint64 cost) and each host
+  // counts this escrow once; summed per host first so each record is written once.
+  const sums = new Map<string, HostEpochStats>();
   for (const entry of event.hosts) {
     const host = slots[entry.slot] as string;
     const index = ctx.world.participantIndex.get(host) as number;
-    const before = vecGet(stats, index);
+    const before = sums.get(host) ?? hostStatsOf(draft, x, index);
     const add32 = (a: number, b: number, field: string): number => {
       const sum = a + b;
       if (BigInt(sum) > MAX_UINT32) throw new TxError(`failed to aggregate host stats: ${field} overflow for ${host}`);
@@ -105,20 +106,17 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     };
     const cost = (before?.cost ?? 0n) + entry.cost;
     if (cost > MAX_UINT64) throw new TxError(`failed to aggregate host stats: cost overflow for ${host}`);
-    stats = vecSet(stats, index, Object.freeze({
+    sums.set(host, {
       missed: add32(before?.missed ?? 0, entry.missed, 'missed'),
       invalid: add32(before?.invalid ?? 0, entry.invalid, 'invalid'),
       cost,
       requiredValidations: add32(before?.requiredValidations ?? 0, entry.requiredValidations, 'required_validations'),
-      completedValidations: add32(
-        before?.completedValidations ?? 0,
-        entry.completedValidations,
-        'completed_validations',
-      ),
-      escrowCount: addCount(before?.escrowCount ?? 0, counted.has(host) ? 0 : 1, 'escrow_count', host),
-    }));
-    counted.add(host);
+      completedValidations: add32(before?.completedValidations ?? 0, entry.completedValidations, 'completed_validations'),
+      escrowCount: sums.has(host) ? (before as HostEpochStats).escrowCount : addCount(before?.escrowCount ?? 0, 1, 'escrow_count', host),
+    });
   }
+  let stats = vecGet(vecOfState(draft, 'hostStats'), x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
+  for (const [host, sum] of sums) stats = vecSet(stats, ctx.world.participantIndex.get(host) as number, Object.freeze(sum));
   setVecOfState(draft, 'hostStats', vecSet(vecOfState(draft, 'hostStats'), x, stats));
   setVecOfState(draft, 'escrows', vecSet(vecOfState(draft, 'escrows'), escrow.id - 1, Object.freeze({ ...escrow, settled: true })));
 };
