@@ -7,6 +7,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  reporters: ['default', '<rootDir>/tests/plain-summary-reporter.js'],
   // Replays are deterministic and CPU-bound; two workers fit the 2-core machines.
   maxWorkers: 2,
 };

@@ -2,7 +2,7 @@
  * The README shows real output; these tests keep it true.
  */
 import { readFileSync } from 'node:fs';
-import { runCli } from './cli/fakeIo.js';
+import { BAD_SCENARIO, runCli } from './cli/fakeIo.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
@@ -31,14 +31,7 @@ test('the sample report is what `run scenarios/03-cross-epoch-unclaimed.yaml` pr
 });
 
 test('the sample input errors are what `run bad.yaml` prints', async () => {
-  const bad = [
-    'name: bad',
-    'participants:',
-    '  h1: { weight: 100 }',
-    'events:',
-    '  - sttle_escrow: { escrow: 1, hosts: [] }',
-    '  - claim_reward: { participant: h2, epoch: 1 }',
-  ].join('\n');
+  const bad = BAD_SCENARIO;
   const r = await runCli(['run', 'bad.yaml'], { files: { 'bad.yaml': bad } });
   expect(r.code).toBe(2);
   expect(blockAfter('nothing is printed to stdout')).toBe(`$ bin/epochsim run bad.yaml\n${r.stderr}`);

@@ -34,3 +34,13 @@ export async function runCli(
   const code = await main(argv, io);
   return { code, stdout, stderr };
 }
+
+/** A scenario with two input errors: a misspelt event and an undeclared participant (also the README's example). */
+export const BAD_SCENARIO = [
+  'name: bad',
+  'participants:',
+  '  h1: { weight: 100 }',
+  'events:',
+  '  - sttle_escrow: { escrow: 1, hosts: [] }',
+  '  - claim_reward: { participant: h2, epoch: 1 }',
+].join('\n');

@@ -2,7 +2,7 @@
  * The CLI end to end, in-process: exit codes, stdout/stderr discipline, colour policy, --help.
  */
 import { readFileSync } from 'node:fs';
-import { runCli } from './fakeIo.js';
+import { BAD_SCENARIO, runCli } from './fakeIo.js';
 
 const S01 = 'scenarios/01-deferred-same-epoch.yaml';
 
@@ -122,14 +122,7 @@ describe('epochsim run', () => {
 });
 
 describe('input errors', () => {
-  const bad = [
-    'name: bad',
-    'participants:',
-    '  h1: { weight: 100 }',
-    'events:',
-    '  - sttle_escrow: { escrow: 1, hosts: [] }',
-    '  - claim_reward: { participant: h2, epoch: 1 }',
-  ].join('\n');
+  const bad = BAD_SCENARIO;
 
   test('every problem is reported as FILE:LINE:COL with the line and a caret, exit 2, nothing on stdout', async () => {
     const r = await runCli(['run', 'bad.yaml', '--json'], { files: { 'bad.yaml': bad } });
