@@ -1,11 +1,12 @@
 /**
- * What a reducer may use besides its draft: the static world, the ruleset, and two outputs —
- * the bank movements it made (effects as data, recorded by the runner) and a result text for
- * messages that succeed with a result, as `claim_reward` does on chain.
+ * What a reducer may use besides its draft: the static world, the ruleset, and its outputs —
+ * the bank movements it made (effects as data, recorded by the runner), the decisions it took,
+ * and a result text for messages that succeed with a result, as `claim_reward` does on chain.
  */
 import type { Params } from '../domain/scenario.js';
 import type { Ruleset } from './rules.js';
 import type { World } from './state.js';
+import type { Decision } from './trace.js';
 
 export interface Transfer {
   readonly from: string;
@@ -19,5 +20,7 @@ export interface TxContext {
   readonly params: Params;
   readonly rules: Ruleset;
   readonly transfers: Transfer[];
+  /** Which rule applied and why, for explanations (see trace.ts). */
+  readonly decisions: Decision[];
   result: string | undefined;
 }

@@ -3,7 +3,7 @@
  * the reducers, the invariants, checkpoints, the JSON output and the report.
  */
 import type { Draft } from 'immer';
-import { vecGet } from './pvec.js';
+import { vecForEach, vecGet } from './pvec.js';
 import {
   vecOfState,
   type ActiveSet,
@@ -74,4 +74,36 @@ export function exclusionsOf(state: AnyState, epoch: number): readonly string[] 
 export function endedEpochs(state: AnyState): number[] {
   const last = state.epochEnded ? state.effectiveEpoch : state.effectiveEpoch - 1;
   return Array.from({ length: Math.max(0, last) }, (_, i) => i + 1);
+}
+
+/** Where one account's coins are: the four buckets of `explain` and `compare`. */
+export interface Holdings {
+  /** Bank balance. */
+  readonly liquid: bigint;
+  /** coin_balance: work coins of the running epoch, owed by the inference module. */
+  readonly owed: bigint;
+  /** The settle amount (work + reward), waiting for a claim. */
+  readonly claimable: bigint;
+  /** Unsettled devshard escrows this account created. */
+  readonly escrowed: bigint;
+  /** The sum of the four. */
+  readonly total: bigint;
+}
+
+/** The holdings of every account and participant, in the world's account order. */
+export function holdingsOf(state: AnyState, world: World): Map<string, Holdings> {
+  const escrowed = new Map<string, bigint>();
+  vecForEach(vecOfState(state, 'escrows'), (e) => {
+    if (!e.settled) escrowed.set(e.creator, (escrowed.get(e.creator) ?? 0n) + e.amount);
+  });
+  const out = new Map<string, Holdings>();
+  for (const name of world.accounts) {
+    const p = participantOf(state, world, name);
+    const liquid = balanceOf(state, world, name);
+    const owed = p?.coinBalance ?? 0n;
+    const claimable = p?.settle ? p.settle.workCoins + p.settle.rewardCoins : 0n;
+    const locked = escrowed.get(name) ?? 0n;
+    out.set(name, { liquid, owed, claimable, escrowed: locked, total: liquid + owed + claimable + locked });
+  }
+  return out;
 }

@@ -20,8 +20,19 @@ export function decayedEpochReward(initial: bigint, genesisEpoch: bigint, epoch:
  * The pool minted when epoch `epoch` is settled: `params.epoch_reward` if set, else the decayed
  * formula, never more than what is left under `standard_reward_amount` after `mintedSoFar`.
  */
-export function epochRewardPool(params: Params, epoch: number, mintedSoFar: bigint): bigint {
-  const pool = params.epochReward ?? decayedEpochReward(params.initialEpochReward, params.genesisEpoch, BigInt(epoch));
+export function epochRewardPool(params: Params, epoch: number, mintedSoFar: bigint): RewardPool {
+  const uncapped = params.epochReward ?? decayedEpochReward(params.initialEpochReward, params.genesisEpoch, BigInt(epoch));
   const left = params.standardRewardAmount > mintedSoFar ? params.standardRewardAmount - mintedSoFar : 0n;
-  return pool < left ? pool : left;
+  return {
+    pool: uncapped < left ? uncapped : left,
+    uncapped,
+    source: params.epochReward === undefined ? 'formula' : 'param',
+  };
+}
+
+export interface RewardPool {
+  /** What is minted: the uncapped pool held under the lifetime cap. */
+  readonly pool: bigint;
+  readonly uncapped: bigint;
+  readonly source: 'param' | 'formula';
 }

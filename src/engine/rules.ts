@@ -11,6 +11,7 @@ import { creditLedgerMutably, participantIndexOf, putSummaryMutably, updateParti
 import { participantAt, summaryOf } from './queries.js';
 import { addCount } from './counters.js';
 import { GOV, INFERENCE_MODULE, type ChainState, type Escrow, type Summary } from './state.js';
+import type { Decision } from './trace.js';
 
 /** One host's aggregated payout of a settlement (all its slots), in slot order of first slot. */
 export interface HostPayout {
@@ -49,14 +50,27 @@ export function assignedPerSlot(nonce: bigint, slot: number, slotCount: number):
   return nonce < first ? 0n : 1n + (nonce - first) / BigInt(slotCount);
 }
 
+function windowDecision(draft: Draft<ChainState>, escrow: Escrow, mode: 'same_epoch' | 'cross_epoch' | 'immediate'): Decision {
+  return {
+    kind: 'settle_window',
+    escrow: escrow.id,
+    escrowEpoch: escrow.epoch,
+    current: draft.effectiveEpoch,
+    escrowEpochEnded: draft.effectiveEpoch > escrow.epoch || draft.epochEnded,
+    mode,
+  };
+}
+
 /** Mode A (FEESPLIT): every host is paid by bank at once. */
 const immediate: Ruleset = {
   name: 'immediate',
   summary: 'hosts are paid by bank transfer at settlement (the chain before PR #1000)',
   deliverPayouts(draft, ctx, s) {
+    ctx.decisions.push(windowDecision(draft, s.escrow, 'immediate'));
     let paid = 0n;
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
+      ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank' });
       transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
       paid += amount;
     }
@@ -75,7 +89,9 @@ const deferred: Ruleset = {
     const indexOfSlot = (slot: number): number => participantIndexOf(world, slots[slot] as string);
     let paid = 0n;
     let forfeited = 0n;
-    if (draft.effectiveEpoch === x && !draft.epochEnded) {
+    const sameEpoch = draft.effectiveEpoch === x && !draft.epochEnded;
+    ctx.decisions.push(windowDecision(draft, s.escrow, sameEpoch ? 'same_epoch' : 'cross_epoch'));
+    if (sameEpoch) {
       // Same epoch: like on-chain inference pay — ledger credit and current epoch stats, for
       // every host entry (zero payout or not), summed per host so each record is written once.
       const merged = new Map<string, { missed: number; invalid: number; completed: number }>();
@@ -98,6 +114,7 @@ const deferred: Ruleset = {
           p.inferenceCount = addCount(p.inferenceCount, sum.completed, 'inference_count', host);
           if (amount > 0n) creditLedgerMutably(p, host, amount);
         });
+        if (amount > 0n) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger' });
         paid += amount;
       }
       return { paid, forfeited };
@@ -111,14 +128,18 @@ const deferred: Ruleset = {
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
       const index = participantIndexOf(world, host);
+      const held = participantAt(draft, index).settle;
+      const facts = { host, amount, rewardInX: currentSummary(index)?.rewardedCoins, settleEpoch: held?.epoch };
       if (punished(index)) {
+        ctx.decisions.push({ kind: 'host_payout', ...facts, route: ctx.params.skippedPayout });
         if (ctx.params.skippedPayout === 'governance') {
           transferMutably(draft, ctx, INFERENCE_MODULE, GOV, amount, `forfeited_work_coins_to_governance:epoch=${x}`);
           forfeited += amount;
         }
         continue;
       }
-      const settle = participantAt(draft, index).settle;
+      const settle = held;
+      ctx.decisions.push({ kind: 'host_payout', ...facts, route: settle !== null && settle.epoch === x ? 'settle_amount' : 'bank' });
       if (settle !== null && settle.epoch === x) {
         updateParticipantMutably(draft, index, (p) => {
           (p.settle as NonNullable<typeof p.settle>).workCoins += amount;

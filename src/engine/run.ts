@@ -2,13 +2,14 @@
  * Replays a scenario: applies each event as a transaction, checks the invariants after it,
  * compares checkpoints, and returns the whole outcome as data. Nothing here prints.
  */
-import type { EventType, RuleName, Scenario } from '../domain/scenario.js';
+import type { EventItem, EventType, ExpectItem, RuleName, Scenario } from '../domain/scenario.js';
 import type { Transfer } from './context.js';
 import { compareExpectation, type CheckFailure } from './expect.js';
 import { advance, recount, surplusOf, type InvariantName, type Totals } from './invariants.js';
 import { applyEvent, type Env } from './reducers/index.js';
 import { DEFAULT_RULES, RULESETS } from './rules.js';
 import { genesis, type ChainState, type World } from './state.js';
+import type { Decision } from './trace.js';
 
 export interface StepRecord {
   /** 1-based position of the item in `events`, checkpoints included. */
@@ -61,9 +62,32 @@ export interface RunResult {
   readonly violations: readonly Violation[];
 }
 
+/** What an observer sees of each item as the replay passes it (nothing is kept for it). */
+export type StepView =
+  | {
+      readonly kind: 'event';
+      readonly item: EventItem;
+      readonly record: StepRecord;
+      /** The state before the event, and after it (the same object when the event failed). */
+      readonly before: ChainState;
+      readonly after: ChainState;
+      readonly transfers: readonly Transfer[];
+      readonly decisions: readonly Decision[];
+      readonly violations: readonly Violation[];
+      readonly surplus: bigint;
+    }
+  | {
+      readonly kind: 'expect';
+      readonly item: ExpectItem;
+      readonly record: CheckRecord;
+      readonly state: ChainState;
+    };
+
 export interface RunOptions {
   /** Overrides the scenario's `rules:`. */
   readonly rules?: RuleName | undefined;
+  /** Called after each item, in order; used by explain and compare. */
+  readonly observe?: ((view: StepView, world: World) => void) | undefined;
 }
 
 /** The ruleset a replay uses: the command line's, else the scenario's, else `deferred`. */
@@ -105,14 +129,16 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   for (const item of scenario.items) {
     if (item.kind === 'expect') {
       const failures = compareExpectation(item.expect, state, world, surplusOf(totals));
-      checks.push({ step: item.index, line: item.loc.line, ok: failures.length === 0, failures });
+      const record: CheckRecord = { step: item.index, line: item.loc.line, ok: failures.length === 0, failures };
+      checks.push(record);
       if (failures.length > 0) ok = false;
+      options.observe?.({ kind: 'expect', item, record, state }, world);
       continue;
     }
     const outcome = applyEvent(state, item.event, env);
     const problem = describeExpectation(item.expectError, item.expectResult, outcome);
     if (problem !== undefined) ok = false;
-    steps.push({
+    const record: StepRecord = {
       index: item.index,
       line: item.loc.line,
       event: item.event.type,
@@ -122,16 +148,35 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       expected: item.expectError !== undefined || item.expectResult !== undefined,
       ...(problem !== undefined ? { problem } : {}),
       ...(item.note !== undefined ? { note: item.note } : {}),
-    });
-    if (!outcome.ok) continue;
-    for (const t of outcome.transfers) transfers.push({ step: item.index, ...t });
-    const advanced = advance(totals, state, outcome.state, world);
-    for (const breach of advanced.breaches) {
-      ok = false;
-      violations.push({ step: item.index, line: item.loc.line, event: item.event.type, ...breach });
+    };
+    steps.push(record);
+    const before = state;
+    const broken: Violation[] = [];
+    if (outcome.ok) {
+      for (const t of outcome.transfers) transfers.push({ step: item.index, ...t });
+      const advanced = advance(totals, state, outcome.state, world);
+      for (const breach of advanced.breaches) {
+        ok = false;
+        broken.push({ step: item.index, line: item.loc.line, event: item.event.type, ...breach });
+      }
+      violations.push(...broken);
+      totals = advanced.totals;
+      state = outcome.state;
     }
-    totals = advanced.totals;
-    state = outcome.state;
+    options.observe?.(
+      {
+        kind: 'event',
+        item,
+        record,
+        before,
+        after: state,
+        transfers: outcome.ok ? outcome.transfers : [],
+        decisions: outcome.decisions,
+        violations: broken,
+        surplus: surplusOf(totals),
+      },
+      world,
+    );
   }
 
   const counted = recount(state);

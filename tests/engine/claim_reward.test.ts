@@ -21,8 +21,10 @@ const claimable = (): Chain =>
 function expectResultOnly(c: Chain, participant: string, epoch: bigint, text: string): void {
   const before = c.state;
   const outcome = applyEvent(before, ev.claim(participant, epoch), c.env);
-  expect(outcome).toEqual({ ok: true, state: before, transfers: [], result: text });
+  expect(outcome).toMatchObject({ ok: true, state: before, transfers: [], result: text });
   if (outcome.ok) expect(outcome.state).toBe(before);
+  // and the answer is recorded as the one claim decision, for explanations
+  expect(outcome.decisions.map((d) => d.kind)).toEqual(['claim']);
 }
 
 describe('claim_reward: success', () => {

@@ -22,14 +22,14 @@ describe('reward pool: the chain formula', () => {
   });
 
   test('epochRewardPool: formula or epoch_reward, never past standard_reward_amount', () => {
-    expect(epochRewardPool(DEFAULT_PARAMS, 1, 0n)).toBe(285_000_000_000_000n);
-    expect(epochRewardPool(DEFAULT_PARAMS, 101, 0n)).toBe(271_778_984_842_800n);
-    expect(epochRewardPool({ ...DEFAULT_PARAMS, epochReward: 100n }, 101, 0n)).toBe(100n);
+    expect(epochRewardPool(DEFAULT_PARAMS, 1, 0n)).toEqual({ pool: 285_000_000_000_000n, uncapped: 285_000_000_000_000n, source: 'formula' });
+    expect(epochRewardPool(DEFAULT_PARAMS, 101, 0n).pool).toBe(271_778_984_842_800n);
+    expect(epochRewardPool({ ...DEFAULT_PARAMS, epochReward: 100n }, 101, 0n)).toEqual({ pool: 100n, uncapped: 100n, source: 'param' });
     const capped = { ...DEFAULT_PARAMS, epochReward: 100n, standardRewardAmount: 250n };
-    expect(epochRewardPool(capped, 1, 0n)).toBe(100n);
-    expect(epochRewardPool(capped, 3, 200n)).toBe(50n);
-    expect(epochRewardPool(capped, 4, 250n)).toBe(0n);
-    expect(epochRewardPool({ ...DEFAULT_PARAMS, standardRewardAmount: 285_000_000_000_010n }, 2, 285_000_000_000_000n)).toBe(10n);
+    expect(epochRewardPool(capped, 1, 0n).pool).toBe(100n);
+    expect(epochRewardPool(capped, 3, 200n)).toEqual({ pool: 50n, uncapped: 100n, source: 'param' });
+    expect(epochRewardPool(capped, 4, 250n).pool).toBe(0n);
+    expect(epochRewardPool({ ...DEFAULT_PARAMS, standardRewardAmount: 285_000_000_000_010n }, 2, 285_000_000_000_000n).pool).toBe(10n);
   });
 
   test('with no epoch_reward, epoch 1 mints 285 000 000 000 000 and epoch 101 mints 271 778 984 842 800', () => {

@@ -3,7 +3,10 @@ import { TxError } from '../errors.js';
 import { participantIndexOf, putSummaryMutably, updateParticipantMutably } from '../ledger.js';
 import { isActiveIn, participantAt, summaryOf } from '../queries.js';
 import { INFERENCE_MODULE } from '../state.js';
+import type { Decision } from '../trace.js';
 import type { CaseReducer } from './types.js';
+
+type ClaimOutcome = Extract<Decision, { kind: 'claim' }>['outcome'];
 
 export const CLAIM_RESULTS = {
   epochMismatch: "Can't validate claim, current epoch group does not match previous epoch",
@@ -22,24 +25,16 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
   if (!isActiveIn(draft, ctx.world, current, name) && !isActiveIn(draft, ctx.world, current - 1, name)) {
     throw new TxError('participant is not active');
   }
-  if (current === 0 || event.epoch !== BigInt(current - 1)) {
-    ctx.result = CLAIM_RESULTS.epochMismatch;
-    return;
-  }
   const index = participantIndexOf(ctx.world, name);
   const settle = participantAt(draft, index).settle;
-  if (settle === null) {
-    ctx.result = CLAIM_RESULTS.noRewards;
-    return;
-  }
-  if (BigInt(settle.epoch) !== event.epoch) {
-    ctx.result = CLAIM_RESULTS.wrongEpoch;
-    return;
-  }
-  if (settle.workCoins + settle.rewardCoins === 0n) {
-    ctx.result = CLAIM_RESULTS.noRewards;
-    return;
-  }
+  const answer = (outcome: ClaimOutcome, result: string): void => {
+    ctx.decisions.push({ kind: 'claim', name, epoch: event.epoch, outcome, claimable: current - 1, heldEpoch: settle?.epoch });
+    ctx.result = result;
+  };
+  if (current === 0 || event.epoch !== BigInt(current - 1)) return answer('too_early_or_late', CLAIM_RESULTS.epochMismatch);
+  if (settle === null) return answer('nothing', CLAIM_RESULTS.noRewards);
+  if (BigInt(settle.epoch) !== event.epoch) return answer('other_epoch', CLAIM_RESULTS.wrongEpoch);
+  if (settle.workCoins + settle.rewardCoins === 0n) return answer('empty', CLAIM_RESULTS.noRewards);
   transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.workCoins, `work_coins:${name}`);
   transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.rewardCoins, `reward_coins:${name}`);
   const summary = summaryOf(draft, settle.epoch, index);
@@ -47,5 +42,5 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
   updateParticipantMutably(draft, index, (p) => {
     p.settle = null;
   });
-  ctx.result = CLAIM_RESULTS.claimed;
+  answer('paid', CLAIM_RESULTS.claimed);
 };

@@ -5,7 +5,10 @@ import { vecForEach, vecOf, vecSet } from '../pvec.js';
 import { activeSetOf, participantAt } from '../queries.js';
 import { epochRewardPool } from '../reward.js';
 import { GOV, INFERENCE_MODULE, setVecOfState, vecOfState, type ActiveSet, type Summary } from '../state.js';
+import type { Decision } from '../trace.js';
 import type { CaseReducer } from './types.js';
+
+type NoReward = Extract<Decision, { kind: 'member_settled' }>['noReward'];
 
 /**
  * SettleAccounts(N): mint the epoch's reward pool, share it by weight, turn each member's owed
@@ -26,14 +29,28 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
   }
 
   // 1–2. The pool and each member's reward: floor(weight × F / W), W over the whole set.
-  const pool = epochRewardPool(ctx.params, n, draft.minted);
+  const { pool, uncapped, source } = epochRewardPool(ctx.params, n, draft.minted);
   const members = set.members.map((index) => ({ index, before: participantAt(draft, index) }));
-  const rewards = members.map(({ index, before }, i) => {
-    const weight = set.weights[i] as bigint;
-    if (before.status !== 'ACTIVE' || punished.has(index) || weight <= 0n || set.totalWeight === 0n) return 0n;
-    return (weight * pool) / set.totalWeight;
+  const noReward = members.map(({ index, before }, i): NoReward | undefined => {
+    if (punished.has(index)) return 'punished';
+    if (before.status !== 'ACTIVE') return 'not_active';
+    if ((set.weights[i] as bigint) <= 0n) return 'zero_weight';
+    if (pool === 0n) return 'zero_pool';
+    return undefined;
   });
+  const rewards = members.map((_, i) =>
+    noReward[i] === undefined ? ((set.weights[i] as bigint) * pool) / set.totalWeight : 0n,
+  );
   const distributed = rewards.reduce((a, b) => a + b, 0n);
+  ctx.decisions.push({
+    kind: 'reward_pool',
+    epoch: n,
+    pool,
+    source,
+    uncapped: uncapped === pool ? undefined : uncapped,
+    totalWeight: set.totalWeight,
+    distributed,
+  });
 
   // 3. Mint, then the undistributed rest goes to governance.
   mintMutably(draft, ctx, pool, 'reward_distribution');
@@ -48,6 +65,15 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
       transferMutably(draft, ctx, INFERENCE_MODULE, GOV, owed, `forfeited_work_coins_to_governance:epoch=${n}`);
     }
     const w = owed > 0n && active ? owed : 0n;
+    ctx.decisions.push({
+      kind: 'member_settled',
+      name: world.participants[index] as string,
+      weight: set.weights[i] as bigint,
+      reward: rewards[i] as bigint,
+      work: w,
+      noReward: noReward[i],
+      forfeited: owed > 0n && !active ? owed : 0n,
+    });
     summaries[index] = Object.freeze({
       earnedCoins: w,
       rewardedCoins: rewards[i] as bigint,

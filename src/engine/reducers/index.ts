@@ -6,6 +6,7 @@ import type { ChainEvent, EventType, Params } from '../../domain/scenario.js';
 import type { Transfer, TxContext } from '../context.js';
 import { TxError } from '../errors.js';
 import type { Ruleset } from '../rules.js';
+import type { Decision } from '../trace.js';
 import type { ChainState, World } from '../state.js';
 import { claimReward } from './claimReward.js';
 import { createEscrow } from './createEscrow.js';
@@ -34,10 +35,11 @@ export type TxOutcome =
       readonly ok: true;
       readonly state: ChainState;
       readonly transfers: readonly Transfer[];
+      readonly decisions: readonly Decision[];
       /** The result text of a message that answers with one (claim_reward). */
       readonly result: string | undefined;
     }
-  | { readonly ok: false; readonly error: string };
+  | { readonly ok: false; readonly error: string; readonly decisions: readonly Decision[] };
 
 export interface Env {
   readonly world: World;
@@ -50,15 +52,23 @@ export interface Env {
  * failure carries no state: the caller keeps the state it had, exactly as a failed Cosmos tx.
  */
 export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOutcome {
-  const ctx: TxContext = { world: env.world, params: env.params, rules: env.rules, transfers: [], result: undefined };
+  const ctx: TxContext = {
+    world: env.world,
+    params: env.params,
+    rules: env.rules,
+    transfers: [],
+    decisions: [],
+    result: undefined,
+  };
   const reducer = REDUCERS[event.type] as CaseReducer<EventType>;
   try {
     const next = produce(state, (draft) => {
       reducer(draft, event as never, ctx);
     });
-    return { ok: true, state: next, transfers: ctx.transfers, result: ctx.result };
+    return { ok: true, state: next, transfers: ctx.transfers, decisions: ctx.decisions, result: ctx.result };
   } catch (error) {
-    if (error instanceof TxError) return { ok: false, error: error.message };
+    // The decisions taken before the failure stay available to explain it; the state does not.
+    if (error instanceof TxError) return { ok: false, error: error.message, decisions: ctx.decisions };
     throw error;
   }
 }

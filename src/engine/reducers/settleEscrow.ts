@@ -66,15 +66,18 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   const share = fees / BigInt(n);
   let remainder = fees % BigInt(n);
   const byHost = new Map<string, bigint>();
+  const bonusSlots: number[] = [];
   for (const entry of event.hosts) {
     let amount = entry.cost + share;
     if (remainder > 0n) {
       amount += 1n;
       remainder -= 1n;
+      bonusSlots.push(entry.slot);
     }
     const host = slots[entry.slot] as string;
     byHost.set(host, (byHost.get(host) ?? 0n) + amount);
   }
+  ctx.decisions.push({ kind: 'fee_split', fees, slots: n, share, remainder: fees % BigInt(n), bonusSlots });
   if (remainder > 0n) throw new TxError(`failed to allocate all remainder fees, ${remainder} left`);
   const payouts: HostPayout[] = [];
   const listed = new Set<string>();
@@ -90,7 +93,9 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     entries: event.hosts,
     nonce: event.nonce,
   });
-  transferMutably(draft, ctx, INFERENCE_MODULE, escrow.creator, escrow.amount - paid - forfeited, 'subnet_escrow_refund');
+  const refund = escrow.amount - paid - forfeited;
+  ctx.decisions.push({ kind: 'refund', creator: escrow.creator, amount: refund, paid, forfeited });
+  transferMutably(draft, ctx, INFERENCE_MODULE, escrow.creator, refund, 'subnet_escrow_refund');
 
   // Host stats of epoch X: every entry adds up (uint32 counters, uint64 cost) and each host
   // counts this escrow once; summed per host first so each record is written once.
