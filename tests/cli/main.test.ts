@@ -44,7 +44,7 @@ describe('epochsim run', () => {
       event: 'claim_reward',
       expected: true,
       index: 5,
-      line: 34,
+      line: 35,
       result: "Can't validate claim, current epoch group does not match previous epoch",
       status: 'ok',
     });
@@ -53,9 +53,9 @@ describe('epochsim run', () => {
       { amount: '6300000000', from: 'inference', memo: 'subnet_escrow_refund', step: 3, to: 'alice' },
     ]);
     expect(json['checks']).toEqual([
-      { line: 27, ok: true, step: 4 },
-      { line: 38, ok: true, step: 7 },
-      { line: 50, ok: true, step: 10 },
+      { line: 28, ok: true, step: 4 },
+      { line: 39, ok: true, step: 7 },
+      { line: 51, ok: true, step: 10 },
     ]);
     expect(r.stdout.endsWith('}\n')).toBe(true);
   });
