@@ -43,3 +43,41 @@ test('the JSON sample lines are what --json prints', async () => {
   const lines = blockAfter('## JSON output').split('\n').slice(1, 5);
   expect(lines).toEqual([j['bank'], j['epoch'], (j['steps'] as unknown[])[3], (j['transfers'] as unknown[])[0]].map((x) => JSON.stringify(x)));
 });
+
+/** Check's lines carry measured times; the README shows a real run, so times are compared as "N ms". */
+const untimed = (text: string): string => text.replace(/( +)(?:<1|\d+) ms$/gm, ' N ms');
+
+test('the sample check run is what `check scenarios/ --golden scenarios/expected --junit out.xml` prints', async () => {
+  const files: Record<string, string> = {};
+  const r = await runCli(['check', 'scenarios/', '--golden', 'scenarios/expected', '--junit', 'out.xml'], { files });
+  expect(r.code).toBe(0);
+  expect(untimed(blockAfter('## Regression testing: `check`'))).toBe(untimed(r.stdout));
+  expect(Object.keys(files)).toEqual(['out.xml']);
+});
+
+test('the sample golden diff is what check prints after the fees of a recorded scenario change', async () => {
+  const demo = (fees: string): string =>
+    [
+      'name: Fees are split across the slots',
+      'params: { epoch_reward: 1000 gonka }',
+      'accounts: { alice: 20 gonka }',
+      'participants: { h1: { weight: 100 }, h2: { weight: 100 } }',
+      'events:',
+      '  - start_epoch',
+      '  - create_escrow: { creator: alice, amount: 7 gonka, slots: [h1, h2] }',
+      '  - settle_escrow:',
+      '      escrow: 1',
+      `      fees: ${fees}`,
+      '      hosts: [{ slot: 0, cost: 0.1 gonka }, { slot: 1, cost: 0.2 gonka }]',
+      '  - end_epoch',
+      '  - start_epoch',
+      '  - claim_reward: { participant: h1, epoch: 1 }',
+      '',
+    ].join('\n');
+  const files: Record<string, string> = { 'demo/fees.yaml': demo('0.3 gonka') };
+  expect((await runCli(['check', 'demo', '--golden', 'demo/expected', '--update'], { files })).code).toBe(0);
+  files['demo/fees.yaml'] = demo('0.5 gonka');
+  const r = await runCli(['check', 'demo', '--golden', 'demo/expected'], { files });
+  expect(r.code).toBe(1);
+  expect(untimed(blockAfter('after its golden was recorded'))).toBe(untimed(`$ bin/epochsim check demo --golden demo/expected\n${r.stdout}`));
+});
