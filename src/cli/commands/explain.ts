@@ -1,5 +1,91 @@
-// PLACEHOLDER: being written (issue 3); registers nothing yet.
-import type { Command } from 'commander';
-import type { Cli } from '../shared.js';
+/**
+ * `epochsim explain FILE [--step N]`: the replay told step by step, for a person learning the
+ * rules; `--step N` shows one item with the full state before and after it.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
+import { renderExplain, renderExplainStep } from '../render/explain.js';
+import { replay } from '../render/replay.js';
+import {
+  EXIT_FAILED,
+  EXIT_INPUT,
+  EXIT_OK,
+  InputError,
+  loadForCommand,
+  parseRules,
+  sourceName,
+  stdoutPalette,
+  type Cli,
+} from '../shared.js';
 
-export function registerExplain(_program: Command, _cli: Cli): void {}
+interface ExplainFlags {
+  readonly step?: number;
+  readonly rules?: RuleName;
+  readonly color: boolean;
+}
+
+const HELP = `
+Replays the scenario and tells each step in words: what the event asked, which rule applied
+and why, every transfer with its memo, the ledger fields that changed (named as a checkpoint
+names them), and where each account's coins are after it, in four buckets that always add up:
+liquid (bank), owed (coin_balance), claimable (settle amount) and escrowed (unsettled
+devshard escrows it created). Notes and the description of the scenario are shown too.
+
+Examples:
+  $ epochsim explain scenarios/03-cross-epoch-unclaimed.yaml
+  $ epochsim explain scenarios/03-cross-epoch-unclaimed.yaml --step 5
+  $ epochsim explain scenarios/01-deferred-same-epoch.yaml --rules immediate | less
+
+Steps are numbered as in \`epochsim run\`: the position of the item in \`events\`, checkpoints
+included. Output fits 80 columns; colour only on a terminal.
+
+Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant failed;
+2 the input is invalid or --step is out of range (nothing goes to stdout).
+`;
+
+function parseStep(value: string): number {
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError('a step number: 1, 2, 3, …');
+  }
+  return Number(value);
+}
+
+export function explainCommand(file: string, flags: ExplainFlags, cli: Cli): number {
+  const { io } = cli;
+  const scenario = loadForCommand(file, io, flags.color);
+  if (!scenario) return EXIT_INPUT;
+  const count = scenario.items.length;
+  if (flags.step !== undefined && flags.step > count) {
+    throw new InputError(
+      count === 0
+        ? `epochsim: --step ${flags.step} is out of range: ${sourceName(file)} has no steps\n`
+        : `epochsim: --step ${flags.step} is out of range: ${sourceName(file)} has steps 1 to ${count}\n`,
+    );
+  }
+  const replayed = replay(scenario, flags.rules);
+  const p = stdoutPalette(io, flags.color);
+  io.out(
+    flags.step === undefined
+      ? renderExplain(replayed, sourceName(file), p)
+      : renderExplainStep(replayed, flags.step, sourceName(file), p),
+  );
+  return replayed.run.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+export function registerExplain(program: Command, cli: Cli): void {
+  program
+    .command('explain')
+    .description('tell the replay step by step: which rule applied and why, and where the coins are')
+    .argument('<file>', 'scenario YAML file, or - to read it from stdin')
+    .addOption(new Option('--step <n>', 'explain only step N, with the full state before and after it').argParser(parseStep))
+    .addOption(
+      new Option('--rules <ruleset>', `ruleset to replay under, overriding the file's rules: (${RULE_NAMES.join(' | ')})`).argParser(
+        parseRules,
+      ),
+    )
+    .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
+    .addHelpText('after', HELP)
+    .action((file: string, flags: ExplainFlags) => {
+      cli.setExit(explainCommand(file, flags, cli));
+    });
+}
