@@ -81,3 +81,27 @@ test('the sample golden diff is what check prints after the fees of a recorded s
   expect(r.code).toBe(1);
   expect(untimed(blockAfter('after its golden was recorded'))).toBe(untimed(`$ bin/epochsim check demo --golden demo/expected\n${r.stdout}`));
 });
+
+test('the sample explanation is what `explain scenarios/03-cross-epoch-unclaimed.yaml --step 5` prints', async () => {
+  const r = await runCli(['explain', 'scenarios/03-cross-epoch-unclaimed.yaml', '--step', '5']);
+  expect(r.code).toBe(0);
+  expect(blockAfter('## Learning the rules: `explain`')).toBe(`$ bin/epochsim explain scenarios/03-cross-epoch-unclaimed.yaml --step 5\n${r.stdout}`);
+});
+
+test('the sample comparison is what `compare scenarios/01-deferred-same-epoch.yaml` prints, less the marked cut', async () => {
+  const r = await runCli(['compare', 'scenarios/01-deferred-same-epoch.yaml']);
+  expect(r.code).toBe(0);
+  const shown = blockAfter('## Comparing rulesets: `compare`').split('\n');
+  const cut = shown.findIndex((line) => line.startsWith('[… '));
+  expect(cut).toBeGreaterThan(0);
+  const printed = `$ bin/epochsim compare scenarios/01-deferred-same-epoch.yaml\n${r.stdout}`;
+  expect(printed.startsWith(shown.slice(0, cut).join('\n'))).toBe(true);
+  expect(printed.endsWith(shown.slice(cut + 1).join('\n'))).toBe(true);
+  const json = JSON.parse((await runCli(['compare', 'scenarios/01-deferred-same-epoch.yaml', '--json'])).stdout) as Record<string, unknown>;
+  const lines = blockAfter('With `--json` the output is').split('\n').slice(1, 3);
+  expect(lines).toEqual([JSON.stringify(json['rules']), JSON.stringify(json['first_divergence'])]);
+});
+
+test('the schema section names the file the scenarios point at', () => {
+  expect(readme).toContain('`# yaml-language-server: $schema=./scenario.schema.json`');
+});

@@ -42,6 +42,12 @@ function nodePathKind(path: string): PathKind {
 }
 
 export function nodeIo(): Io {
+  // A reader that stops early (`epochsim explain … | head`) closes the pipe: that is not an
+  // error of ours, so end quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return {
     readFile: (path) => readFileSync(path, 'utf8'),
     readStdin: () => readFileSync(0, 'utf8'),
