@@ -6,7 +6,7 @@ export * from './domain/money.js';
 export * from './domain/scenario.js';
 export { loadScenario, type LoadResult } from './scenario/load.js';
 export { renderIssue, type InputIssue } from './scenario/issues.js';
-export { runScenario, effectiveRules, type RunResult, type RunOptions, type StepRecord, type CheckRecord, type TransferRecord, type Violation } from './engine/run.js';
+export { runScenario, effectiveRules, type RunResult, type RunOptions, type StepRecord, type CheckRecord, type TransferRecord, type Violation, type DivergenceRecord } from './engine/run.js';
 export { applyEvent, REDUCERS, type TxOutcome, type Env } from './engine/reducers/index.js';
 export { genesis, type ChainState, type World, type ParticipantState, type Escrow, type SettleAmount, type Summary } from './engine/state.js';
 export { RULESETS, DEFAULT_RULES, type Ruleset } from './engine/rules.js';

@@ -19,7 +19,7 @@ import type { Transfer } from '../src/engine/context.js';
 import { recount, supplyOf, surplusOf } from '../src/engine/invariants.js';
 import { vecGet } from '../src/engine/pvec.js';
 import { applyEvent, type Env, type TxOutcome } from '../src/engine/reducers/index.js';
-import { RULESETS } from '../src/engine/rules.js';
+import { RULESETS, type Ruleset } from '../src/engine/rules.js';
 import { runScenario } from '../src/engine/run.js';
 import {
   genesis,
@@ -110,6 +110,25 @@ export const ev = {
     reason,
   }),
   transfer: (from: string, to: string, amount: bigint): ChainEvent => ({ type: 'transfer', from, to, amount }),
+  startInf: (id: string, requester: string, executor: string, prompt: bigint, opts: { maxTokens?: bigint; price?: bigint } = {}): ChainEvent => ({
+    type: 'start_inference',
+    id,
+    requester,
+    executor,
+    promptTokens: prompt,
+    maxTokens: opts.maxTokens ?? 0n,
+    price: opts.price,
+  }),
+  finishInf: (id: string, executor: string, completion: bigint, prompt = 0n): ChainEvent => ({
+    type: 'finish_inference',
+    id,
+    executor,
+    promptTokens: prompt,
+    completionTokens: completion,
+  }),
+  validate: (id: string, validator: string, passed = true): ChainEvent => ({ type: 'validate_inference', id, validator, passed }),
+  invalidate: (id: string): ChainEvent => ({ type: 'invalidate_inference', id }),
+  expire: (id: string): ChainEvent => ({ type: 'expire_inference', id }),
   inference: (
     requester: string,
     executor: string,
@@ -158,12 +177,13 @@ export class Chain {
   /** Every transfer of every successful event so far. */
   readonly log: Transfer[] = [];
 
-  constructor(spec: ScenarioSpec = {}, rules: RuleName = spec.rules ?? 'deferred') {
+  /** `rules`: a ruleset's name, or a Ruleset value (e.g. one with other reward math). */
+  constructor(spec: ScenarioSpec = {}, rules: RuleName | Ruleset = spec.rules ?? 'deferred') {
     const scenario = aScenario(spec);
     const g = genesis(scenario.params, scenario.accounts, scenario.participants);
     this.world = g.world;
     this.state = g.state;
-    this.env = { world: g.world, rules: RULESETS[rules], params: scenario.params };
+    this.env = { world: g.world, rules: typeof rules === 'string' ? RULESETS[rules] : rules, params: scenario.params };
   }
 
   /** Applies an event without keeping its result. */

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.js';
 import { registerCompare } from './commands/compare.js';
 import { registerExplain } from './commands/explain.js';
+import { registerRules } from './commands/rules.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import type { Io } from './io.js';
@@ -36,6 +37,7 @@ Examples:
   $ epochsim explain scenarios/03-cross-epoch-unclaimed.yaml --step 5
   $ epochsim compare scenarios/01-deferred-same-epoch.yaml --rules deferred,immediate
   $ epochsim schema > scenario.schema.json
+  $ epochsim rules pr-1000
 Every command reads a scenario from stdin when the file name is -.
 `,
     );
@@ -44,6 +46,7 @@ Every command reads a scenario from stdin when the file name is -.
   registerExplain(program, cli);
   registerCompare(program, cli);
   registerSchema(program, cli);
+  registerRules(program, cli);
   return program;
 }
 

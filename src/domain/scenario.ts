@@ -4,8 +4,13 @@
  * accounts and participants; every amount is an exact bigint within its bound.
  */
 
-export type RuleName = 'deferred' | 'immediate';
-export const RULE_NAMES: readonly RuleName[] = ['deferred', 'immediate'];
+/**
+ * `deferred` and `immediate` are the v1 rulesets (PR #1000 as settled in review, and the chain
+ * just before it); the others replay a released or proposed chain version as it was coded,
+ * known bugs included (see src/engine/rules.ts and `epochsim rules`).
+ */
+export type RuleName = 'deferred' | 'immediate' | 'v0.2.11' | 'fees-kept' | 'fees-split' | 'pr-1000' | 'v0.2.12' | 'newest';
+export const RULE_NAMES: readonly RuleName[] = ['deferred', 'immediate', 'v0.2.11', 'fees-kept', 'fees-split', 'pr-1000', 'v0.2.12', 'newest'];
 
 /** 1-based line and column in the scenario file. */
 export interface Loc {
@@ -32,6 +37,22 @@ export interface Params {
   readonly genesisEpoch: bigint;
   readonly standardRewardAmount: bigint;
   readonly skippedPayout: SkippedPayout;
+  /**
+   * Power capping of the effective weights at the end of an epoch (`power_capping`): `chain`
+   * caps, `off` does not; undefined means the ruleset's own choice (off under deferred and
+   * immediate, which reproduce the v1 goldens).
+   */
+  readonly powerCapping: 'chain' | 'off' | undefined;
+  /** `downtime_test`: `chain` runs the chain's binomial test when `end_epoch` lists no `punish`. */
+  readonly downtimeTest: 'chain' | 'off';
+  /** `binom_test_p0`, the governance p0 of the downtime test, as an exact fraction in (0, 0.5]. */
+  readonly binomTestP0: Fraction;
+}
+
+/** An exact non-negative fraction (`binom_test_p0`). */
+export interface Fraction {
+  readonly num: bigint;
+  readonly den: bigint;
 }
 
 /** The chain's defaults (format section 4). */
@@ -48,6 +69,9 @@ export const DEFAULT_PARAMS: Params = {
   genesisEpoch: 1n,
   standardRewardAmount: 600_000_000_000_000_000n,
   skippedPayout: 'refund',
+  powerCapping: undefined,
+  downtimeTest: 'off',
+  binomTestP0: { num: 1n, den: 10n },
 };
 
 export interface GenesisAccount {
@@ -108,9 +132,37 @@ export type ChainEvent =
       readonly hosts: readonly HostStatInput[];
     }
   | { readonly type: 'exclude_participant'; readonly participant: string; readonly reason: 'invalid' | 'inactive' }
-  | { readonly type: 'end_epoch'; readonly punish: readonly string[] }
+  | {
+      readonly type: 'end_epoch';
+      readonly punish: readonly string[];
+      /** True when the scenario wrote `punish` (even empty): the downtime test then does not run. */
+      readonly punishListed?: boolean;
+    }
   | { readonly type: 'claim_reward'; readonly participant: string; readonly epoch: bigint }
-  | { readonly type: 'transfer'; readonly from: string; readonly to: string; readonly amount: bigint };
+  | { readonly type: 'transfer'; readonly from: string; readonly to: string; readonly amount: bigint }
+  // The on-chain inference lifecycle: the chain's messages one by one (run_inference is both at once).
+  | {
+      readonly type: 'start_inference';
+      readonly id: string;
+      readonly requester: string;
+      readonly executor: string;
+      readonly promptTokens: bigint;
+      /** The message's max_tokens; 0 means the chain's default, 5000. */
+      readonly maxTokens: bigint;
+      /** undefined: params.token_price. */
+      readonly price: bigint | undefined;
+    }
+  | {
+      readonly type: 'finish_inference';
+      readonly id: string;
+      readonly executor: string;
+      /** 0: keep the prompt count of start_inference (the chain's rule). */
+      readonly promptTokens: bigint;
+      readonly completionTokens: bigint;
+    }
+  | { readonly type: 'validate_inference'; readonly id: string; readonly validator: string; readonly passed: boolean }
+  | { readonly type: 'invalidate_inference'; readonly id: string }
+  | { readonly type: 'expire_inference'; readonly id: string };
 
 export type EventType = ChainEvent['type'];
 export type EventOf<T extends EventType> = Extract<ChainEvent, { type: T }>;
@@ -124,6 +176,11 @@ export const EVENT_TYPES: readonly EventType[] = [
   'end_epoch',
   'claim_reward',
   'transfer',
+  'start_inference',
+  'finish_inference',
+  'validate_inference',
+  'invalidate_inference',
+  'expire_inference',
 ];
 
 /** What a `- expect:` checkpoint compares; only what is given is compared. */
@@ -179,6 +236,19 @@ export interface Expectation {
   readonly supply?: SupplyExpect;
   readonly surplus?: bigint;
   readonly exclusions?: readonly (readonly [number, readonly string[]])[];
+  /** By inference id; `null` means "no such inference". */
+  readonly inferences?: readonly (readonly [string, InferenceExpect | null])[];
+}
+
+/** An on-chain inference in a checkpoint (`expect: inferences: {id: {...}}`). */
+export interface InferenceExpect {
+  readonly status?: 'STARTED' | 'FINISHED' | 'VALIDATED' | 'INVALIDATED' | 'EXPIRED';
+  readonly requester?: string;
+  readonly executor?: string;
+  readonly escrow?: bigint;
+  readonly actual_cost?: bigint;
+  readonly epoch?: number;
+  readonly validated_by?: readonly string[];
 }
 
 export interface EventItem {

@@ -3,6 +3,7 @@
  */
 import { formatGonka } from '../domain/money.js';
 import type { Expectation } from '../domain/scenario.js';
+import { inferenceOf } from './inferences.js';
 import { balanceOf, endedEpochs, escrowOf, exclusionsOf, participantOf, summaryOf } from './queries.js';
 import type { ChainState, ParticipantState, Summary, World } from './state.js';
 
@@ -132,6 +133,28 @@ export function compareExpectation(
   check('surplus', expect.surplus, surplus);
   for (const [epoch, names] of expect.exclusions ?? []) {
     check(`exclusions.${epoch}`, names, exclusionsOf(state, epoch));
+  }
+  for (const [id, value] of expect.inferences ?? []) {
+    const inference = inferenceOf(state, id);
+    if (value === null || inference === undefined) {
+      if (value !== null || inference !== undefined) {
+        failures.push({
+          field: `inferences.${id}`,
+          expected: value === null ? 'none' : 'an inference',
+          actual: inference === undefined ? 'none' : `an inference (${inference.status})`,
+        });
+      }
+      continue;
+    }
+    fields(`inferences.${id}`, value, {
+      status: inference.status,
+      requester: inference.requester,
+      executor: inference.executor,
+      escrow: inference.escrow,
+      actual_cost: inference.actualCost,
+      epoch: inference.epoch,
+      validated_by: inference.validatedBy,
+    });
   }
   return failures;
 }

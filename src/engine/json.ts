@@ -4,6 +4,7 @@
  */
 import { vecForEach } from './pvec.js';
 import { balanceOf, endedEpochs } from './queries.js';
+import { RULESETS } from './rules.js';
 import type { RunResult } from './run.js';
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
@@ -124,5 +125,19 @@ export function runToJson(run: RunResult): Json {
       expected: v.expected.toString(),
       actual: v.actual.toString(),
     })),
+    // Only the chain-version rulesets report known divergences; the v1 output keeps its keys.
+    ...(RULESETS[run.rules].reportsDivergences
+      ? {
+          divergences: run.divergences.map((d) => ({
+            step: d.step,
+            line: d.line,
+            event: d.event,
+            id: d.id,
+            source: d.source,
+            amount: d.amount.toString(),
+            message: d.message,
+          })),
+        }
+      : {}),
   };
 }

@@ -97,6 +97,12 @@ export function vecSet<T>(vec: PVec<T>, index: number, value: T): PVec<T> {
   return new PVec<T>(size, shift, setIn(root, shift, index, value));
 }
 
+/** A new vector without the element at `index` (it reads as absent; the size is unchanged). */
+export function vecRemove<T>(vec: PVec<T>, index: number): PVec<T> {
+  if (vecGet(vec, index) === undefined) return vec;
+  return new PVec<T>(vec.size, vec.shift, setIn(vec.root, vec.shift, index, null as unknown as T));
+}
+
 export function vecPush<T>(vec: PVec<T>, value: T): PVec<T> {
   return vecSet(vec, vec.size, value);
 }

@@ -84,7 +84,7 @@ export interface Holdings {
   readonly owed: bigint;
   /** The settle amount (work + reward), waiting for a claim. */
   readonly claimable: bigint;
-  /** Unsettled devshard escrows this account created. */
+  /** Unsettled devshard escrows this account created, and on-chain inference escrows it has locked (STARTED). */
   readonly escrowed: bigint;
   /** The sum of the four. */
   readonly total: bigint;
@@ -95,6 +95,11 @@ export function holdingsOf(state: AnyState, world: World): Map<string, Holdings>
   const escrowed = new Map<string, bigint>();
   vecForEach(vecOfState(state, 'escrows'), (e) => {
     if (!e.settled) escrowed.set(e.creator, (escrowed.get(e.creator) ?? 0n) + e.amount);
+  });
+  vecForEach(vecOfState(state, 'inferences'), (bucket) => {
+    for (const r of bucket) {
+      if (r.status === 'STARTED' && r.requester !== undefined) escrowed.set(r.requester, (escrowed.get(r.requester) ?? 0n) + r.escrow);
+    }
   });
   const out = new Map<string, Holdings>();
   for (const name of world.accounts) {

@@ -1,17 +1,23 @@
 /**
- * Rulesets: the values the reducers consult where chain versions differ. v1 has two, which
- * differ only in how a devshard settlement delivers each host's payout; later versions of the
- * chain become more `Ruleset` values without touching every reducer.
+ * Rulesets: the values the reducers consult where chain versions differ. The two v1 rulesets
+ * (`deferred`, `immediate`) differ only in how a devshard settlement delivers each host's
+ * payout; the six chain versions (versions.ts) also differ in fees, sums and checks, memos,
+ * end-of-epoch stranding, claims and escrow pruning. Every difference is a field of the
+ * `Ruleset` value; reducers consult it and never branch on a ruleset's name.
  */
+import type { RewardMath } from './rewardMath.js';
 import type { Draft } from 'immer';
 import type { HostStatInput, RuleName } from '../domain/scenario.js';
 import { transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
 import { creditLedgerMutably, participantIndexOf, putSummaryMutably, updateParticipantMutably } from './ledger.js';
+import { assignedPerSlot, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } from './payouts.js';
 import { participantAt, summaryOf } from './queries.js';
 import { addCount } from './counters.js';
 import { GOV, INFERENCE_MODULE, type ChainState, type Escrow, type Summary } from './state.js';
-import type { Decision } from './trace.js';
+import { feesKept, feesSplit, newest, pr1000, v0211, v0212 } from './versions.js';
+
+export { assignedPerSlot } from './payouts.js';
 
 /** One host's aggregated payout of a settlement (all its slots), in slot order of first slot. */
 export interface HostPayout {
@@ -28,43 +34,132 @@ export interface Settlement {
   readonly nonce: bigint | undefined;
 }
 
-/** What left the escrow for the hosts' sake: paid (bank or ledger) and forfeited to governance. */
+/**
+ * What left the escrow for the hosts' sake: paid (bank or ledger), forfeited to governance, and
+ * trapped (pr-1000: counted as paid out, credited to no one). The creator gets the rest.
+ */
 export interface Delivered {
   readonly paid: bigint;
   readonly forfeited: bigint;
+  readonly trapped?: bigint;
+}
+
+/** The memos of the devshard messages (`subnet_*` before v0.2.12, `devshard_*` from it). */
+export interface EscrowMemos {
+  readonly lock: string;
+  readonly refund: string;
+  /** Only for pruning: bank payments are memo'd by each ruleset's `deliverPayouts`. */
+  readonly unsettledDistribution: string;
+}
+
+/** How `settle_escrow` checks and splits a message before the payouts are delivered. */
+export interface SettleRules {
+  /**
+   * `v1`: duplicate slots, slot range, nonce bounds, sums, epoch window (scenario-format 3.1).
+   * `chain`: the chain's order — duplicates and nonce bounds, sums, epoch window, participants,
+   * then the slot range while the fees are split.
+   */
+  readonly checkOrder: 'v1' | 'chain';
+  /**
+   * `checked`: "total cost overflow", "total cost plus fees overflow", "total debit …".
+   * `wrapping` (v0.2.11): Σcost and each host's payout wrap at 2^64 as coded, and the check is
+   * "total cost %d exceeds escrow amount %d" on the wrapped sum.
+   */
+  readonly sums: 'checked' | 'wrapping';
+  /** `split` per slot; `kept` in the module with no owner (fees-kept); `ignored` (v0.2.11 has no fees field). */
+  readonly fees: 'split' | 'kept' | 'ignored';
+  /** The v0.2.12 nonce bounds on missed and invalid counts, when the message has a nonce. */
+  readonly nonceBounds: boolean;
+  /** "devshard settlement only supports current or previous epoch …" (C must be X or X+1). */
+  readonly epochWindow: boolean;
+  /** v0.2.12+: every slot address must be a participant ("participant %s not found"). */
+  readonly requireParticipants: boolean;
+  /** Per-epoch host stats: `checked` (every field bounded) or `v0211` (counters wrap at 2^32, only the cost sum is checked). */
+  readonly hostStats: 'checked' | 'v0211';
+  /** Bank failures read "failed to refund creator: …" as on chain (the v1 rulesets keep the bank's bare text). */
+  readonly wrapBankErrors: boolean;
+}
+
+/** The chain version a ruleset replays, for `epochsim rules`. */
+export interface ChainVersion {
+  /** The label of the domain document's version table (V0211, FEESTAY, …), or what the v1 ruleset models. */
+  readonly label: string;
+  /** Repositories and commits the rules were read from. */
+  readonly sources: readonly string[];
 }
 
 export interface Ruleset {
   readonly name: RuleName;
   /** One line for `--help` and the report. */
   readonly summary: string;
+  readonly version: ChainVersion;
+  /** What differs from the default (`deferred`), one line each, for `epochsim rules`. */
+  readonly differences: readonly string[];
+  /**
+   * Chain versions report the value they leak or trap as known divergences (a finding; the
+   * surplus must equal their sum). The v1 rulesets report none: any surplus is a violation.
+   */
+  readonly reportsDivergences: boolean;
+  readonly memos: EscrowMemos;
+  /** `create_escrow` by a creator outside a non-empty allow-list. */
+  readonly creatorNotAllowed: string;
+  readonly settle: SettleRules;
   /** Delivers every host payout of a settlement; the caller refunds the rest to the creator. */
   readonly deliverPayouts: (draft: Draft<ChainState>, ctx: TxContext, s: Settlement) => Delivered;
+  /** End of epoch: a non-ACTIVE member's positive coin balance goes to governance, or is zeroed and stranded (#1746). */
+  readonly nonActiveWorkCoins: 'governance' | 'strand';
+  /**
+   * When the module cannot pay a claim: `tx_error` (v1: the transaction fails), `partial`
+   * (before v0.2.12: the record is deleted; a failed reward leaves the work paid) or `atomic`
+   * (v0.2.12+: nothing is paid and the record is kept for a retry).
+   */
+  readonly claims: 'tx_error' | 'partial' | 'atomic';
+  /** Escrows of epoch X are deleted when the effective epoch reaches X + 2; unsettled ones are shared per unique host or per slot. */
+  readonly pruning: 'none' | 'per_host' | 'per_slot';
+  /**
+   * End-of-epoch reward math and work sharing (see rewardMath.ts): `CHAIN_REWARD_MATH` for the
+   * chain versions; absent means `V1_REWARD_MATH` (deferred, immediate: no power capping, the
+   * capped pool, debt carried, exact work sharing — what the v1 goldens record).
+   */
+  readonly rewardMath?: RewardMath;
 }
 
-export const SUBNET_PAYMENT_MEMO = 'subnet_escrow_payment';
+export { SUBNET_MEMOS, SUBNET_PAYMENT_MEMO } from './payouts.js';
 
-/** The V0212 per-slot bound from the nonce: `1 + floor((nonce − first) / n)`, 0 before `first`. */
-export function assignedPerSlot(nonce: bigint, slot: number, slotCount: number): bigint {
-  const first = BigInt(slot === 0 ? slotCount : slot);
-  return nonce < first ? 0n : 1n + (nonce - first) / BigInt(slotCount);
-}
+/** The v1 behaviour around a settlement's delivery (scenario-format.md). */
+const V1_SETTLE: SettleRules = {
+  checkOrder: 'v1',
+  sums: 'checked',
+  fees: 'split',
+  nonceBounds: true,
+  epochWindow: true,
+  requireParticipants: false,
+  hostStats: 'checked',
+  wrapBankErrors: false,
+};
 
-function windowDecision(draft: Draft<ChainState>, escrow: Escrow, mode: 'same_epoch' | 'cross_epoch' | 'immediate'): Decision {
-  return {
-    kind: 'settle_window',
-    escrow: escrow.id,
-    escrowEpoch: escrow.epoch,
-    current: draft.effectiveEpoch,
-    escrowEpochEnded: draft.effectiveEpoch > escrow.epoch || draft.epochEnded,
-    mode,
-  };
-}
+const V1_COMMON = {
+  reportsDivergences: false,
+  memos: SUBNET_MEMOS,
+  creatorNotAllowed: 'address is not allowed to create subnet escrows for subnets',
+  settle: V1_SETTLE,
+  nonActiveWorkCoins: 'governance',
+  claims: 'tx_error',
+  pruning: 'none',
+} as const;
 
 /** Mode A (FEESPLIT): every host is paid by bank at once. */
 const immediate: Ruleset = {
+  ...V1_COMMON,
   name: 'immediate',
   summary: 'hosts are paid by bank transfer at settlement (the chain before PR #1000)',
+  version: {
+    label: 'the chain before PR #1000 (Mode A, fees split per slot), with the v1 choices',
+    sources: ['kaitakuai/gonka @ f7a9d0a86eb498ca3da202c8d0b4253264cfd1f6 (FEESPLIT, the base PR #1000 was written on)'],
+  },
+  differences: [
+    'settlement pays every host at once by bank (subnet_escrow_payment), whatever the epoch: no ledger credit, no cross-epoch rule, params.skipped_payout unused',
+  ],
   deliverPayouts(draft, ctx, s) {
     ctx.decisions.push(windowDecision(draft, s.escrow, 'immediate'));
     let paid = 0n;
@@ -80,8 +175,14 @@ const immediate: Ruleset = {
 
 /** Mode B′: PR #1000 as settled in its review (format section 3.1). */
 const deferred: Ruleset = {
+  ...V1_COMMON,
   name: 'deferred',
   summary: 'hosts are credited on their ledger and claim after the epoch ends (PR #1000 as settled in review)',
+  version: {
+    label: 'PR #1000 as settled in its review (Mode B′): the design epochsim models; no code version implements it',
+    sources: ['gonka-ai/gonka PR #1000 and its review (akup, 2026-04-05)', 'scenario-format.md (v1)'],
+  },
+  differences: [],
   deliverPayouts(draft, ctx, s) {
     const { world } = ctx;
     const x = s.escrow.epoch;
@@ -166,6 +267,15 @@ const deferred: Ruleset = {
   },
 };
 
-export const RULESETS: Readonly<Record<RuleName, Ruleset>> = { deferred, immediate };
+export const RULESETS: Readonly<Record<RuleName, Ruleset>> = {
+  deferred,
+  immediate,
+  'v0.2.11': v0211,
+  'fees-kept': feesKept,
+  'fees-split': feesSplit,
+  'pr-1000': pr1000,
+  'v0.2.12': v0212,
+  newest,
+};
 
 export const DEFAULT_RULES: RuleName = 'deferred';

@@ -9,7 +9,7 @@ import { advance, recount, surplusOf, type InvariantName, type Totals } from './
 import { applyEvent, type Env } from './reducers/index.js';
 import { DEFAULT_RULES, RULESETS } from './rules.js';
 import { genesis, type ChainState, type World } from './state.js';
-import type { Decision } from './trace.js';
+import type { Decision, DivergenceId } from './trace.js';
 
 export interface StepRecord {
   /** 1-based position of the item in `events`, checkpoints included. */
@@ -47,6 +47,21 @@ export interface Violation {
   readonly actual: bigint;
 }
 
+/**
+ * A known divergence of a chain version, as the run reports it: value the version leaves in the
+ * inference module with no owner (a finding about that version, not a violation).
+ */
+export interface DivergenceRecord {
+  readonly step: number;
+  readonly line: number;
+  readonly event: EventType;
+  readonly id: DivergenceId;
+  /** The chain issue, review point or version it comes from. */
+  readonly source: string;
+  readonly amount: bigint;
+  readonly message: string;
+}
+
 export interface RunResult {
   readonly scenario: string;
   readonly rules: RuleName;
@@ -60,6 +75,8 @@ export interface RunResult {
   readonly transfers: readonly TransferRecord[];
   readonly checks: readonly CheckRecord[];
   readonly violations: readonly Violation[];
+  /** Known divergences of the ruleset's chain version, in event order (always empty under deferred and immediate). */
+  readonly divergences: readonly DivergenceRecord[];
 }
 
 /** What an observer sees of each item as the replay passes it (nothing is kept for it). */
@@ -124,6 +141,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const transfers: TransferRecord[] = [];
   const checks: CheckRecord[] = [];
   const violations: Violation[] = [];
+  const divergences: DivergenceRecord[] = [];
+  /** The surplus the known divergences account for so far. */
+  let known = 0n;
   let ok = true;
 
   for (const item of scenario.items) {
@@ -154,7 +174,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     const broken: Violation[] = [];
     if (outcome.ok) {
       for (const t of outcome.transfers) transfers.push({ step: item.index, ...t });
-      const advanced = advance(totals, state, outcome.state, world);
+      const knownBefore = known;
+      for (const d of outcome.decisions) {
+        if (d.kind !== 'divergence') continue;
+        divergences.push({ step: item.index, line: item.loc.line, event: item.event.type, id: d.id, source: d.source, amount: d.amount, message: d.message });
+        known += d.amount;
+      }
+      const advanced = advance(totals, state, outcome.state, world, { before: knownBefore, after: known });
       for (const breach of advanced.breaches) {
         ok = false;
         broken.push({ step: item.index, line: item.loc.line, event: item.event.type, ...breach });
@@ -198,5 +224,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     transfers,
     checks,
     violations,
+    divergences,
   };
 }

@@ -40,6 +40,8 @@ export interface ParticipantState {
   readonly inferenceCount: number;
   readonly missedRequests: number;
   readonly invalidatedInferences: number;
+  /** `validated_inferences` of the running epoch (v0.2.12+ devshard settlements add completed − invalid). */
+  readonly validatedInferences: number;
   readonly settle: SettleAmount | null;
 }
 
@@ -104,9 +106,46 @@ export interface ChainState {
   readonly burned: bigint;
   /** The highest n of an automatic inference id `inf-<n>` given so far. */
   readonly inferenceSeq: number;
-  /** Inference ids given explicitly in the scenario. */
-  readonly explicitInferenceIds: Readonly<Record<string, true>>;
+  /**
+   * On-chain inferences (run_inference and the lifecycle events), by id: hash buckets of a sparse
+   * vector (see inferences.ts), so a lookup or a write path-copies a few short arrays, never a
+   * container of every inference.
+   */
+  readonly inferences: PVec<InferenceBucket>;
 }
+
+export type InferenceStatus = 'STARTED' | 'FINISHED' | 'VALIDATED' | 'INVALIDATED' | 'EXPIRED';
+
+/** `Inference` on chain, the fields the payout logic uses (domain rules 1.5). */
+export interface InferenceRecord {
+  readonly id: string;
+  /** requested_by: unknown (undefined) until start_inference when finish_inference came first. */
+  readonly requester: string | undefined;
+  /** assigned_to (start) = executed_by (finish). */
+  readonly executor: string;
+  /** per_token_price, locked by the first of start and finish. */
+  readonly price: bigint;
+  readonly promptTokens: bigint;
+  /** 0 until start_inference (then 5000 when the message said 0). */
+  readonly maxTokens: bigint;
+  readonly completionTokens: bigint;
+  readonly started: boolean;
+  readonly finished: boolean;
+  readonly status: InferenceStatus;
+  /** escrow_amount: locked by start (held while STARTED), or exactly the pay when finish came first. */
+  readonly escrow: bigint;
+  /** actual_cost: what the executor was credited, min(cost, escrow); 0 until paid, and after expiry. */
+  readonly actualCost: bigint;
+  /** epoch_id: the effective epoch when the pair completed and the executor was credited (0 before). */
+  readonly epoch: number;
+  /** validated_by: validators who shared the pay, in order (the executor is the first worker). */
+  readonly validatedBy: readonly string[];
+  /** Every validator that submitted a validation (passed or not): a second one is a duplicate. */
+  readonly validations: readonly string[];
+}
+
+/** One hash bucket of `inferences`: the records whose ids hash to it. */
+export type InferenceBucket = readonly InferenceRecord[];
 
 type VecKey = {
   [K in keyof ChainState]: ChainState[K] extends PVec<unknown> ? K : never;
@@ -150,6 +189,7 @@ function emptyParticipant(weight: bigint): ParticipantState {
     inferenceCount: 0,
     missedRequests: 0,
     invalidatedInferences: 0,
+    validatedInferences: 0,
     settle: null,
   };
 }
@@ -184,7 +224,22 @@ export function genesis(
     minted: 0n,
     burned: 0n,
     inferenceSeq: 0,
-    explicitInferenceIds: {},
+    inferences: noInferences(),
   };
   return { world, state };
+}
+
+/** Hash buckets of the inference store: 2^15 of them, three trie levels. */
+export const INFERENCE_BUCKETS = 1 << 15;
+
+let emptyInferences: PVec<InferenceBucket> | undefined;
+
+/**
+ * The empty store, built once and shared (nodes are never written in place). Every bucket is
+ * present as `null` rather than a hole, so the trie's arrays stay packed: V8 reads a hole through
+ * the prototype chain, which made diffing a sparse vector several times slower.
+ */
+function noInferences(): PVec<InferenceBucket> {
+  emptyInferences ??= vecOf<InferenceBucket>(new Array<null>(INFERENCE_BUCKETS).fill(null));
+  return emptyInferences;
 }

@@ -15,7 +15,50 @@ export type PayoutRoute =
   /** Punished in X (deferred): left in the creator's refund. */
   | 'refund'
   /** Punished in X (deferred): sent to governance. */
-  | 'governance';
+  | 'governance'
+  /** pr-1000: the host was "not found" (not in the active set of the settling epoch): counted as paid, credited to no one. */
+  | 'trapped'
+  /** newest: the host was excluded in epoch X; its payout goes to governance in the settlement's one forfeit transfer. */
+  | 'forfeited';
+
+/** Why a version ruleset routed a host's payout the way it did (pr-1000, v0.2.12, newest). */
+export type PayoutReason =
+  /** v0.2.12/newest: X = C and the host is in the active set of C (newest: and C is not yet settled). */
+  | 'same_epoch'
+  /** v0.2.12/newest: the escrow's epoch X is not the effective epoch C. */
+  | 'other_epoch'
+  /** v0.2.12/newest: X = C but the host is not in the active set of C. */
+  | 'not_in_active_set'
+  /** newest: X = C but epoch C is already settled (the host has a summary for C). */
+  | 'epoch_settled'
+  /** newest: the host has an exclusion record for epoch X. */
+  | 'excluded'
+  /** pr-1000: the host is in the active set of the effective epoch, whatever the escrow's epoch. */
+  | 'found'
+  /** pr-1000: the host is not in the active set of the effective epoch. */
+  | 'not_found';
+
+/**
+ * A known divergence of a chain version: value the version leaves in the inference module with
+ * no owner (or takes from an owner without paying), reported as a finding instead of a violation.
+ */
+export type DivergenceId =
+  /** fees-kept: the settlement's fees stay in the module. */
+  | 'fees_kept'
+  /** pr-1000: a not-found host's payout is counted in totalPayout before the lookup. */
+  | 'payout_trapped'
+  /** v0.2.11 … v0.2.12: a non-ACTIVE member's work coins are zeroed at the end of the epoch (#1746). */
+  | 'work_coins_stranded'
+  /** pruning an unsettled escrow: the division remainder (and any share that could not be sent) stays. */
+  | 'prune_remainder'
+  /** v0.2.11-era claims: a failed payment deletes the settle amount without paying it. */
+  | 'claim_lost'
+  /** chain reward math: a debt is recovered into governance or forgiven, and the validators' shares it stood for stay owed (domain 3.2). */
+  | 'debt_written_off'
+  /** chain reward math: the epoch that crosses the subsidy cap sends governance the unscaled undistributed part too (domain 4, item 28). */
+  | 'supply_cap_over_transfer'
+  /** chain work sharing: ShareWork's rounding is not zero-sum in two cases (see inferences.ts shareWork). */
+  | 'share_work_rounding';
 
 export type Decision =
   | {
@@ -25,8 +68,15 @@ export type Decision =
       readonly current: number;
       /** True when epoch X was already ended at settlement. */
       readonly escrowEpochEnded: boolean;
-      readonly mode: 'same_epoch' | 'cross_epoch' | 'immediate';
+      /**
+       * deferred: same or cross epoch; immediate and the Mode A versions (v0.2.11, fees-kept,
+       * fees-split): bank at once; pr-1000: ledger credit whatever the epoch; v0.2.12 and newest:
+       * decided per host (see each host_payout's reason).
+       */
+      readonly mode: 'same_epoch' | 'cross_epoch' | 'immediate' | 'ledger_any_epoch' | 'per_host';
     }
+  /** v0.2.11: the message has no fees field, so the scenario's fees are not part of the settlement. */
+  | { readonly kind: 'fees_ignored'; readonly fees: bigint }
   | {
       readonly kind: 'fee_split';
       readonly fees: bigint;
@@ -45,6 +95,29 @@ export type Decision =
       readonly rewardInX?: bigint | undefined;
       /** Cross epoch: the epoch of the settle amount the host holds, if any. */
       readonly settleEpoch?: number | undefined;
+      /** Version rulesets: why this route (pr-1000, v0.2.12, newest). */
+      readonly reason?: PayoutReason | undefined;
+    }
+  | {
+      readonly kind: 'divergence';
+      readonly id: DivergenceId;
+      /** Coins left in the inference module with no owner (the surplus grows by this much). */
+      readonly amount: bigint;
+      /** The chain issue, review point or version that has this behaviour. */
+      readonly source: string;
+      /** What happened, in one sentence with names and amounts. */
+      readonly message: string;
+    }
+  | {
+      /** An escrow of epoch X deleted when the effective epoch reached X + 2 (version rulesets). */
+      readonly kind: 'escrow_pruned';
+      readonly escrow: number;
+      readonly epoch: number;
+      readonly settled: boolean;
+      /** Unsettled: how the amount was shared (per unique host or per slot), what each host got, what stayed. */
+      readonly split?: 'per_host' | 'per_slot' | undefined;
+      readonly shares?: readonly { readonly host: string; readonly amount: bigint }[] | undefined;
+      readonly remainder?: bigint | undefined;
     }
   | { readonly kind: 'refund'; readonly creator: string; readonly amount: bigint; readonly paid: bigint; readonly forfeited: bigint }
   | {
@@ -56,6 +129,11 @@ export type Decision =
       readonly uncapped?: bigint | undefined;
       readonly totalWeight: bigint;
       readonly distributed: bigint;
+      /**
+       * The bitcoin_reward_to_governance amount when it is not pool − distributed: a carried debt's
+       * recovered part stays in the module (less), or the chain's cap-crossing epoch (more).
+       */
+      readonly governance?: bigint | undefined;
     }
   | {
       readonly kind: 'member_settled';
@@ -67,13 +145,139 @@ export type Decision =
       readonly noReward?: 'punished' | 'not_active' | 'zero_weight' | 'zero_pool' | undefined;
       /** A positive coin balance of a non-ACTIVE member, forfeited to governance. */
       readonly forfeited: bigint;
+      /** A positive coin balance of a non-ACTIVE member, zeroed and left in the module (versions before the fix of #1746). */
+      readonly stranded?: bigint | undefined;
     }
   | {
       readonly kind: 'claim';
       readonly name: string;
       readonly epoch: bigint;
-      readonly outcome: 'too_early_or_late' | 'nothing' | 'other_epoch' | 'empty' | 'paid';
+      /**
+       * The module could not pay (only with a shortfall): `work_unpaid` (v0.2.11-era: record
+       * deleted, nothing paid), `reward_unpaid` (v0.2.11-era: work paid, record deleted),
+       * `retry` (v0.2.12+: nothing paid, record kept).
+       */
+      readonly outcome: 'too_early_or_late' | 'nothing' | 'other_epoch' | 'empty' | 'paid' | 'work_unpaid' | 'reward_unpaid' | 'retry';
       /** The epoch that can be claimed now (effective − 1), and the epoch of the held record. */
       readonly claimable: number;
       readonly heldEpoch?: number | undefined;
+    }
+  // ---- the on-chain inference lifecycle
+  | {
+      readonly kind: 'inference_start';
+      readonly id: string;
+      readonly requester: string;
+      readonly executor: string;
+      readonly price: bigint;
+      /** `escrow`: start came first and locks the escrow; `pay`: finish came first, so start escrows exactly the pay and credits it. */
+      readonly mode: 'escrow' | 'pay';
+      /** (max_tokens + prompt_tokens) × price. */
+      readonly escrowFormula: bigint;
+      /** Finish came first: the cost, and the pay min(cost, escrow formula). */
+      readonly cost?: bigint | undefined;
+      readonly pay?: bigint | undefined;
+    }
+  | {
+      readonly kind: 'inference_finish';
+      readonly id: string;
+      readonly executor: string;
+      /** (prompt + completion) × price. */
+      readonly cost: bigint;
+      /** `pay`: start came first — min(cost, escrow) to the executor, the rest refunded; `record`: nothing moves until start. */
+      readonly mode: 'pay' | 'record';
+      readonly escrow?: bigint | undefined;
+      readonly pay?: bigint | undefined;
+      readonly refund?: bigint | undefined;
+    }
+  | {
+      readonly kind: 'inference_validation';
+      readonly id: string;
+      readonly validator: string;
+      readonly passed: boolean;
+      /**
+       * `shared`: passed while the inference's epoch is the effective one and not yet settled — the
+       * pay is re-split; `epoch_settled` / `other_epoch`: passed, status only; `late`: the effective
+       * epoch is past the inference's epoch + 1, ignored; `already_invalidated`: ignored; `failed`:
+       * a failed validation (the invalidation vote is out of scope; invalidate_inference is its outcome).
+       */
+      readonly outcome: 'shared' | 'epoch_settled' | 'other_epoch' | 'late' | 'already_invalidated' | 'failed';
+      readonly inferenceEpoch: number;
+      /** actual_cost, the amount shared. */
+      readonly cost: bigint;
+      /** shared: each worker's coin_balance change (the executor first). */
+      readonly adjustments?: readonly { readonly name: string; readonly amount: bigint }[] | undefined;
+    }
+  | {
+      readonly kind: 'inference_invalidation';
+      readonly id: string;
+      readonly executor: string;
+      readonly requester: string | undefined;
+      /** `refunded`: before the epoch was settled — actual_cost back to the requester, debited from the executor; otherwise status only. */
+      readonly outcome: 'refunded' | 'epoch_settled' | 'other_epoch' | 'already_invalidated';
+      readonly amount: bigint;
+      /** refunded: the executor's coin_balance after the debit (negative: debt). */
+      readonly executorBalance?: bigint | undefined;
+    }
+  | { readonly kind: 'inference_expiry'; readonly id: string; readonly requester: string; readonly executor: string; readonly refund: bigint }
+  // ---- reward math at the end of an epoch
+  | {
+      /** Power capping of the effective weights of the ACTIVE members with weight > 0. */
+      readonly kind: 'power_cap';
+      readonly epoch: number;
+      /** The maximum share in percent: 30, or 100/50/40 for 1/2/3 members. */
+      readonly sharePercent: number;
+      readonly members: number;
+      /** The cap, when one applies. */
+      readonly cap?: bigint | undefined;
+      readonly capped: readonly { readonly name: string; readonly weight: bigint; readonly capped: bigint }[];
+    }
+  | {
+      /** The chain's downtime test (params.downtime_test: chain, end_epoch without punish). */
+      readonly kind: 'downtime_test';
+      readonly epoch: number;
+      /** The p0 used, in permille, and governance's (binom_test_p0, rounded up to a table value). */
+      readonly p0Permille: number;
+      readonly governancePermille: number;
+      /** True when the sample gate passed (Σ total ≥ 1000 and ≥ 5 members with total > 0): p0 = max(table(baseline + 20‰), governance). */
+      readonly dynamic: boolean;
+      readonly baselinePermille?: number | undefined;
+      /** The outage circuit breaker: the dynamic table value is 500‰, nobody is punished. */
+      readonly skipped: boolean;
+      /** `binomial`: exact one-sided test at α = 0.05 (total ≤ 990); `rate`: missed/total ≤ p0 (total > 990); `untested`: total 0. */
+      readonly results: readonly {
+        readonly name: string;
+        readonly total: number;
+        readonly missed: number;
+        readonly passed: boolean;
+        readonly rule: 'untested' | 'binomial' | 'rate';
+      }[];
+    }
+  | {
+      /** A negative coin_balance at the end of an epoch, netted against the member's reward. */
+      readonly kind: 'debt';
+      readonly name: string;
+      readonly debt: bigint;
+      readonly recovered: bigint;
+      /**
+       * `chain`: the recovered part goes to governance and the rest is forgiven when the balance
+       * resets; `carry` (deferred, immediate): the recovered part stays in the module, where it
+       * backs the validators' shares, and the rest stays owed on coin_balance.
+       */
+      readonly mode: 'chain' | 'carry';
+      /** Forgiven (chain) or still owed (carry). */
+      readonly remaining: bigint;
+    }
+  | {
+      /** Chain reward math, the epoch whose pool F crosses the lifetime subsidy cap: F' = cap − minted. */
+      readonly kind: 'supply_cap';
+      readonly epoch: number;
+      readonly pool: bigint;
+      readonly left: bigint;
+      /** Σ rewards computed with F, and Σ floor(r × F' / F). */
+      readonly rewardsBefore: bigint;
+      readonly rewardsAfter: bigint;
+      /** Sent to governance: (F − Σ rewards) + (F' − Σ reduced). */
+      readonly governance: bigint;
+      /** F − Σ rewards: what governance gets beyond the minted F' (item 28). */
+      readonly overTransfer: bigint;
     };

@@ -260,6 +260,9 @@ function checkParams(root: RawMap, sink: Sink): Params | undefined {
     genesisEpoch: p.genesis_epoch ?? d.genesisEpoch,
     standardRewardAmount: p.standard_reward_amount ?? d.standardRewardAmount,
     skippedPayout: p.skipped_payout ?? d.skippedPayout,
+    powerCapping: p.power_capping ?? d.powerCapping,
+    downtimeTest: p.downtime_test ?? d.downtimeTest,
+    binomTestP0: p.binom_test_p0 ?? d.binomTestP0,
   };
   const { minAmount, maxAmount } = params.escrow;
   if (minAmount > maxAmount) {
@@ -436,7 +439,7 @@ function parseEvent(type: EventType, fields: Raw | undefined, path: Path, sink: 
     }
     case 'end_epoch': {
       const d = validate(eventFieldSchemas.end_epoch, fields, path, sink);
-      return d && { type, punish: d.punish ?? [] };
+      return d && { type, punish: d.punish ?? [], ...(d.punish !== undefined ? { punishListed: true } : {}) };
     }
     case 'claim_reward': {
       const d = validate(eventFieldSchemas.claim_reward, fields, path, sink);
@@ -445,6 +448,36 @@ function parseEvent(type: EventType, fields: Raw | undefined, path: Path, sink: 
     case 'transfer': {
       const d = validate(eventFieldSchemas.transfer, fields, path, sink);
       return d && { type, from: d.from, to: d.to, amount: d.amount };
+    }
+    case 'start_inference': {
+      const d = validate(eventFieldSchemas.start_inference, fields, path, sink);
+      return (
+        d && {
+          type,
+          id: d.id,
+          requester: d.requester,
+          executor: d.executor,
+          promptTokens: d.prompt_tokens,
+          maxTokens: d.max_tokens ?? 0n,
+          price: d.price,
+        }
+      );
+    }
+    case 'finish_inference': {
+      const d = validate(eventFieldSchemas.finish_inference, fields, path, sink);
+      return d && { type, id: d.id, executor: d.executor, promptTokens: d.prompt_tokens ?? 0n, completionTokens: d.completion_tokens };
+    }
+    case 'validate_inference': {
+      const d = validate(eventFieldSchemas.validate_inference, fields, path, sink);
+      return d && { type, id: d.id, validator: d.validator, passed: d.passed ?? true };
+    }
+    case 'invalidate_inference': {
+      const d = validate(eventFieldSchemas.invalidate_inference, fields, path, sink);
+      return d && { type, id: d.id };
+    }
+    case 'expire_inference': {
+      const d = validate(eventFieldSchemas.expire_inference, fields, path, sink);
+      return d && { type, id: d.id };
     }
   }
 }
@@ -475,5 +508,6 @@ function buildExpectation(d: ExpectationFields, path: Path, src: SourceIndex): E
     supply: d.supply && compact(d.supply),
     surplus: d.surplus,
     exclusions: numbered(d.exclusions, [...path, 'exclusions']),
+    inferences: d.inferences && inOrder(d.inferences, [...path, 'inferences'], src).map(([k, v]) => [k, nullable(v)] as const),
   });
 }

@@ -55,6 +55,14 @@ const EVENT_ROLES: { readonly [T in EventType]: readonly NameRole[] } = {
     one('from', 'declared', 'account', 'the transfer sender'),
     one('to', 'declared-or-reserved', 'account', 'the transfer recipient'),
   ],
+  start_inference: [
+    one('requester', 'declared', 'account', 'the requester'),
+    one('executor', 'declared', 'participant', 'the executor'),
+  ],
+  finish_inference: [one('executor', 'declared', 'participant', 'the executor')],
+  validate_inference: [one('validator', 'declared', 'participant', 'the validator')],
+  invalidate_inference: [],
+  expire_inference: [],
 };
 
 export interface DeclaredNames {
@@ -184,6 +192,15 @@ export function checkExpectNames(expect: Raw | undefined, path: Path, names: Dec
       const at: Path = [...path, 'escrows', id];
       checker.apply(escrows[id], at, one('creator', 'declared', 'account', 'the escrow creator'));
       checker.apply(escrows[id], at, { field: 'slots', shape: 'list', who: 'declared', noun: 'participant', role: 'an escrow slot host' });
+    }
+  }
+  const inferences = expect.inferences;
+  if (isRawMap(inferences)) {
+    for (const id of Object.keys(inferences)) {
+      const at: Path = [...path, 'inferences', id];
+      checker.apply(inferences[id], at, one('requester', 'declared', 'account', 'the requester'));
+      checker.apply(inferences[id], at, one('executor', 'declared', 'participant', 'the executor'));
+      checker.apply(inferences[id], at, { field: 'validated_by', shape: 'list', who: 'declared', noun: 'participant', role: 'a validator' });
     }
   }
   const exclusions = expect.exclusions;

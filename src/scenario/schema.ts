@@ -57,6 +57,37 @@ export function amountSchema(bound: Bound) {
     });
 }
 
+/** An amount that may be negative (a checkpoint's coin_balance: a debt), within ±`bound`. */
+export function signedAmountSchema(bound: Bound) {
+  return rawInteger('an amount')
+    .transform((v, ctx) => {
+      const text = v.toString().trim();
+      const negative = text.startsWith('-');
+      const r = parseAmount(negative ? text.slice(1) : text, bound);
+      if (r.ok) return negative ? -r.value : r.value;
+      ctx.addIssue({ code: 'custom', message: `{field}: ${r.message}`, input: v });
+      return z.NEVER;
+    })
+    .meta({ description: `an amount of ngonka (${bound}), negative with a leading "-": digits, "<n> ngonka" or "<decimal> gonka"` });
+}
+
+const FRACTION_RE = /^0?\.([0-9]{1,18})$/;
+
+/** A decimal fraction in (0, 0.5] (`binom_test_p0`), read exactly: "0.10" → 10/100. */
+export const p0Schema = rawInteger('a decimal fraction')
+  .transform((v, ctx) => {
+    const m = typeof v === 'string' ? FRACTION_RE.exec(v.trim()) : null;
+    const digits = m?.[1];
+    if (digits !== undefined) {
+      const num = BigInt(digits);
+      const den = 10n ** BigInt(digits.length);
+      if (num > 0n && 2n * num <= den) return { num, den };
+    }
+    ctx.addIssue({ code: 'custom', message: '{field} must be a decimal fraction above 0 and at most 0.5 (the chain has tables up to 0.50), found {found}', input: v });
+    return z.NEVER;
+  })
+  .meta({ description: 'a decimal fraction in (0, 0.5], such as 0.10' });
+
 /** A non-negative integer within `bound`, as a bigint. */
 export function countSchema(bound: Bound) {
   return rawInteger('a non-negative integer')
@@ -112,6 +143,9 @@ export const paramsSchema = z.strictObject(
     genesis_epoch: countSchema('uint64').optional(),
     standard_reward_amount: amountSchema('uint64').optional(),
     skipped_payout: z.enum(['refund', 'governance'], want('refund or governance')).optional(),
+    power_capping: z.enum(['chain', 'off'], want('chain or off')).optional(),
+    downtime_test: z.enum(['chain', 'off'], want('chain or off')).optional(),
+    binom_test_p0: p0Schema.optional(),
   },
   want('a map of params'),
 );
@@ -199,6 +233,27 @@ export const eventFieldSchemas = {
     to: nameSchema,
     amount: amountSchema('int64'),
   }),
+  start_inference: fields({
+    id: nonEmptyTextSchema,
+    requester: nameSchema,
+    executor: nameSchema,
+    prompt_tokens: countSchema('uint64'),
+    max_tokens: countSchema('uint64').optional(),
+    price: amountSchema('uint64').optional(),
+  }),
+  finish_inference: fields({
+    id: nonEmptyTextSchema,
+    executor: nameSchema,
+    prompt_tokens: countSchema('uint64').optional(),
+    completion_tokens: countSchema('uint64'),
+  }),
+  validate_inference: fields({
+    id: nonEmptyTextSchema,
+    validator: nameSchema,
+    passed: boolSchema.optional(),
+  }),
+  invalidate_inference: fields({ id: nonEmptyTextSchema }),
+  expire_inference: fields({ id: nonEmptyTextSchema }),
 } as const satisfies { readonly [T in EventType]: z.ZodType };
 
 export type EventFields<T extends EventType> = z.output<(typeof eventFieldSchemas)[T]>;
@@ -213,7 +268,7 @@ export const participantExpectSchema = z.strictObject(
   {
     status: z.enum(['ACTIVE', 'INACTIVE', 'INVALID'], want('a status')).optional(),
     weight: countSchema('uint64').optional(),
-    coin_balance: amountSchema('int64').optional(),
+    coin_balance: signedAmountSchema('int64').optional(),
     earned_coins: amountSchema('uint64').optional(),
     inference_count: safeNumberSchema.optional(),
     missed_requests: safeNumberSchema.optional(),
@@ -254,6 +309,19 @@ export const escrowExpectSchema = z.strictObject(
   want('a map of escrow fields, or null'),
 );
 
+export const inferenceExpectSchema = z.strictObject(
+  {
+    status: z.enum(['STARTED', 'FINISHED', 'VALIDATED', 'INVALIDATED', 'EXPIRED'], want('an inference status')).optional(),
+    requester: nameSchema.optional(),
+    executor: nameSchema.optional(),
+    escrow: amountSchema('int64').optional(),
+    actual_cost: amountSchema('int64').optional(),
+    epoch: safeNumberSchema.optional(),
+    validated_by: nameList('a list of names').optional(),
+  },
+  want('a map of inference fields, or null'),
+);
+
 export const supplyExpectSchema = z.strictObject(
   {
     genesis: amountSchema('uint64').optional(),
@@ -287,6 +355,9 @@ export const expectationSchema = z.strictObject(
     surplus: amountSchema('int64').optional(),
     exclusions: z
       .record(numericKey('an epoch number'), nameList('a list of participant names'), want('a map of epoch: names'))
+      .optional(),
+    inferences: z
+      .record(z.string(), inferenceExpectSchema.nullable(), want('a map of inference id: fields'))
       .optional(),
   },
   want('a map of what to compare'),

@@ -111,7 +111,7 @@ describe('epochsim check: pass and fail', () => {
   test('with no path, check runs scenarios/', async () => {
     const r = await runCli(['check']);
     expect(r.code).toBe(0);
-    expect(lastLine(r.stdout)).toBe('13 passed, 0 failed');
+    expect(lastLine(r.stdout)).toBe('24 passed, 0 failed');
   });
 });
 
@@ -358,21 +358,32 @@ describe('epochsim check: the bundled scenarios', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       [
-        '✓ scenarios/01-deferred-same-epoch.yaml           1 ms',
-        '✓ scenarios/02-immediate-same-epoch.yaml          1 ms',
-        '✓ scenarios/03-cross-epoch-unclaimed.yaml         1 ms',
-        '✓ scenarios/04-cross-epoch-after-claim.yaml       1 ms',
-        '✓ scenarios/05-punished-host-refund.yaml          1 ms',
-        '✓ scenarios/06-punished-host-governance.yaml      1 ms',
-        '✓ scenarios/07-settle-too-late.yaml               1 ms',
-        '✓ scenarios/08-fee-remainder-message-order.yaml   1 ms',
-        '✓ scenarios/09-onchain-inference.yaml             1 ms',
-        '✓ scenarios/10-exclusion-forfeits-work.yaml       1 ms',
-        '✓ scenarios/11-claim-mistakes.yaml                1 ms',
-        '✓ scenarios/12-reward-decay-and-expiry.yaml       1 ms',
-        '✓ scenarios/13-settle-after-epoch-end.yaml        1 ms',
+        '✓ scenarios/01-deferred-same-epoch.yaml              1 ms',
+        '✓ scenarios/02-immediate-same-epoch.yaml             1 ms',
+        '✓ scenarios/03-cross-epoch-unclaimed.yaml            1 ms',
+        '✓ scenarios/04-cross-epoch-after-claim.yaml          1 ms',
+        '✓ scenarios/05-punished-host-refund.yaml             1 ms',
+        '✓ scenarios/06-punished-host-governance.yaml         1 ms',
+        '✓ scenarios/07-settle-too-late.yaml                  1 ms',
+        '✓ scenarios/08-fee-remainder-message-order.yaml      1 ms',
+        '✓ scenarios/09-onchain-inference.yaml                1 ms',
+        '✓ scenarios/10-exclusion-forfeits-work.yaml          1 ms',
+        '✓ scenarios/11-claim-mistakes.yaml                   1 ms',
+        '✓ scenarios/12-reward-decay-and-expiry.yaml          1 ms',
+        '✓ scenarios/13-settle-after-epoch-end.yaml           1 ms',
+        '✓ scenarios/14-v0211-cost-only-unchecked-sums.yaml   1 ms',
+        '✓ scenarios/15-fees-kept.yaml                        1 ms',
+        '✓ scenarios/16-fees-split-stranded-work.yaml         1 ms',
+        '✓ scenarios/17-pr1000-trapped-payout.yaml            1 ms',
+        '✓ scenarios/18-v0212-ledger-or-bank.yaml             1 ms',
+        '✓ scenarios/19-newest-forfeit-to-governance.yaml     1 ms',
+        '✓ scenarios/20-one-story-six-versions.yaml           1 ms',
+        '✓ scenarios/21-inference-lifecycle.yaml              1 ms',
+        '✓ scenarios/22-validation-sharing-and-debt.yaml      1 ms',
+        '✓ scenarios/23-power-capping.yaml                    1 ms',
+        '✓ scenarios/24-downtime-test.yaml                    1 ms',
         '',
-        '13 passed, 0 failed',
+        '24 passed, 0 failed',
         '',
       ].join('\n'),
     );

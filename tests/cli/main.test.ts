@@ -172,7 +172,7 @@ describe('colour, help and version', () => {
     const help = await runCli(['run', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('$ epochsim run scenarios/01-deferred-same-epoch.yaml --rules immediate');
-    expect(help.stdout).toContain('deferred   hosts are credited on their ledger');
+    expect(help.stdout).toContain('deferred    hosts are credited on their ledger');
     const version = await runCli(['--version']);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     expect(version).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { DEFAULT_PARAMS, type ChainEvent, type Params, type RuleName, type Scenario } from '../../src/domain/scenario.js';
 import { activeSetOf, balanceOf } from '../../src/engine/queries.js';
+import { forEachInference } from '../../src/engine/inferences.js';
 import { canonicalJson, runToJson } from '../../src/engine/json.js';
 import { vecForEach, vecGet } from '../../src/engine/pvec.js';
 import { applyEvent } from '../../src/engine/reducers/index.js';
@@ -410,5 +411,83 @@ describe('differential: deferred and immediate pay the same', () => {
       if (r.transfers.some((t) => t.memo === 'subnet_escrow_payment')) paidRuns += 1;
     }
     expect(paidRuns).toBeGreaterThan(50);
+  });
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * The inference lifecycle: start / finish in either order, validations, invalidations (debt),
+ * expiries and epoch boundaries over a small pool of ids. Inference escrows held are obligations,
+ * a debt is carried, so the surplus stays 0 under both v1 rulesets.
+ * ---------------------------------------------------------------------------------------------- */
+
+type LifeKind = 'start' | 'finish' | 'validate' | 'fail' | 'invalidate' | 'expire' | 'end';
+const lifeCmdArb = fc.record({
+  kind: fc.constantFrom<LifeKind>('start', 'start', 'start', 'finish', 'finish', 'finish', 'validate', 'validate', 'validate', 'fail', 'invalidate', 'invalidate', 'expire', 'end'),
+  id: fc.nat({ max: 2 }),
+  who: fc.nat({ max: 3 }),
+  tokens: fc.bigInt({ min: 0n, max: 300n }),
+});
+
+const lifecycleArb: fc.Arbitrary<Scenario> = fc.array(lifeCmdArb, { minLength: 10, maxLength: 50 }).map((cmds) => {
+  const hs = names(4);
+  const events: ChainEvent[] = [ev.start()];
+  for (const { kind, id, who, tokens } of cmds) {
+    const name = `i${id}`;
+    const h = hs[who] as string;
+    const executor = hs[id % 4] as string;
+    switch (kind) {
+      case 'start':
+        // the price of a finish-first inference is params.token_price (1000): start may repeat it, not change it
+        events.push(ev.startInf(name, who === 3 ? 'bob' : 'alice', executor, tokens, { maxTokens: tokens, ...(id === 1 ? { price: 1000n } : {}) }));
+        break;
+      case 'finish':
+        events.push(ev.finishInf(name, executor, tokens * 2n, id % 2 === 0 ? 0n : tokens));
+        break;
+      case 'validate':
+      case 'fail':
+        events.push(ev.validate(name, h, kind === 'validate'));
+        break;
+      case 'invalidate':
+        events.push(ev.invalidate(name));
+        break;
+      case 'expire':
+        events.push(ev.expire(name));
+        break;
+      case 'end':
+        events.push(ev.end(), ev.start());
+        break;
+    }
+  }
+  events.push(ev.end());
+  return aScenario({ params: { ...DEFAULT_PARAMS, epochReward: 1000n }, accounts: ACCOUNTS, participants: participantsOf(4), items: events });
+});
+
+describe('properties of the inference lifecycle', () => {
+  test('no violation and surplus 0 with inference escrows held and debts carried (both rulesets)', () => {
+    let reached = 0;
+    let debts = 0;
+    fc.assert(
+      fc.property(lifecycleArb, (scenario) => {
+        for (const rules of RULES) {
+          const r = runScenario(scenario, {
+            rules,
+            observe: (view) => {
+              if (view.kind === 'event' && view.decisions.some((d) => d.kind === 'debt')) debts += 1;
+            },
+          });
+          expect(r.violations).toEqual([]);
+          expect(r.surplus).toBe(0n);
+          let heldEscrows = 0n;
+          forEachInference(r.final, (i) => {
+            if (i.status === 'STARTED') heldEscrows += i.escrow;
+          });
+          expect(independentSurplus(r) - heldEscrows).toBe(0n);
+          if (r.steps.some((s) => s.event === 'invalidate_inference' && s.status === 'ok')) reached += 1;
+        }
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
+    expect(reached).toBeGreaterThan(20);
+    expect(debts).toBeGreaterThan(0);
   });
 });

@@ -68,6 +68,9 @@ describe('a valid scenario (the example of format section 1)', () => {
       genesisEpoch: 1n,
       standardRewardAmount: 600_000_000_000_000_000n,
       skippedPayout: 'refund',
+      powerCapping: undefined,
+      downtimeTest: 'off',
+      binomTestP0: { num: 1n, den: 10n },
     });
     expect(s.accounts).toEqual([{ name: 'alice', balance: 20_000_000_000n }]);
     expect(s.participants).toEqual([
@@ -199,7 +202,7 @@ describe('event fields and defaults', () => {
         hosts: [{ slot: 1, cost: 2n, missed: 0, invalid: 1, requiredValidations: 4, completedValidations: 3 }],
       },
       { type: 'exclude_participant', participant: 'h2', reason: 'inactive' },
-      { type: 'end_epoch', punish: ['h2'] },
+      { type: 'end_epoch', punish: ['h2'], punishListed: true },
       { type: 'transfer', from: 'h1', to: 'gov', amount: 2_000_000_000n },
       { type: 'transfer', from: 'alice', to: 'inference', amount: 7000n },
       { type: 'create_escrow', creator: 'alice', amount: 5_000_000_000n, slots: [], id: 1n },
@@ -320,7 +323,7 @@ describe('every kind of bad input gives its exact first line', () => {
     const text = file('name: x', 'participants: {}', 'events: []', 'params: { colour: red }');
     expect(errors(text)).toEqual(['bad.yaml:4:11: error: unknown key "colour" in params']);
     expect(hints(text)).toEqual([
-      'allowed keys: token_price, escrow, epoch_reward, initial_epoch_reward, genesis_epoch, standard_reward_amount, skipped_payout',
+      'allowed keys: token_price, escrow, epoch_reward, initial_epoch_reward, genesis_epoch, standard_reward_amount, skipped_payout, power_capping, downtime_test, binom_test_p0',
     ]);
   });
 
@@ -485,7 +488,7 @@ describe('every kind of bad input gives its exact first line', () => {
 
   test('an enum value, with a did-you-mean hint', () => {
     const text = file('name: x', 'rules: defered', 'participants: {}', 'events: []');
-    expect(errors(text)).toEqual(['bad.yaml:2:8: error: rules must be "deferred" or "immediate", found "defered"']);
+    expect(errors(text)).toEqual(['bad.yaml:2:8: error: rules must be "deferred", "immediate", "v0.2.11", "fees-kept", "fees-split", "pr-1000", "v0.2.12" or "newest", found "defered"']);
     expect(hints(text)).toEqual(['did you mean "deferred"?']);
   });
 
@@ -611,7 +614,7 @@ describe('several problems in one file', () => {
     const r = loadScenario(text, 'many-problems.yaml');
     if (r.ok) throw new Error('expected input errors');
     expect(r.issues.map((i) => renderIssue(i, text, plainPalette).split('\n')[0])).toEqual([
-      'many-problems.yaml:2:8: error: rules must be "deferred" or "immediate", found "defered"',
+      'many-problems.yaml:2:8: error: rules must be "deferred", "immediate", "v0.2.11", "fees-kept", "fees-split", "pr-1000", "v0.2.12" or "newest", found "defered"',
       'many-problems.yaml:4:10: error: accounts.alice: amount must not be negative: -5',
       'many-problems.yaml:5:3: error: "h1" is declared both as an account and as a participant',
       'many-problems.yaml:8:17: error: participants.h2.weight must be a non-negative integer, found 0.5',

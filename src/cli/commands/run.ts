@@ -6,6 +6,7 @@ import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
 import { canonicalJson, runToJson } from '../../engine/json.js';
 import { RULESETS } from '../../engine/rules.js';
 import { runScenario } from '../../engine/run.js';
+import { renderDivergences, withDivergences } from '../divergences.js';
 import { renderRunReport } from '../render/report.js';
 import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, parseRules, sourceName, stdoutPalette, type Cli } from '../shared.js';
 
@@ -20,8 +21,11 @@ Replays the scenario event by event. Each event is a transaction: one that fails
 nothing and the replay goes on. Invariants (supply, bounds, module surplus) are checked after
 every event; checkpoints (- expect:) compare the state where they stand.
 
-Rulesets:
-${RULE_NAMES.map((r) => `  ${r.padEnd(10)} ${RULESETS[r].summary}`).join('\n')}
+Rulesets (epochsim rules lists each one's chain version and differences):
+${RULE_NAMES.map((r) => `  ${r.padEnd(11)} ${RULESETS[r].summary}`).join('\n')}
+Under a chain version (every ruleset but deferred and immediate), value that version really
+leaves in the inference module is reported as a known divergence, with its amount and the
+chain issue or review point it comes from: a finding, not a violation.
 
 Examples:
   $ epochsim run scenarios/01-deferred-same-epoch.yaml
@@ -38,10 +42,11 @@ export function runCommand(file: string, flags: RunFlags, cli: Cli): number {
   const scenario = loadForCommand(file, io, flags.color);
   if (!scenario) return EXIT_INPUT;
   const result = runScenario(scenario, { rules: flags.rules });
+  const p = stdoutPalette(io, flags.color);
   io.out(
     flags.json
       ? canonicalJson(runToJson(result))
-      : renderRunReport(result, sourceName(file), stdoutPalette(io, flags.color)),
+      : withDivergences(renderRunReport(result, sourceName(file), p), renderDivergences(result, p)),
   );
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }

@@ -1,7 +1,9 @@
 import { transferMutably } from '../bank.js';
 import { TxError } from '../errors.js';
 import { participantIndexOf, putSummaryMutably, updateParticipantMutably } from '../ledger.js';
-import { isActiveIn, participantAt, summaryOf } from '../queries.js';
+import { divergence } from '../payouts.js';
+import { balanceOf, isActiveIn, participantAt, summaryOf } from '../queries.js';
+import { DIVERGENCE_SOURCES } from '../versions.js';
 import { INFERENCE_MODULE } from '../state.js';
 import type { Decision } from '../trace.js';
 import type { CaseReducer } from './types.js';
@@ -13,6 +15,13 @@ export const CLAIM_RESULTS = {
   noRewards: 'No rewards for this address',
   wrongEpoch: 'No rewards for this block height',
   claimed: 'Rewards claimed successfully',
+  /** Before v0.2.12, when the module cannot pay the work coins: the record is deleted unpaid. */
+  workUnpaid: 'Insufficient funds for paying participant for work! Unpaid settlement',
+  /** Before v0.2.12, when the module cannot pay the reward after the work: the record is deleted. */
+  rewardUnpaid: 'Work paid, but rewards failed.',
+  /** v0.2.12+: nothing is paid and the record is kept. */
+  workRetry: 'Insufficient funds for paying participant for work, claim can be retried',
+  rewardRetry: 'Reward payment failed, claim can be retried',
 } as const;
 
 /**
@@ -35,12 +44,38 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
   if (settle === null) return answer('nothing', CLAIM_RESULTS.noRewards);
   if (BigInt(settle.epoch) !== event.epoch) return answer('other_epoch', CLAIM_RESULTS.wrongEpoch);
   if (settle.workCoins + settle.rewardCoins === 0n) return answer('empty', CLAIM_RESULTS.noRewards);
+  const finish = (): void => {
+    const summary = summaryOf(draft, settle.epoch, index);
+    if (summary) putSummaryMutably(draft, ctx.world, settle.epoch, index, { ...summary, claimed: true });
+    updateParticipantMutably(draft, index, (p) => {
+      p.settle = null;
+    });
+  };
+  // When the module cannot pay (only after a shortfall) the version rulesets answer as their
+  // chain did; the v1 rulesets let the bank fail the transaction.
+  if (ctx.rules.claims !== 'tx_error') {
+    const held = balanceOf(draft, ctx.world, INFERENCE_MODULE);
+    const workShort = held < settle.workCoins;
+    if (workShort || held - settle.workCoins < settle.rewardCoins) {
+      if (ctx.rules.claims === 'atomic') {
+        return answer('retry', workShort ? CLAIM_RESULTS.workRetry : CLAIM_RESULTS.rewardRetry);
+      }
+      if (!workShort) transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.workCoins, `work_coins:${name}`);
+      const lost = workShort ? settle.workCoins + settle.rewardCoins : settle.rewardCoins;
+      finish();
+      divergence(
+        ctx,
+        'claim_lost',
+        lost,
+        DIVERGENCE_SOURCES.claimLost,
+        `the inference module cannot pay ${name}'s ${workShort ? 'work coins' : 'reward coins'} for epoch ${settle.epoch}: ` +
+          `its settle amount is deleted with ${lost} ngonka unpaid`,
+      );
+      return answer(workShort ? 'work_unpaid' : 'reward_unpaid', workShort ? CLAIM_RESULTS.workUnpaid : CLAIM_RESULTS.rewardUnpaid);
+    }
+  }
   transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.workCoins, `work_coins:${name}`);
   transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.rewardCoins, `reward_coins:${name}`);
-  const summary = summaryOf(draft, settle.epoch, index);
-  if (summary) putSummaryMutably(draft, ctx.world, settle.epoch, index, { ...summary, claimed: true });
-  updateParticipantMutably(draft, index, (p) => {
-    p.settle = null;
-  });
+  finish();
   answer('paid', CLAIM_RESULTS.claimed);
 };

@@ -14,7 +14,7 @@ export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) =>
   const { escrow: limits } = ctx.params;
   const { creator, amount, slots } = event;
   if (limits.allowedCreators.length > 0 && !limits.allowedCreators.includes(creator)) {
-    throw new TxError('address is not allowed to create subnet escrows for subnets');
+    throw new TxError(ctx.rules.creatorNotAllowed);
   }
   if (amount < limits.minAmount || amount > limits.maxAmount) {
     throw new TxError(`escrow amount ${amount} out of range [${limits.minAmount}, ${limits.maxAmount}]`);
@@ -36,7 +36,7 @@ export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) =>
     throw new TxError(`escrow id ${event.id} is not the next id ${id}`);
   }
   try {
-    transferMutably(draft, ctx, creator, INFERENCE_MODULE, amount, 'subnet_escrow_lock');
+    transferMutably(draft, ctx, creator, INFERENCE_MODULE, amount, ctx.rules.memos.lock);
   } catch (error) {
     if (error instanceof TxError) throw new TxError(`failed to lock funds: ${error.message}`);
     throw error;

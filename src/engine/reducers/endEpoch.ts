@@ -3,12 +3,11 @@ import { TxError } from '../errors.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { vecForEach, vecOf, vecSet } from '../pvec.js';
 import { activeSetOf, participantAt } from '../queries.js';
-import { epochRewardPool } from '../reward.js';
+import { epochRewards, rewardMathOf } from '../rewardMath.js';
 import { GOV, INFERENCE_MODULE, setVecOfState, vecOfState, type ActiveSet, type Summary } from '../state.js';
-import type { Decision } from '../trace.js';
+import { divergence } from '../payouts.js';
+import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
-
-type NoReward = Extract<Decision, { kind: 'member_settled' }>['noReward'];
 
 /**
  * SettleAccounts(N): mint the epoch's reward pool, share it by weight, turn each member's owed
@@ -28,52 +27,73 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
     punished.add(index);
   }
 
-  // 1–2. The pool and each member's reward: floor(weight × F / W), W over the whole set.
-  const { pool, uncapped, source } = epochRewardPool(ctx.params, n, draft.minted);
+  // 1–3. The pool, the weights (power capping, downtime) and each member's reward: floor(weight × F / W),
+  // W the full weight of the whole set; debt netted; the lifetime cap (rewardMath.ts).
   const members = set.members.map((index) => ({ index, before: participantAt(draft, index) }));
-  const noReward = members.map(({ index, before }, i): NoReward | undefined => {
-    if (punished.has(index)) return 'punished';
-    if (before.status !== 'ACTIVE') return 'not_active';
-    if ((set.weights[i] as bigint) <= 0n) return 'zero_weight';
-    if (pool === 0n) return 'zero_pool';
-    return undefined;
-  });
-  const rewards = members.map((_, i) =>
-    noReward[i] === undefined ? ((set.weights[i] as bigint) * pool) / set.totalWeight : 0n,
+  const settled = epochRewards(
+    ctx.params,
+    rewardMathOf(ctx.rules, ctx.params),
+    n,
+    draft.minted,
+    members.map(({ index, before }, i) => ({
+      name: world.participants[index] as string,
+      weight: set.weights[i] as bigint,
+      active: before.status === 'ACTIVE',
+      punished: punished.has(index),
+      coinBalance: before.coinBalance,
+      inferenceCount: before.inferenceCount,
+      missedRequests: before.missedRequests,
+    })),
+    ctx.params.downtimeTest === 'chain' && event.punishListed !== true,
   );
-  const distributed = rewards.reduce((a, b) => a + b, 0n);
+  const { minted: pool, rewards, noReward, distributed } = settled;
   ctx.decisions.push({
     kind: 'reward_pool',
     epoch: n,
     pool,
-    source,
-    uncapped: uncapped === pool ? undefined : uncapped,
+    source: settled.source,
+    uncapped: settled.uncapped === pool ? undefined : settled.uncapped,
     totalWeight: set.totalWeight,
     distributed,
+    governance: settled.toGovernance === pool - distributed ? undefined : settled.toGovernance,
   });
+  ctx.decisions.push(...settled.decisions);
 
-  // 3. Mint, then the undistributed rest goes to governance.
+  // Mint, then the undistributed rest goes to governance.
   mintMutably(draft, ctx, pool, 'reward_distribution');
-  transferMutably(draft, ctx, INFERENCE_MODULE, GOV, pool - distributed, `bitcoin_reward_to_governance:epoch=${n}`);
+  transferMutably(draft, ctx, INFERENCE_MODULE, GOV, settled.toGovernance, `bitcoin_reward_to_governance:epoch=${n}`);
 
-  // 4. Work coins and summaries; a non-ACTIVE member's owed coins are forfeited to governance.
+  // 4. Work coins and summaries; a non-ACTIVE member's owed coins are forfeited to governance
+  // (or, under the versions before the fix of #1746, zeroed and stranded in the module).
   const summaries: (Summary | null)[] = world.participants.map(() => null);
+  const strands = ctx.rules.nonActiveWorkCoins === 'strand';
   const work = members.map(({ index, before }, i) => {
     const owed = before.coinBalance;
     const active = before.status === 'ACTIVE';
-    if (owed > 0n && !active) {
+    const name = world.participants[index] as string;
+    if (owed > 0n && !active && !strands) {
       transferMutably(draft, ctx, INFERENCE_MODULE, GOV, owed, `forfeited_work_coins_to_governance:epoch=${n}`);
     }
     const w = owed > 0n && active ? owed : 0n;
     ctx.decisions.push({
       kind: 'member_settled',
-      name: world.participants[index] as string,
+      name,
       weight: set.weights[i] as bigint,
       reward: rewards[i] as bigint,
       work: w,
       noReward: noReward[i],
-      forfeited: owed > 0n && !active ? owed : 0n,
+      forfeited: owed > 0n && !active && !strands ? owed : 0n,
+      ...(owed > 0n && !active && strands ? { stranded: owed } : {}),
     });
+    if (owed > 0n && !active && strands) {
+      divergence(
+        ctx,
+        'work_coins_stranded',
+        owed,
+        DIVERGENCE_SOURCES.workCoinsStranded,
+        `${name} is ${before.status} at the end of epoch ${n}: its ${owed} ngonka of work coins are zeroed and stay in the inference module with no owner`,
+      );
+    }
     summaries[index] = Object.freeze({
       earnedCoins: w,
       rewardedCoins: rewards[i] as bigint,
@@ -96,11 +116,13 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
       transferMutably(draft, ctx, INFERENCE_MODULE, GOV, old, `expired claim:${world.participants[index]}`);
     }
     updateParticipantMutably(draft, index, (p) => {
-      p.coinBalance = 0n;
+      // A debt beyond the reward: forgiven (chain) or still owed (deferred, immediate; see rewardMath.ts).
+      p.coinBalance = settled.debtAfter[i] as bigint;
       p.earnedCoins = 0n;
       p.inferenceCount = 0;
       p.missedRequests = 0;
       p.invalidatedInferences = 0;
+      p.validatedInferences = 0;
       if (replaces) p.settle = { epoch: n, workCoins, rewardCoins };
     });
   });

@@ -12,11 +12,16 @@ import { claimReward } from './claimReward.js';
 import { createEscrow } from './createEscrow.js';
 import { endEpoch } from './endEpoch.js';
 import { excludeParticipant } from './excludeParticipant.js';
+import { expireInference } from './expireInference.js';
+import { finishInference } from './finishInference.js';
+import { invalidateInference } from './invalidateInference.js';
 import { runInference } from './runInference.js';
 import { settleEscrow } from './settleEscrow.js';
 import { startEpoch } from './startEpoch.js';
+import { startInference } from './startInference.js';
 import { transfer } from './transfer.js';
 import type { CaseReducer } from './types.js';
+import { validateInference } from './validateInference.js';
 
 /** Every event type maps to its reducer: a missing or misspelt key does not compile. */
 export const REDUCERS: { readonly [T in EventType]: CaseReducer<T> } = {
@@ -28,6 +33,11 @@ export const REDUCERS: { readonly [T in EventType]: CaseReducer<T> } = {
   end_epoch: endEpoch,
   claim_reward: claimReward,
   transfer,
+  start_inference: startInference,
+  finish_inference: finishInference,
+  validate_inference: validateInference,
+  invalidate_inference: invalidateInference,
+  expire_inference: expireInference,
 };
 
 export type TxOutcome =

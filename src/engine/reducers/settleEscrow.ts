@@ -1,15 +1,105 @@
+import type { Draft } from 'immer';
 import { MAX_UINT32, MAX_UINT64 } from '../../domain/money.js';
+import type { EventOf, HostStatInput } from '../../domain/scenario.js';
 import { transferMutably } from '../bank.js';
+import type { TxContext } from '../context.js';
 import { addCount } from '../counters.js';
 import { TxError } from '../errors.js';
+import { divergence, transferOrFail } from '../payouts.js';
 import { sparseVec, vecGet, vecSet } from '../pvec.js';
 import { escrowOf, hostStatsOf } from '../queries.js';
 import { assignedPerSlot, type HostPayout } from '../rules.js';
-import { INFERENCE_MODULE, setVecOfState, vecOfState, type HostEpochStats } from '../state.js';
+import { INFERENCE_MODULE, setVecOfState, vecOfState, type ChainState, type Escrow, type HostEpochStats } from '../state.js';
+import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
 
+const TWO_64 = MAX_UINT64 + 1n;
+const TWO_32 = MAX_UINT32 + 1n;
+
+function nonceBounds(entry: HostStatInput, nonce: bigint, n: number): void {
+  const assigned = assignedPerSlot(nonce, entry.slot, n);
+  if (BigInt(entry.missed) > assigned) {
+    throw new TxError(`slot ${entry.slot} missed count ${entry.missed} exceeds assigned per slot ${assigned}`);
+  }
+  const completed = assigned - BigInt(entry.missed);
+  if (BigInt(entry.invalid) > completed) {
+    throw new TxError(`slot ${entry.slot} invalid count ${entry.invalid} exceeds completed per slot ${completed}`);
+  }
+}
+
 /**
- * MsgSettleSubnetEscrow: the checks and fee split every ruleset shares (format section 3.1),
+ * The sum checks. `checked`: Σcost and Σcost + fees within uint64 and the amount. `wrapping`
+ * (v0.2.11): Σcost wraps at 2^64 as the chain's unchecked `+=` did, and only it is compared.
+ */
+function checkSums(ctx: TxContext, hosts: readonly HostStatInput[], fees: bigint, amount: bigint): void {
+  let totalCost = 0n;
+  if (ctx.rules.settle.sums === 'wrapping') {
+    for (const entry of hosts) totalCost = (totalCost + entry.cost) % TWO_64;
+    if (totalCost > amount) throw new TxError(`total cost ${totalCost} exceeds escrow amount ${amount}`);
+    return;
+  }
+  for (const entry of hosts) {
+    totalCost += entry.cost;
+    if (totalCost > MAX_UINT64) throw new TxError('total cost overflow');
+  }
+  const debit = totalCost + fees;
+  if (debit > MAX_UINT64) throw new TxError('total cost plus fees overflow');
+  if (debit > amount) {
+    throw new TxError(`total debit ${debit} (cost ${totalCost} + fees ${fees}) exceeds escrow amount ${amount}`);
+  }
+}
+
+function checkWindow(ctx: TxContext, current: number, x: number): void {
+  if (!ctx.rules.settle.epochWindow) return;
+  if (current !== x && current !== x + 1) {
+    throw new TxError(
+      `devshard settlement only supports current or previous epoch: current epoch ${current}, escrow epoch ${x}`,
+    );
+  }
+}
+
+/** The v1 order (scenario-format 3.1): duplicates, slot range, nonce bounds, sums, epoch window. */
+function checkInV1Order(draft: Draft<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
+  const n = escrow.slots.length;
+  const seen = new Set<number>();
+  for (const entry of event.hosts) {
+    if (seen.has(entry.slot)) throw new TxError(`duplicate host_stats slot_id ${entry.slot}`);
+    seen.add(entry.slot);
+  }
+  for (const entry of event.hosts) {
+    if (entry.slot >= n) throw new TxError(`host_stats slot_id ${entry.slot} out of range`);
+  }
+  if (event.nonce !== undefined && ctx.rules.settle.nonceBounds) {
+    for (const entry of event.hosts) nonceBounds(entry, event.nonce, n);
+  }
+  checkSums(ctx, event.hosts, fees, escrow.amount);
+  checkWindow(ctx, draft.effectiveEpoch, escrow.epoch);
+}
+
+/**
+ * The chain's order: the verifier (duplicates and, from v0.2.12, nonce bounds entry by entry;
+ * then the sums), the epoch window and the participant lookups (v0.2.12+); the slot range is
+ * checked while the fees are split.
+ */
+function checkInChainOrder(draft: Draft<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
+  const seen = new Set<number>();
+  for (const entry of event.hosts) {
+    if (seen.has(entry.slot)) throw new TxError(`duplicate host_stats slot_id ${entry.slot}`);
+    seen.add(entry.slot);
+    if (event.nonce !== undefined && ctx.rules.settle.nonceBounds) nonceBounds(entry, event.nonce, escrow.slots.length);
+  }
+  checkSums(ctx, event.hosts, fees, escrow.amount);
+  checkWindow(ctx, draft.effectiveEpoch, escrow.epoch);
+  if (ctx.rules.settle.requireParticipants) {
+    for (const host of [...new Set(escrow.slots)].sort()) {
+      if (!ctx.world.participantIndex.has(host)) throw new TxError(`participant ${host} not found`);
+    }
+  }
+}
+
+/**
+ * MsgSettleSubnetEscrow (MsgSettleDevshardEscrow from v0.2.12): the checks and fee split the
+ * rulesets share (format section 3.1; the ruleset's `settle` rules say where versions differ),
  * then the ruleset delivers the payouts, the creator gets the rest back, and the host stats of
  * the escrow's epoch add every entry.
  */
@@ -21,53 +111,24 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   const settler = event.settler ?? escrow.creator;
   if (settler !== escrow.creator) throw new TxError(`settler ${settler} is not the escrow creator ${escrow.creator}`);
 
+  const rules = ctx.rules.settle;
   const slots = escrow.slots;
   const n = slots.length;
-  const seen = new Set<number>();
-  for (const entry of event.hosts) {
-    if (seen.has(entry.slot)) throw new TxError(`duplicate host_stats slot_id ${entry.slot}`);
-    seen.add(entry.slot);
-  }
-  for (const entry of event.hosts) {
-    if (entry.slot >= n) throw new TxError(`host_stats slot_id ${entry.slot} out of range`);
-  }
-  if (event.nonce !== undefined) {
-    for (const entry of event.hosts) {
-      const assigned = assignedPerSlot(event.nonce, entry.slot, n);
-      if (BigInt(entry.missed) > assigned) {
-        throw new TxError(`slot ${entry.slot} missed count ${entry.missed} exceeds assigned per slot ${assigned}`);
-      }
-      const completed = assigned - BigInt(entry.missed);
-      if (BigInt(entry.invalid) > completed) {
-        throw new TxError(`slot ${entry.slot} invalid count ${entry.invalid} exceeds completed per slot ${completed}`);
-      }
-    }
-  }
-  let totalCost = 0n;
-  for (const entry of event.hosts) {
-    totalCost += entry.cost;
-    if (totalCost > MAX_UINT64) throw new TxError('total cost overflow');
-  }
-  const fees = event.fees;
-  const debit = totalCost + fees;
-  if (debit > MAX_UINT64) throw new TxError('total cost plus fees overflow');
-  if (debit > escrow.amount) {
-    throw new TxError(`total debit ${debit} (cost ${totalCost} + fees ${fees}) exceeds escrow amount ${escrow.amount}`);
-  }
-  const current = draft.effectiveEpoch;
+  // v0.2.11's message has no fees field; fees-kept checks the fees but pays them to no one.
+  const fees = rules.fees === 'ignored' ? 0n : event.fees;
+  if (rules.fees === 'ignored' && event.fees > 0n) ctx.decisions.push({ kind: 'fees_ignored', fees: event.fees });
+  if (rules.checkOrder === 'v1') checkInV1Order(draft, ctx, event, escrow, fees);
+  else checkInChainOrder(draft, ctx, event, escrow, fees);
   const x = escrow.epoch;
-  if (current !== x && current !== x + 1) {
-    throw new TxError(
-      `devshard settlement only supports current or previous epoch: current epoch ${current}, escrow epoch ${x}`,
-    );
-  }
 
   // Fee split: floor(fees / n) per entry, the remainder +1 each to the first entries in message order.
-  const share = fees / BigInt(n);
-  let remainder = fees % BigInt(n);
+  const split = rules.fees === 'split' ? fees : 0n;
+  const share = split / BigInt(n);
+  let remainder = split % BigInt(n);
   const byHost = new Map<string, bigint>();
   const bonusSlots: number[] = [];
   for (const entry of event.hosts) {
+    if (entry.slot >= n) throw new TxError(`host_stats slot_id ${entry.slot} out of range`);
     let amount = entry.cost + share;
     if (remainder > 0n) {
       amount += 1n;
@@ -75,9 +136,11 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
       bonusSlots.push(entry.slot);
     }
     const host = slots[entry.slot] as string;
-    byHost.set(host, (byHost.get(host) ?? 0n) + amount);
+    const sum = (byHost.get(host) ?? 0n) + amount;
+    // v0.2.11 adds up each host's costs unchecked: a uint64 that wraps.
+    byHost.set(host, rules.sums === 'wrapping' ? sum % TWO_64 : sum);
   }
-  ctx.decisions.push({ kind: 'fee_split', fees, slots: n, share, remainder: fees % BigInt(n), bonusSlots });
+  ctx.decisions.push({ kind: 'fee_split', fees: split, slots: n, share, remainder: split % BigInt(n), bonusSlots });
   if (remainder > 0n) throw new TxError(`failed to allocate all remainder fees, ${remainder} left`);
   const payouts: HostPayout[] = [];
   const listed = new Set<string>();
@@ -87,30 +150,62 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     payouts.push({ host, amount: byHost.get(host) as bigint });
   }
 
-  const { paid, forfeited } = ctx.rules.deliverPayouts(draft, ctx, {
+  // The chain's later guards ("total payout %d exceeds escrow amount %d", payouts or refunds
+  // above MaxInt64) cannot fire here: an escrow's amount came from a bank balance (≤ MaxInt64)
+  // and the sum checks bound every payout by it. v0.2.11's wrapped sums are the exception.
+  const delivered = ctx.rules.deliverPayouts(draft, ctx, {
     escrow,
     payouts,
     entries: event.hosts,
     nonce: event.nonce,
   });
-  const refund = escrow.amount - paid - forfeited;
-  ctx.decisions.push({ kind: 'refund', creator: escrow.creator, amount: refund, paid, forfeited });
-  transferMutably(draft, ctx, INFERENCE_MODULE, escrow.creator, refund, 'subnet_escrow_refund');
+  const { paid, forfeited } = delivered;
+  const trapped = delivered.trapped ?? 0n;
+  const kept = rules.fees === 'kept' ? fees : 0n;
+  divergence(
+    ctx,
+    'fees_kept',
+    kept,
+    DIVERGENCE_SOURCES.feesKept,
+    `the ${kept} ngonka of fees of escrow ${escrow.id} are not paid to the hosts and not refunded to ${escrow.creator}: they stay in the inference module`,
+  );
+  const refund = escrow.amount - paid - forfeited - trapped - kept;
+  ctx.decisions.push({
+    kind: 'refund',
+    creator: escrow.creator,
+    amount: refund,
+    paid,
+    forfeited,
+    ...(trapped > 0n ? { trapped } : {}),
+    ...(kept > 0n ? { kept } : {}),
+  });
+  if (rules.wrapBankErrors) {
+    transferOrFail(draft, ctx, INFERENCE_MODULE, escrow.creator, refund, ctx.rules.memos.refund, 'failed to refund creator');
+  } else {
+    transferMutably(draft, ctx, INFERENCE_MODULE, escrow.creator, refund, ctx.rules.memos.refund);
+  }
 
   // Host stats of epoch X: every entry adds up (uint32 counters, uint64 cost) and each host
   // counts this escrow once; summed per host first so each record is written once.
   const sums = new Map<string, HostEpochStats>();
+  const v0211 = rules.hostStats === 'v0211';
   for (const entry of event.hosts) {
     const host = slots[entry.slot] as string;
     const index = ctx.world.participantIndex.get(host) as number;
     const before = sums.get(host) ?? hostStatsOf(draft, x, index);
     const add32 = (a: number, b: number, field: string): number => {
       const sum = a + b;
+      // v0.2.11's uint32 counters wrap silently.
+      if (v0211) return Number(BigInt(sum) % TWO_32);
       if (BigInt(sum) > MAX_UINT32) throw new TxError(`failed to aggregate host stats: ${field} overflow for ${host}`);
       return sum;
     };
     const cost = (before?.cost ?? 0n) + entry.cost;
-    if (cost > MAX_UINT64) throw new TxError(`failed to aggregate host stats: cost overflow for ${host}`);
+    if (cost > MAX_UINT64) {
+      throw new TxError(
+        v0211 ? 'failed to aggregate host stats: cost overflow aggregating subnet host stats' : `failed to aggregate host stats: cost overflow for ${host}`,
+      );
+    }
     sums.set(host, {
       missed: add32(before?.missed ?? 0, entry.missed, 'missed'),
       invalid: add32(before?.invalid ?? 0, entry.invalid, 'invalid'),

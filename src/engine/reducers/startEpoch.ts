@@ -4,6 +4,7 @@ import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { vecSet } from '../pvec.js';
 import { participantAt } from '../queries.js';
 import { setVecOfState, vecOfState, type ActiveSet } from '../state.js';
+import { pruneEscrowsOf } from '../pruning.js';
 import type { CaseReducer } from './types.js';
 
 /**
@@ -43,4 +44,6 @@ export const startEpoch: CaseReducer<'start_epoch'> = (draft, event, ctx) => {
   setVecOfState(draft, 'activeSets', vecSet(vecOfState(draft, 'activeSets'), next, set));
   draft.effectiveEpoch = next;
   draft.epochEnded = false;
+  // The chain's EndBlock prunes the devshard escrows of epoch next − 2 (version rulesets only).
+  pruneEscrowsOf(draft, ctx, next - 2);
 };

@@ -1,0 +1,142 @@
+/**
+ * Helpers the rulesets share when they deliver a settlement's payouts: the nonce-derived slot
+ * bound, the settle-window decision, the stats merge into a host's current epoch, guarded bank
+ * moves for paths where the chain only logs a failed send, and divergence records.
+ */
+import type { Draft } from 'immer';
+import { MAX_INT64 } from '../domain/money.js';
+import type { HostStatInput } from '../domain/scenario.js';
+import { transferMutably } from './bank.js';
+import type { TxContext } from './context.js';
+import { addCount } from './counters.js';
+import { TxError } from './errors.js';
+import { participantIndexOf, updateParticipantMutably } from './ledger.js';
+import { balanceOf } from './queries.js';
+import type { EscrowMemos } from './rules.js';
+import type { ChainState, Escrow } from './state.js';
+import type { Decision, DivergenceId } from './trace.js';
+
+export const SUBNET_PAYMENT_MEMO = 'subnet_escrow_payment';
+export const DEVSHARD_PAYMENT_MEMO = 'devshard_escrow_payment';
+
+/** The memos of every ruleset before v0.2.12 (the v1 rulesets too). */
+export const SUBNET_MEMOS: EscrowMemos = {
+  lock: 'subnet_escrow_lock',
+  refund: 'subnet_escrow_refund',
+  unsettledDistribution: 'subnet_escrow_unsettled_distribution',
+};
+
+/** v0.2.12 renamed subnets to devshards, memos included. */
+export const DEVSHARD_MEMOS: EscrowMemos = {
+  lock: 'devshard_escrow_lock',
+  refund: 'devshard_escrow_refund',
+  unsettledDistribution: 'devshard_escrow_unsettled_distribution',
+};
+
+/** The V0212 per-slot bound from the nonce: `1 + floor((nonce − first) / n)`, 0 before `first`. */
+export function assignedPerSlot(nonce: bigint, slot: number, slotCount: number): bigint {
+  const first = BigInt(slot === 0 ? slotCount : slot);
+  return nonce < first ? 0n : 1n + (nonce - first) / BigInt(slotCount);
+}
+
+export function windowDecision(
+  draft: Draft<ChainState>,
+  escrow: Escrow,
+  mode: Extract<Decision, { kind: 'settle_window' }>['mode'],
+): Decision {
+  return {
+    kind: 'settle_window',
+    escrow: escrow.id,
+    escrowEpoch: escrow.epoch,
+    current: draft.effectiveEpoch,
+    escrowEpochEnded: draft.effectiveEpoch > escrow.epoch || draft.epochEnded,
+    mode,
+  };
+}
+
+/** Records a known divergence of a chain version (see trace.ts); the runner sums them. */
+export function divergence(ctx: TxContext, id: DivergenceId, amount: bigint, source: string, message: string): void {
+  if (amount !== 0n) ctx.decisions.push({ kind: 'divergence', id, amount, source, message });
+}
+
+/**
+ * v0.2.12+ (`AggregateDevshardHostStatsIntoCurrentEpochStats`): merges the entries of the given
+ * hosts into their current epoch stats — `missed_requests += missed`,
+ * `invalidated_inferences += invalid` and, with a nonce, `inference_count += assigned − missed`
+ * and `validated_inferences += assigned − missed − invalid` (the settle's nonce bounds have
+ * already checked both differences). Without a nonce only missed and invalid are merged.
+ */
+export function mergeNonceStats(
+  draft: Draft<ChainState>,
+  ctx: TxContext,
+  slots: readonly string[],
+  entries: readonly HostStatInput[],
+  nonce: bigint | undefined,
+  hosts: ReadonlySet<string>,
+): void {
+  interface Sum {
+    missed: number;
+    invalid: number;
+    completed: number;
+    validated: number;
+  }
+  const merged = new Map<string, Sum>();
+  for (const entry of entries) {
+    const host = slots[entry.slot] as string;
+    if (!hosts.has(host)) continue;
+    const sum = merged.get(host) ?? { missed: 0, invalid: 0, completed: 0, validated: 0 };
+    sum.missed = addCount(sum.missed, entry.missed, 'missed_requests', host);
+    sum.invalid = addCount(sum.invalid, entry.invalid, 'invalidated_inferences', host);
+    if (nonce !== undefined) {
+      const completed = assignedPerSlot(nonce, entry.slot, slots.length) - BigInt(entry.missed);
+      sum.completed = addCount(sum.completed, Number(completed), 'inference_count', host);
+      sum.validated = addCount(sum.validated, Number(completed - BigInt(entry.invalid)), 'validated_inferences', host);
+    }
+    merged.set(host, sum);
+  }
+  for (const [host, sum] of merged) {
+    updateParticipantMutably(draft, participantIndexOf(ctx.world, host), (p) => {
+      p.missedRequests = addCount(p.missedRequests, sum.missed, 'missed_requests', host);
+      p.invalidatedInferences = addCount(p.invalidatedInferences, sum.invalid, 'invalidated_inferences', host);
+      p.inferenceCount = addCount(p.inferenceCount, sum.completed, 'inference_count', host);
+      p.validatedInferences = addCount(p.validatedInferences, sum.validated, 'validated_inferences', host);
+    });
+  }
+}
+
+/** A bank send whose failure fails the message with the chain's wrapper text (`prefix: cause`). */
+export function transferOrFail(
+  draft: Draft<ChainState>,
+  ctx: TxContext,
+  from: string,
+  to: string,
+  amount: bigint,
+  memo: string,
+  prefix: string,
+): void {
+  try {
+    transferMutably(draft, ctx, from, to, amount, memo);
+  } catch (error) {
+    if (error instanceof TxError) throw new TxError(`${prefix}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * A bank send where the chain only logs a failure (pruning): sends when the sender can pay and
+ * the recipient stays within MaxInt64, and otherwise moves nothing. Returns whether it sent.
+ */
+export function trySend(
+  draft: Draft<ChainState>,
+  ctx: TxContext,
+  from: string,
+  to: string,
+  amount: bigint,
+  memo: string,
+): boolean {
+  if (amount === 0n) return true;
+  if (balanceOf(draft, ctx.world, from) < amount) return false;
+  if (balanceOf(draft, ctx.world, to) + amount > MAX_INT64) return false;
+  transferMutably(draft, ctx, from, to, amount, memo);
+  return true;
+}

@@ -1,0 +1,73 @@
+import { transferMutably } from '../bank.js';
+import { TxError } from '../errors.js';
+import { checkTokenLimit, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
+import { isActiveIn } from '../queries.js';
+import { INFERENCE_MODULE } from '../state.js';
+import { creditExecutorMutably } from './startInference.js';
+import type { CaseReducer } from './types.js';
+
+/**
+ * MsgFinishInference (domain rules 2.3), in the chain's order of checks: the executor is in the
+ * active set of the effective or the previous epoch; token counts; not already finish-processed;
+ * not expired; if start came first, the executor must be the one it assigned. Start came first:
+ * the executor is credited min(cost, escrow) — an overrun is not charged — and the rest of the
+ * escrow is refunded (`inference_refund:<id>`). Finish first: the inference is recorded with its
+ * tokens and the price locked now; no coins move until start_inference.
+ */
+export const finishInference: CaseReducer<'finish_inference'> = (draft, event, ctx) => {
+  const { id, executor } = event;
+  const current = draft.effectiveEpoch;
+  if (!isActiveIn(draft, ctx.world, current, executor) && !isActiveIn(draft, ctx.world, current - 1, executor)) {
+    throw new TxError('participant is not active');
+  }
+  checkTokenLimit(event.promptTokens, 'prompt_token_count');
+  checkTokenLimit(event.completionTokens, 'completion_token_count');
+  const existing = inferenceOf(draft, id);
+  if (existing?.finished) throw new TxError('inference has already finished processed');
+  if (existing?.status === 'EXPIRED') throw new TxError('inference has already expired');
+
+  if (existing === undefined) {
+    const price = ctx.params.tokenPrice;
+    const cost = priced(event.promptTokens + event.completionTokens, price, 'inference cost');
+    ctx.decisions.push({ kind: 'inference_finish', id, executor, cost, mode: 'record' });
+    putInferenceMutably(draft, {
+      id,
+      requester: undefined,
+      executor,
+      price,
+      promptTokens: event.promptTokens,
+      maxTokens: 0n,
+      completionTokens: event.completionTokens,
+      started: false,
+      finished: true,
+      status: 'FINISHED',
+      escrow: 0n,
+      actualCost: 0n,
+      epoch: 0,
+      validatedBy: NO_NAMES,
+      validations: NO_NAMES,
+    });
+    return;
+  }
+
+  // Start came first: it holds the escrow.
+  if (existing.executor !== executor) {
+    throw new TxError(`executor mismatch: finish.executed_by=${executor} start.assigned_to=${existing.executor}`);
+  }
+  const promptTokens = event.promptTokens === 0n ? existing.promptTokens : event.promptTokens;
+  const cost = priced(promptTokens + event.completionTokens, existing.price, 'inference cost');
+  const escrow = existing.escrow;
+  const pay = cost < escrow ? cost : escrow;
+  ctx.decisions.push({ kind: 'inference_finish', id, executor, cost, mode: 'pay', escrow, pay, refund: escrow - pay });
+  transferMutably(draft, ctx, INFERENCE_MODULE, existing.requester as string, escrow - pay, `inference_refund:${id}`);
+  creditExecutorMutably(draft, ctx, executor, pay);
+  putInferenceMutably(draft, {
+    ...existing,
+    promptTokens,
+    completionTokens: event.completionTokens,
+    finished: true,
+    status: 'FINISHED',
+    actualCost: pay,
+    epoch: current,
+  });
+};

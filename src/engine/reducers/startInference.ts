@@ -1,0 +1,97 @@
+import type { Draft } from 'immer';
+import { transferMutably } from '../bank.js';
+import type { TxContext } from '../context.js';
+import { addCount } from '../counters.js';
+import { TxError } from '../errors.js';
+import { checkTokenLimit, DEFAULT_MAX_TOKENS, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
+import { creditLedgerMutably, participantIndexOf, updateParticipantMutably } from '../ledger.js';
+import { isActiveIn } from '../queries.js';
+import { INFERENCE_MODULE, type ChainState } from '../state.js';
+import type { CaseReducer } from './types.js';
+
+/** Locks `amount` from the requester (memo `escrow for inferenceId:<id>`), with the chain's text when short. */
+export function escrowFromRequesterMutably(draft: Draft<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string): void {
+  try {
+    transferMutably(draft, ctx, requester, INFERENCE_MODULE, amount, `escrow for inferenceId:${id}`);
+  } catch (error) {
+    if (error instanceof TxError && error.message.endsWith('insufficient funds')) throw new TxError('requester cannot pay for inference');
+    throw error;
+  }
+}
+
+/** The executor is paid for a completed inference: coin_balance and earned_coins + pay, inference_count + 1. */
+export function creditExecutorMutably(draft: Draft<ChainState>, ctx: TxContext, executor: string, pay: bigint): void {
+  updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
+    if (pay > 0n) creditLedgerMutably(p, executor, pay);
+    p.inferenceCount = addCount(p.inferenceCount, 1, 'inference_count', executor);
+  });
+}
+
+/**
+ * MsgStartInference (domain rules 2.2), in the chain's order of checks: the executor is in the
+ * active set of the effective epoch (the chain checks its transfer agent, which v1 does not
+ * model); token counts; not already start-processed; if finish came first, the executor and the
+ * price must match what it recorded. Start first: the escrow (max_tokens + prompt) × price moves
+ * requester → inference and the inference is STARTED. Finish came first: the requester pays
+ * exactly min(cost, escrow) and the executor is credited with it at once; nothing is refunded.
+ */
+export const startInference: CaseReducer<'start_inference'> = (draft, event, ctx) => {
+  const { id, requester, executor } = event;
+  if (!isActiveIn(draft, ctx.world, draft.effectiveEpoch, executor)) throw new TxError('participant is not active');
+  checkTokenLimit(event.maxTokens, 'max_tokens');
+  checkTokenLimit(event.promptTokens, 'prompt_token_count');
+  const existing = inferenceOf(draft, id);
+  if (existing?.started) throw new TxError('inference has already start processed');
+  const maxTokens = event.maxTokens === 0n ? DEFAULT_MAX_TOKENS : event.maxTokens;
+
+  if (existing === undefined) {
+    const price = event.price ?? ctx.params.tokenPrice;
+    const escrow = priced(maxTokens + event.promptTokens, price, 'escrow amount');
+    ctx.decisions.push({ kind: 'inference_start', id, requester, executor, price, mode: 'escrow', escrowFormula: escrow });
+    escrowFromRequesterMutably(draft, ctx, requester, escrow, id);
+    putInferenceMutably(draft, {
+      id,
+      requester,
+      executor,
+      price,
+      promptTokens: event.promptTokens,
+      maxTokens,
+      completionTokens: 0n,
+      started: true,
+      finished: false,
+      status: 'STARTED',
+      escrow,
+      actualCost: 0n,
+      epoch: 0,
+      validatedBy: NO_NAMES,
+      validations: NO_NAMES,
+    });
+    return;
+  }
+
+  // Finish came first: it recorded the executor, the tokens and the price.
+  if (existing.executor !== executor) {
+    throw new TxError(`executor mismatch: start.assigned_to=${executor} finish.executed_by=${existing.executor}`);
+  }
+  if (event.price !== undefined && event.price !== existing.price) {
+    throw new TxError(`price mismatch: start=${event.price} finish=${existing.price}`);
+  }
+  const price = existing.price;
+  const promptTokens = existing.promptTokens === 0n ? event.promptTokens : existing.promptTokens;
+  const escrowFormula = priced(maxTokens + event.promptTokens, price, 'escrow amount');
+  const cost = priced(promptTokens + existing.completionTokens, price, 'inference cost');
+  const pay = cost < escrowFormula ? cost : escrowFormula;
+  ctx.decisions.push({ kind: 'inference_start', id, requester, executor, price, mode: 'pay', escrowFormula, cost, pay });
+  escrowFromRequesterMutably(draft, ctx, requester, pay, id);
+  creditExecutorMutably(draft, ctx, executor, pay);
+  putInferenceMutably(draft, {
+    ...existing,
+    requester,
+    promptTokens,
+    maxTokens,
+    started: true,
+    escrow: pay,
+    actualCost: pay,
+    epoch: draft.effectiveEpoch,
+  });
+};

@@ -1,0 +1,89 @@
+import { MAX_INT64 } from '../../domain/money.js';
+import { addCount } from '../counters.js';
+import { TxError } from '../errors.js';
+import { inferenceOf, putInferenceMutably, shareWork } from '../inferences.js';
+import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
+import { divergence } from '../payouts.js';
+import { isActiveIn } from '../queries.js';
+import { rewardMathOf } from '../rewardMath.js';
+import type { CaseReducer } from './types.js';
+
+const MIN_INT64 = -MAX_INT64 - 1n;
+
+/** Adds `amount` (either sign) to a coin_balance, within int64. */
+export function adjustBalanceMutably(p: { coinBalance: bigint }, name: string, amount: bigint): void {
+  const next = p.coinBalance + amount;
+  if (next > MAX_INT64) throw new TxError(`participant balance overflow for ${name}`);
+  if (next < MIN_INT64) throw new TxError(`participant balance underflow for ${name}`);
+  p.coinBalance = next;
+}
+
+/**
+ * MsgValidation, its money effect (domain rules 2.5): checks in the chain's order — the
+ * validator is in the active set of the effective or the previous epoch; the inference exists;
+ * an INVALIDATED one is left alone (success); it must be completed (start and finish processed,
+ * not expired); the executor cannot validate its own inference; the validator must be a member of
+ * the inference's epoch; one validation per validator. A validation arriving when the effective
+ * epoch is past the inference's epoch + 1 is ignored (success).
+ *
+ * Passed: status VALIDATED, the executor's validated_inferences + 1, and — only while the
+ * inference's epoch is the effective one and not yet settled — its actual_cost is re-split among
+ * the executor, the validators who already shared and this one: floor(cost / k) each, the
+ * remainder to the executor, on coin_balance only (not earned_coins). Failed: the chain would
+ * open an invalidation vote, which is out of scope; the validation is only recorded
+ * (`invalidate_inference` is the vote's outcome).
+ */
+export const validateInference: CaseReducer<'validate_inference'> = (draft, event, ctx) => {
+  const { id, validator, passed } = event;
+  const current = draft.effectiveEpoch;
+  if (!isActiveIn(draft, ctx.world, current, validator) && !isActiveIn(draft, ctx.world, current - 1, validator)) {
+    throw new TxError('participant is not active');
+  }
+  const inference = inferenceOf(draft, id);
+  if (inference === undefined) throw new TxError('inference with id not found');
+  const base = { kind: 'inference_validation', id, validator, passed, inferenceEpoch: inference.epoch, cost: inference.actualCost } as const;
+  if (inference.status === 'INVALIDATED') {
+    ctx.decisions.push({ ...base, outcome: 'already_invalidated' });
+    return;
+  }
+  if (!inference.started || !inference.finished || inference.status === 'EXPIRED') throw new TxError('inference not finished');
+  if (inference.executor === validator) throw new TxError('participant cannot validate own inference');
+  if (!isActiveIn(draft, ctx.world, inference.epoch, validator)) throw new TxError('participant not found');
+  if (inference.validations.includes(validator)) throw new TxError('duplicate validation');
+  if (current > inference.epoch + 1) {
+    ctx.decisions.push({ ...base, outcome: 'late' });
+    return;
+  }
+  const validations = [...inference.validations, validator];
+  if (!passed) {
+    ctx.decisions.push({ ...base, outcome: 'failed' });
+    putInferenceMutably(draft, { ...inference, validations });
+    return;
+  }
+  const executor = inference.executor;
+  updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
+    p.validatedInferences = addCount(p.validatedInferences, 1, 'validated_inferences', executor);
+  });
+  const beforeClaims = inference.epoch === current && !draft.epochEnded;
+  if (!beforeClaims) {
+    ctx.decisions.push({ ...base, outcome: inference.epoch === current ? 'epoch_settled' : 'other_epoch' });
+    putInferenceMutably(draft, { ...inference, status: 'VALIDATED', validations });
+    return;
+  }
+  const chainRounding = rewardMathOf(ctx.rules, ctx.params).workSharing === 'chain';
+  const adjustments = shareWork([executor, ...inference.validatedBy], validator, inference.actualCost, chainRounding);
+  ctx.decisions.push({ ...base, outcome: 'shared', adjustments });
+  for (const { name, amount } of adjustments) {
+    if (amount === 0n) continue;
+    updateParticipantMutably(draft, participantIndexOf(ctx.world, name), (p) => adjustBalanceMutably(p, name, amount));
+  }
+  const net = adjustments.reduce((sum, a) => sum + a.amount, 0n);
+  divergence(
+    ctx,
+    'share_work_rounding',
+    -net,
+    'calculations/share_work.go ShareWork: the remainder of the old split is not re-split',
+    `sharing inference ${id} among ${inference.validatedBy.length + 2} workers changes the coin balances by ${net} ngonka in total instead of 0`,
+  );
+  putInferenceMutably(draft, { ...inference, status: 'VALIDATED', validatedBy: [...inference.validatedBy, validator], validations });
+};
