@@ -105,3 +105,17 @@ test('the sample comparison is what `compare scenarios/01-deferred-same-epoch.ya
 test('the schema section names the file the scenarios point at', () => {
   expect(readme).toContain('`# yaml-language-server: $schema=./scenario.schema.json`');
 });
+
+test('the rulesets listing is what `epochsim rules` prints', async () => {
+  const r = await runCli(['rules']);
+  expect(r.code).toBe(0);
+  expect(blockAfter('lists each ruleset with its chain version')).toBe(r.stdout);
+});
+
+test('the known-divergence excerpt is the end of `run scenarios/17-pr1000-trapped-payout.yaml`', async () => {
+  const r = await runCli(['run', 'scenarios/17-pr1000-trapped-payout.yaml']);
+  expect(r.code).toBe(0);
+  const excerpt = blockAfter('The report lists them after the invariants');
+  expect(excerpt.startsWith('Invariants\n')).toBe(true);
+  expect(r.stdout.endsWith(excerpt)).toBe(true);
+});
