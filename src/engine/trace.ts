@@ -119,7 +119,17 @@ export type Decision =
       readonly shares?: readonly { readonly host: string; readonly amount: bigint }[] | undefined;
       readonly remainder?: bigint | undefined;
     }
-  | { readonly kind: 'refund'; readonly creator: string; readonly amount: bigint; readonly paid: bigint; readonly forfeited: bigint }
+  | {
+      readonly kind: 'refund';
+      readonly creator: string;
+      readonly amount: bigint;
+      readonly paid: bigint;
+      readonly forfeited: bigint;
+      /** pr-1000: payouts counted in totalPayout but credited to no one. */
+      readonly trapped?: bigint | undefined;
+      /** fees-kept: fees kept in the module. */
+      readonly kept?: bigint | undefined;
+    }
   | {
       readonly kind: 'reward_pool';
       readonly epoch: number;

@@ -1,11 +1,12 @@
 /**
  * `epochsim compare`: every bundled scenario under deferred and immediate — both replays
  * complete, the JSON contract, the same totals with different timing when no host is punished
- * or excluded, and what the output says when one is.
+ * or excluded, and what the output says when one is; the chain versions' known divergences in
+ * the summary and the verdict.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { compareReplays, liquidTimeline, sparkline } from '../../src/cli/render/compare.js';
-import type { EventItem, Scenario } from '../../src/domain/scenario.js';
+import { RULE_NAMES, type EventItem, type Scenario } from '../../src/domain/scenario.js';
 import { holdingsOf } from '../../src/engine/queries.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { BAD_SCENARIO, runCli } from './fakeIo.js';
@@ -277,6 +278,133 @@ describe('the text of `compare scenarios/01-deferred-same-epoch.yaml`', () => {
     expect(tty.stdout).toContain('\u001b[33m0.3*\u001b[39m');
     expect((await runCli(['compare', file('01')])).stdout).not.toContain(esc);
     expect((await runCli(['compare', file('01'), '--no-color'], { tty: true })).stdout).not.toContain(esc);
+  });
+});
+
+describe('chain versions: each run\'s known divergences, in the summary and in the verdict', () => {
+  const STORY = ['compare', file('20'), '--rules', 'v0.2.11,pr-1000,v0.2.12,newest,deferred'];
+
+  test('the one story under five rulesets: exit 0, each version\'s divergences with amounts, the trapped payout named', async () => {
+    const r = await runCli([...STORY, '--no-color']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, lines.indexOf('Final holdings of the participants (ngonka)'))).toEqual([
+      'One devshard story replayed under every chain version',
+      'scenarios/20-one-story-six-versions.yaml · compared: v0.2.11, pr-1000, v0.2.12,',
+      '  newest, deferred',
+      '',
+      'Replays',
+      '  v0.2.11   FAILED: 5 checkpoints failed',
+      '            known divergence: 1 ngonka stays in the inference module with no',
+      '            owner',
+      '            - step 16: the 1 ngonka remainder of unsettled escrow 3, pruned',
+      '  pr-1000   OK: 15 events, 5 checkpoints, invariants hold',
+      '            known divergences: 302 ngonka stay in the inference module with no',
+      '            owner',
+      "            - step 8: h2's 201 ngonka of work coins zeroed at the end of epoch 1",
+      '              (gonka-ai/gonka #1746)',
+      "            - step 11: h3's 100 ngonka payout from escrow 2 trapped: not found",
+      "              in epoch 2 (the PR #1000 review's must-fix)",
+      '            - step 16: the 1 ngonka remainder of unsettled escrow 3, pruned',
+      '  v0.2.12   FAILED: 3 checkpoints failed',
+      '            known divergences: 202 ngonka stay in the inference module with no',
+      '            owner',
+      "            - step 8: h2's 201 ngonka of work coins zeroed at the end of epoch 1",
+      '              (gonka-ai/gonka #1746)',
+      '            - step 16: the 1 ngonka remainder of unsettled escrow 3, pruned',
+      '  newest    FAILED: 4 checkpoints failed',
+      '            known divergences: none in this run',
+      '  deferred  FAILED: 4 checkpoints failed',
+      "  A file's checkpoints and expectations are usually written for one ruleset, so",
+      '  a replay that fails them under another is not an error of the comparison.',
+      '',
+    ]);
+    expect(lines.slice(lines.indexOf('── Verdict ─────────────────────────────────────────────────────────────────────'))).toEqual([
+      '── Verdict ─────────────────────────────────────────────────────────────────────',
+      'Totals differ: h1 ends with v0.2.11 833 ngonka, pr-1000 1,035 ngonka, v0.2.12',
+      '1,035 ngonka, newest 1,202 ngonka, deferred 702 ngonka; h2 ends with v0.2.11 683',
+      'ngonka, pr-1000 583 ngonka, v0.2.12 583 ngonka, newest 400 ngonka, deferred 150',
+      'ngonka; h3 ends with v0.2.11 633 ngonka, pr-1000 633 ngonka, v0.2.12 733 ngonka,',
+      'newest 650 ngonka, deferred 400 ngonka.',
+      'h2 was excluded in epoch 1 (step 7): a difference is expected. An excluded',
+      "host's coins: under v0.2.11, its settlement payouts were paid at once, and its",
+      'owed work coins are zeroed when the epoch ends (#1746); under pr-1000, its owed',
+      'work coins, settlement credits included, are zeroed when the epoch ends (#1746);',
+      'under v0.2.12, its owed work coins are zeroed when the epoch ends (#1746); under',
+      'newest, its owed work coins go to governance when the epoch ends, and so do its',
+      'later payouts from escrows of that epoch; under deferred, its owed work coins go',
+      'to governance when the epoch ends, and a later cross-epoch payout counts as',
+      'punished.',
+      'Escrow 3 (1,000 ngonka from bob) was never settled. When epoch 3 started (step',
+      '16) it was pruned — shared among its hosts per unique host under v0.2.11,',
+      'pr-1000 and v0.2.12 and per slot under newest — with nothing back for bob; under',
+      'deferred it stays locked (no pruning).',
+      'Under v0.2.11 the settlement at step 5 ignores its 403 ngonka of fees (the',
+      'v0.2.11 message has no fees field): the hosts are paid their costs only and',
+      'alice keeps the fees.',
+      'Known divergences of the chain versions account for part of it. Under v0.2.11, 1',
+      'ngonka stays in the inference module with no owner: at step 16, the 1 ngonka',
+      'remainder of unsettled escrow 3, pruned.',
+      'Under pr-1000, 302 ngonka stay in the inference module with no owner: at step 8,',
+      "h2's 201 ngonka of work coins zeroed at the end of epoch 1 (gonka-ai/gonka",
+      "#1746); at step 11, h3's 100 ngonka payout from escrow 2 trapped: not found in",
+      "epoch 2 (the PR #1000 review's must-fix); at step 16, the 1 ngonka remainder of",
+      'unsettled escrow 3, pruned.',
+      'Under v0.2.12, 202 ngonka stay in the inference module with no owner: at step 8,',
+      "h2's 201 ngonka of work coins zeroed at the end of epoch 1 (gonka-ai/gonka",
+      '#1746); at step 16, the 1 ngonka remainder of unsettled escrow 3, pruned.',
+      'Timing differs: the replays diverge at step 5 (line 30, settle_escrow).',
+      'Other accounts that end with a different balance: inference, gov and alice.',
+      '',
+    ]);
+    // The first divergence is explained under each ruleset, the trapped payout included later in pr-1000's own words.
+    expect(lines).toContain('── Step 5 · line 30 · settle_escrow · under pr-1000 ────────────────────────────');
+  });
+
+  test('--json stays {rules, runs, first_divergence}; each run is `run --json`, divergences included', async () => {
+    const r = await runCli([...STORY, '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as CompareJson & { runs: Record<string, { divergences?: { amount: string; id: string; step: number }[] }> };
+    expect(Object.keys(json)).toEqual(['first_divergence', 'rules', 'runs']);
+    expect(json.rules).toEqual(['v0.2.11', 'pr-1000', 'v0.2.12', 'newest', 'deferred']);
+    expect(json.first_divergence).toEqual({ step: 5, line: 30 });
+    for (const rules of json.rules) {
+      const alone = await runCli(['run', file('20'), '--rules', rules, '--json']);
+      expect(json.runs[rules]).toEqual(JSON.parse(alone.stdout));
+    }
+    expect(json.runs['pr-1000']?.divergences?.map((d) => [d.step, d.id, d.amount])).toEqual([
+      [8, 'work_coins_stranded', '201'],
+      [11, 'payout_trapped', '100'],
+      [16, 'prune_remainder', '1'],
+    ]);
+    expect(json.runs['deferred']?.divergences).toBeUndefined();
+  });
+
+  test('fees-kept against fees-split: the kept fees explain the difference', async () => {
+    const r = await runCli(['compare', file('15'), '--rules', 'fees-kept,fees-split', '--no-color']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        '  fees-kept   OK: 8 events, 2 checkpoints, invariants hold',
+        '              known divergence: 403 ngonka stay in the inference module with no',
+        '              owner',
+        '              - step 3: the 403 ngonka of fees of escrow 1 kept with no owner',
+        '                (FEESTAY)',
+        '  fees-split  FAILED: 2 checkpoints failed',
+        '              known divergences: none in this run',
+      ].join('\n'),
+    );
+    expect(r.stdout).toContain('Known divergences of the chain versions account for part of it. Under fees-kept,');
+    expect(r.stdout).not.toContain('the rest of the difference comes from');
+  });
+
+  test('no line is longer than 80 columns for every bundled scenario under all eight rulesets at once', async () => {
+    for (const f of SCENARIOS) {
+      const r = await runCli(['compare', f, '--rules', RULE_NAMES.join(','), '--no-color']);
+      expect(r.code).toBe(0);
+      expect(r.stdout.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
+    }
   });
 });
 

@@ -23,11 +23,13 @@ the payouts differ in amount and in timing: each participant's final liquid, owe
 claimable coins and every account's balance side by side (* marks a difference), a timeline of
 each participant's liquid balance, the first step after which the replays differ (explained
 under each ruleset), and a verdict: do the final totals agree, and if not, was a host punished
-or excluded.
+or excluded. Under a chain version each replay's known divergences are listed with their
+amounts, and the verdict names them (and any escrow pruning) when totals differ.
 
 Examples:
   $ epochsim compare scenarios/01-deferred-same-epoch.yaml
   $ epochsim compare scenarios/05-punished-host-refund.yaml --rules deferred,immediate
+  $ epochsim compare scenarios/20-one-story-six-versions.yaml --rules v0.2.11,pr-1000,v0.2.12,newest,deferred
   $ epochsim compare scenarios/03-cross-epoch-unclaimed.yaml --json | jq .first_divergence
 
 --json prints {"rules": [...], "runs": {"<rule>": <run --json object>, ...},

@@ -29,11 +29,15 @@ Replays the scenario and tells each step in words: what the event asked, which r
 and why, every transfer with its memo, the ledger fields that changed (named as a checkpoint
 names them), and where each account's coins are after it, in four buckets that always add up:
 liquid (bank), owed (coin_balance), claimable (settle amount) and escrowed (unsettled
-devshard escrows it created). Notes and the description of the scenario are shown too.
+devshard escrows and inference escrows it locked). Notes and the description of the scenario
+are shown too. Under a chain version (v0.2.11 … newest) each known divergence is named where
+it happens, with its amount and source, and listed again before the verdict; the inference
+lifecycle, power capping, debt, the downtime test and pruning are told the same way.
 
 Examples:
   $ epochsim explain scenarios/03-cross-epoch-unclaimed.yaml
   $ epochsim explain scenarios/03-cross-epoch-unclaimed.yaml --step 5
+  $ epochsim explain scenarios/17-pr1000-trapped-payout.yaml --step 5
   $ epochsim explain scenarios/01-deferred-same-epoch.yaml --rules immediate | less
 
 Steps are numbered as in \`epochsim run\`: the position of the item in \`events\`, checkpoints

@@ -4,14 +4,16 @@
  * participant's liquid balance over time; `renderCompare` and `comparisonJson` present it.
  */
 import type { RuleName, Scenario } from '../../domain/scenario.js';
+import { RULESETS } from '../../engine/rules.js';
 import { canonicalJson, runToJson, type Json } from '../../engine/json.js';
 import { vecDiff } from '../../engine/pvec.js';
-import { balanceOf, holdingsOf, type Holdings } from '../../engine/queries.js';
+import { balanceOf, escrowOf, holdingsOf, type Holdings } from '../../engine/queries.js';
 import type { StepView } from '../../engine/run.js';
 import type { World } from '../../engine/state.js';
 import type { Palette } from '../palette.js';
 import { diffState } from './diff.js';
 import { explainBlock, verdictLine } from './explain.js';
+import { knownDivergences, netWords } from './known.js';
 import { fitTable, listWords, money, plural, rule, unitFor, wrap, WIDTH } from './layout.js';
 import { replay, type Replay } from './replay.js';
 
@@ -68,7 +70,7 @@ function divergedFields(views: readonly StepView[], world: World): string[] {
   return paths.map((path, i) => ({ path, i })).sort((a, b) => rank(a.path) - rank(b.path) || a.i - b.i).map((x) => x.path);
 }
 
-const SECTIONS = ['epoch', 'ended', 'bank', 'participants', 'settle_amounts', 'summaries', 'escrows', 'host_stats', 'exclusions', 'supply'];
+const SECTIONS = ['epoch', 'ended', 'bank', 'participants', 'settle_amounts', 'summaries', 'escrows', 'inferences', 'host_stats', 'exclusions', 'supply'];
 
 export function compareReplays(scenario: Scenario, rules: readonly RuleName[]): Comparison {
   const replays = rules.map((r) => replay(scenario, r));
@@ -271,17 +273,103 @@ interface Story {
   readonly step: number;
 }
 
-/** Hosts punished at an epoch's end, and hosts excluded: the events that make totals differ. */
+/** Hosts punished at an epoch's end (listed, or by the chain's downtime test), and hosts excluded: the events that make totals differ. */
 function punishments(r: Replay): { punished: Story[]; excluded: Story[] } {
   const punished: Story[] = [];
   const excluded: Story[] = [];
   for (const v of r.views) {
     if (v.kind !== 'event' || v.record.status !== 'ok') continue;
     const e = v.item.event;
-    if (e.type === 'end_epoch') for (const name of e.punish) punished.push({ name, epoch: v.before.effectiveEpoch, step: v.item.index });
-    if (e.type === 'exclude_participant') excluded.push({ name: e.participant, epoch: v.before.effectiveEpoch, step: v.item.index });
+    const story = (name: string): Story => ({ name, epoch: v.before.effectiveEpoch, step: v.item.index });
+    if (e.type === 'end_epoch') {
+      for (const name of e.punish) punished.push(story(name));
+      for (const d of v.decisions) {
+        if (d.kind === 'downtime_test') for (const m of d.results) if (!m.passed) punished.push(story(m.name));
+      }
+    }
+    if (e.type === 'exclude_participant') excluded.push(story(e.participant));
   }
   return { punished, excluded };
+}
+
+/** What becomes of an excluded host's coins under each ruleset, in a few words. */
+const EXCLUDED_FATE: Readonly<Record<RuleName, string>> = {
+  deferred: 'its owed work coins go to governance when the epoch ends, and a later cross-epoch payout counts as punished',
+  immediate: 'its settlement payouts were paid at once, and its owed work coins go to governance when the epoch ends',
+  'v0.2.11': 'its settlement payouts were paid at once, and its owed work coins are zeroed when the epoch ends (#1746)',
+  'fees-kept': 'its settlement payouts were paid at once, and its owed work coins are zeroed when the epoch ends (#1746)',
+  'fees-split': 'its settlement payouts were paid at once, and its owed work coins are zeroed when the epoch ends (#1746)',
+  'pr-1000': 'its owed work coins, settlement credits included, are zeroed when the epoch ends (#1746)',
+  'v0.2.12': 'its owed work coins are zeroed when the epoch ends (#1746)',
+  newest: 'its owed work coins go to governance when the epoch ends, and so do its later payouts from escrows of that epoch',
+};
+
+/** "under a and b, X; under c, Y": rulesets grouped by the same words, in `rules` order. */
+function byRuleset(rules: readonly RuleName[], words: (r: RuleName) => string): string {
+  const groups = new Map<string, RuleName[]>();
+  for (const r of rules) groups.set(words(r), [...(groups.get(words(r)) ?? []), r]);
+  return [...groups].map(([text, names]) => `under ${listWords(names)}, ${text}`).join('; ');
+}
+
+/** Why totals differ, beyond punishment and exclusion: pruning, ignored fees and known divergences. Returns the names it explains. */
+function versionReasons(c: Comparison, para: (text: string) => void): Set<string> {
+  const explained = new Set<string>();
+  // Unsettled escrows pruned at X + 2 under some rulesets.
+  const pruned = new Map<number, { creator: string; amount: bigint; step: number; epoch: number; how: Map<RuleName, string> }>();
+  c.replays.forEach((r, i) => {
+    for (const v of r.views) {
+      if (v.kind !== 'event' || v.record.status !== 'ok') continue;
+      for (const d of v.decisions) {
+        if (d.kind !== 'escrow_pruned' || d.settled) continue;
+        const escrow = escrowOf(v.before, d.escrow);
+        if (!escrow) continue;
+        const entry = pruned.get(d.escrow) ?? { creator: escrow.creator, amount: escrow.amount, step: v.item.index, epoch: v.after.effectiveEpoch, how: new Map() };
+        entry.how.set(c.rules[i] as RuleName, d.split === 'per_slot' ? 'per slot' : 'per unique host');
+        pruned.set(d.escrow, entry);
+        explained.add(escrow.creator);
+        for (const h of escrow.slots) explained.add(h);
+      }
+    }
+  });
+  for (const [id, e] of pruned) {
+    const kept = c.rules.filter((r) => !e.how.has(r));
+    const groups = new Map<string, RuleName[]>();
+    for (const [r, how] of e.how) groups.set(how, [...(groups.get(how) ?? []), r]);
+    const how = [...groups].map(([words, names]) => `${words} under ${listWords(names)}`);
+    para(
+      `Escrow ${id} (${money(e.amount)} from ${e.creator}) was never settled. When epoch ${e.epoch} started (step ${e.step}) it ` +
+        `was pruned — shared among its hosts ${listWords(how)} — with nothing back for ${e.creator}` +
+        `${kept.length > 0 ? `; under ${listWords(kept)} it stays locked (no pruning)` : ''}.`,
+    );
+  }
+  // v0.2.11 ignores the settlement fees.
+  c.replays.forEach((r, i) => {
+    for (const v of r.views) {
+      if (v.kind !== 'event' || v.record.status !== 'ok' || v.item.event.type !== 'settle_escrow') continue;
+      const ignored = v.decisions.find((d) => d.kind === 'fees_ignored');
+      if (ignored?.kind !== 'fees_ignored') continue;
+      const escrow = escrowOf(v.before, Number(v.item.event.escrow));
+      if (!escrow) continue;
+      para(
+        `Under ${c.rules[i]} the settlement at step ${v.item.index} ignores its ${money(ignored.fees)} of fees (the ${c.rules[i]} message ` +
+          `has no fees field): the hosts are paid their costs only and ${escrow.creator} keeps the fees.`,
+      );
+      explained.add(escrow.creator);
+      for (const h of escrow.slots) explained.add(h);
+    }
+  });
+  // Known divergences, per ruleset.
+  let said = false;
+  c.replays.forEach((r, i) => {
+    const known = knownDivergences(r);
+    if (known.length === 0) return;
+    const total = known.reduce((sum, k) => sum + k.amount, 0n);
+    const lead = said ? '' : 'Known divergences of the chain versions account for part of it. ';
+    said = true;
+    para(`${lead}Under ${c.rules[i]}, ${netWords(total)}: ${known.map((k) => `at step ${k.step}, ${k.what}`).join('; ')}.`);
+    for (const k of known) for (const name of k.who) explained.add(name);
+  });
+  return explained;
 }
 
 function verdict(c: Comparison, p: Palette, width: number): string[] {
@@ -303,6 +391,12 @@ function verdict(c: Comparison, p: Palette, width: number): string[] {
     of(name)
       .map((v, i) => `${c.rules[i]} ${money(v)}`)
       .join(', ');
+  /** The comparison the v1 verdict was written for: deferred against immediate, nothing else. */
+  const v1Pair = c.rules.length === 2 && c.rules.includes('deferred') && c.rules.includes('immediate');
+  const skipped =
+    first.scenario.params.skippedPayout === 'refund'
+      ? 'skipped_payout: refund sends it back to the escrow creator'
+      : 'skipped_payout: governance sends it to governance';
 
   if (totalDiff.length === 0) {
     para(
@@ -311,30 +405,48 @@ function verdict(c: Comparison, p: Palette, width: number): string[] {
     );
   } else {
     para(`Totals differ: ${totalDiff.map((n) => `${n} ends with ${values(n, totals)}`).join('; ')}.`, p.yellow);
-    const explained = new Set([...punished, ...excluded].map((s) => s.name));
+    const explained = new Set<string>();
     for (const s of punished) {
-      const where =
-        first.scenario.params.skippedPayout === 'refund'
-          ? 'skipped_payout: refund sends it back to the escrow creator'
-          : 'skipped_payout: governance sends it to governance';
-      para(
-        `${s.name} was punished at the end of epoch ${s.epoch} (step ${s.step}): a difference is expected. Under the deferred ` +
-          `rules a host punished in an escrow's epoch is not paid that escrow's cross-epoch payout (${where}); paying at ` +
-          `settlement (immediate) pays every host, punished or not.`,
-      );
+      if (v1Pair) {
+        para(
+          `${s.name} was punished at the end of epoch ${s.epoch} (step ${s.step}): a difference is expected. Under the deferred ` +
+            `rules a host punished in an escrow's epoch is not paid that escrow's cross-epoch payout (${skipped}); paying at ` +
+            `settlement (immediate) pays every host, punished or not.`,
+        );
+      } else if (c.rules.includes('deferred')) {
+        const others = c.rules.filter((r) => r !== 'deferred');
+        para(
+          `${s.name} was punished at the end of epoch ${s.epoch} (step ${s.step}): a difference is expected. Under deferred a ` +
+            `host punished in an escrow's epoch is not paid that escrow's cross-epoch payout (${skipped}); ${listWords(others)} ` +
+            `${others.length === 1 ? 'pays' : 'pay'} every host, punished or not.`,
+        );
+      } else {
+        continue;
+      }
+      explained.add(s.name);
     }
     for (const s of excluded) {
       para(
-        `${s.name} was excluded in epoch ${s.epoch} (step ${s.step}): a difference is expected. Under the deferred rules its ` +
-          `owed work coins are forfeited to governance when the epoch ends; paying at settlement (immediate) has ` +
-          `already paid them.`,
+        v1Pair
+          ? `${s.name} was excluded in epoch ${s.epoch} (step ${s.step}): a difference is expected. Under the deferred rules its ` +
+              `owed work coins are forfeited to governance when the epoch ends; paying at settlement (immediate) has ` +
+              `already paid them.`
+          : `${s.name} was excluded in epoch ${s.epoch} (step ${s.step}): a difference is expected. An excluded host's coins: ` +
+              `${byRuleset(c.rules, (r) => EXCLUDED_FATE[r])}.`,
       );
+      explained.add(s.name);
     }
+    if (!v1Pair) for (const name of versionReasons(c, (text) => para(text))) explained.add(name);
     const unexplained = totalDiff.filter((n) => !explained.has(n));
-    if (unexplained.length > 0) {
+    if (unexplained.length > 0 && v1Pair) {
       para(
         `No host punishment or exclusion explains the difference for ${listWords(unexplained)}: see the first divergence.`,
         p.red,
+      );
+    } else if (unexplained.length > 0) {
+      para(
+        `For ${listWords(unexplained)} the rest of the difference comes from how each ruleset delivers a settlement's payouts ` +
+          '(`epochsim rules` lists them): see the first divergence.',
       );
     }
   }
@@ -361,14 +473,28 @@ function verdict(c: Comparison, p: Palette, width: number): string[] {
   return out;
 }
 
+/** A ruleset's known divergences under its verdict line (chain versions only): the net amount, then one line each. */
+function knownLines(r: Replay, indent: string, p: Palette, width: number): string[] {
+  if (!RULESETS[r.run.rules].reportsDivergences) return [];
+  const known = knownDivergences(r);
+  if (known.length === 0) return wrap('known divergences: none in this run', width, indent);
+  const total = known.reduce((sum, k) => sum + k.amount, 0n);
+  const out = wrap(`known ${known.length === 1 ? 'divergence' : 'divergences'}: ${netWords(total)}`, width, indent);
+  for (const k of known) out.push(...wrap(`step ${k.step}: ${k.what}`, width, `${indent}- `, `${indent}  `).map((l) => p.yellow(l)));
+  return out;
+}
+
 export function renderCompare(c: Comparison, file: string, p: Palette, width: number = WIDTH): string {
   const first = c.replays[0] as Replay;
   const out: string[] = [];
   out.push(...wrap(first.scenario.name, width).map((l) => p.bold(l)));
-  out.push(p.dim(`${file} · compared: ${c.rules.join(', ')}`));
+  out.push(...wrap(`${file} · compared: ${c.rules.join(', ')}`, width, '', '  ').map((l) => p.dim(l)));
   out.push('', p.bold('Replays'));
   const label = Math.max(...c.rules.map((r) => r.length));
-  c.replays.forEach((r, i) => out.push(`  ${(c.rules[i] as string).padEnd(label)}  ${verdictLine(r.run, p)}`));
+  c.replays.forEach((r, i) => {
+    out.push(`  ${(c.rules[i] as string).padEnd(label)}  ${verdictLine(r.run, p)}`);
+    out.push(...knownLines(r, ' '.repeat(label + 4), p, width));
+  });
   if (c.replays.some((r) => !r.run.ok)) {
     out.push(
       ...wrap(

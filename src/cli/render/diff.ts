@@ -1,13 +1,14 @@
 /**
  * What one step changed, field by field, named with the paths a checkpoint (`- expect:`) uses:
  * `bank.alice`, `participants.h1.coin_balance`, `settle_amounts.h1.work_coins`,
- * `summaries.1.h1.claimed`, `escrows.1.settled`, … (plus `host_stats.X.host`, which no
- * checkpoint names). Only the vectors a step touched are visited (persistent tries share the
- * rest), so a diff costs what the step changed, not the size of the chain.
+ * `summaries.1.h1.claimed`, `escrows.1.settled`, `inferences.a.status`, … (plus
+ * `host_stats.X.host`, which no checkpoint names); a pruned escrow reads `escrows.3  … → none`.
+ * Only the vectors a step touched are visited (persistent tries share the rest), so a diff
+ * costs what the step changed, not the size of the chain.
  */
-import { emptyVec, vecDiff } from '../../engine/pvec.js';
+import { emptyVec, vecDiff, vecForEach } from '../../engine/pvec.js';
 import { endedEpochs } from '../../engine/queries.js';
-import type { ChainState, Escrow, HostEpochStats, ParticipantState, SettleAmount, Summary, World } from '../../engine/state.js';
+import type { ChainState, Escrow, HostEpochStats, InferenceRecord, ParticipantState, SettleAmount, Summary, World } from '../../engine/state.js';
 import { plural, unitFor } from './layout.js';
 
 export interface Change {
@@ -41,6 +42,17 @@ function summaryText(s: Summary): string {
 
 function escrowText(e: Escrow): string {
   return `${e.creator}, ${unitFor([e.amount]).format(e.amount)} ${unitFor([e.amount]).name}, epoch ${e.epoch}, slots ${e.slots.join(', ')}, ${e.settled ? 'settled' : 'open'}`;
+}
+
+function inferenceText(r: InferenceRecord): string {
+  const parts: string[] = [r.status];
+  if (r.requester !== undefined) parts.push(`requester ${r.requester}`);
+  parts.push(`executor ${r.executor}`);
+  const u = unitFor([r.escrow, r.actualCost]);
+  if (r.escrow > 0n) parts.push(`escrow ${u.format(r.escrow)} ${u.name}`);
+  if (r.actualCost > 0n) parts.push(`actual cost ${u.format(r.actualCost)} ${u.name}`);
+  if (r.epoch > 0) parts.push(`epoch ${r.epoch}`);
+  return parts.join(', ');
 }
 
 function hostStatsChange(before: HostEpochStats | undefined, after: HostEpochStats): [string, string] {
@@ -164,7 +176,11 @@ export function diffState(before: ChainState, after: ChainState, world: World): 
   });
 
   vecDiff(before.escrows, after.escrows, (index, b, a) => {
-    if (!a) return;
+    if (!a) {
+      // Pruned (version rulesets): the escrow is deleted.
+      if (b) out.push({ path: `escrows.${index + 1}`, before: escrowText(b), after: NONE });
+      return;
+    }
     if (!b) {
       out.push({ path: `escrows.${index + 1}`, before: NONE, after: escrowText(a) });
       return;
@@ -172,8 +188,34 @@ export function diffState(before: ChainState, after: ChainState, world: World): 
     push(fieldChange(`escrows.${index + 1}.settled`, 'text', b.settled, a.settled));
   });
 
+  vecDiff(before.inferences, after.inferences, (_bucket, b, a) => {
+    const was = new Map((b ?? []).map((r) => [r.id, r]));
+    for (const r of a ?? []) {
+      const old = was.get(r.id);
+      if (old === r) continue;
+      if (!old) {
+        out.push({ path: `inferences.${r.id}`, before: NONE, after: inferenceText(r) });
+        continue;
+      }
+      push(fieldChange(`inferences.${r.id}.status`, 'text', old.status, r.status));
+      push(fieldChange(`inferences.${r.id}.requester`, 'text', old.requester ?? NONE, r.requester ?? NONE));
+      push(fieldChange(`inferences.${r.id}.escrow`, 'amount', old.escrow, r.escrow));
+      push(fieldChange(`inferences.${r.id}.actual_cost`, 'amount', old.actualCost, r.actualCost));
+      push(fieldChange(`inferences.${r.id}.epoch`, 'number', old.epoch, r.epoch));
+      push(fieldChange(`inferences.${r.id}.validated_by`, 'text', `[${old.validatedBy.join(', ')}]`, `[${r.validatedBy.join(', ')}]`));
+    }
+  });
+
   vecDiff(before.hostStats, after.hostStats, (epoch, b, a) => {
-    if (!a) return;
+    if (!a) {
+      // Pruned with the escrows of that epoch (version rulesets).
+      if (b) {
+        const hosts: string[] = [];
+        vecForEach(b, (_h, index) => hosts.push(world.participants[index] as string));
+        out.push({ path: `host_stats.${epoch}`, before: `${hosts.join(', ')}`, after: NONE });
+      }
+      return;
+    }
     const visit = (index: number, h0: HostEpochStats | undefined, h1: HostEpochStats | undefined): void => {
       if (!h1) return;
       const [was, now] = hostStatsChange(h0, h1);

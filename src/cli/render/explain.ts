@@ -2,10 +2,13 @@
  * `epochsim explain`: the replay as a narrative for a person learning the rules. One block per
  * item: what the event asked, which rule applied and why (from the decisions the reducers
  * recorded), every transfer with its memo, the fields that changed, and where the coins are.
+ * Settlements, pruning, claims and failures are worded here; the inference lifecycle in
+ * lifecycle.ts, the end of an epoch in rewards.ts, known divergences in known.ts. Under a chain
+ * version each known divergence is named where it happens and listed before the verdict.
  * Pure: a Replay and a Palette in, text out; every line fits WIDTH columns without colour.
  */
 import { DEFAULT_PARAMS, type EventItem, type EventOf, type ExpectItem, type Expectation, type Scenario } from '../../domain/scenario.js';
-import { groupDigits } from '../../domain/money.js';
+import { groupDigits, MAX_INT64, MAX_UINT64 } from '../../domain/money.js';
 import type { Transfer } from '../../engine/context.js';
 import { vecForEach } from '../../engine/pvec.js';
 import {
@@ -17,70 +20,38 @@ import {
   participantOf,
   summaryOf,
 } from '../../engine/queries.js';
-import { RULESETS } from '../../engine/rules.js';
-import type { RunResult, StepView } from '../../engine/run.js';
-import { INFERENCE_MODULE, type ChainState, type World } from '../../engine/state.js';
-import type { Decision } from '../../engine/trace.js';
+import { assignedPerSlot, RULESETS } from '../../engine/rules.js';
+import type { RunResult } from '../../engine/run.js';
+import { INFERENCE_MODULE, type ChainState, type Escrow } from '../../engine/state.js';
 import type { Palette } from '../palette.js';
 import { diffState, type Change } from './diff.js';
 import { accountHoldings, changedHoldings, holdingsTable, sumHoldings } from './holdings.js';
-import { columns, fitTable, listWords, money, paragraphs, plural, rule, unitFor, wrap, WIDTH, type Paint } from './layout.js';
+import { knownDivergences, netWords } from './known.js';
+import { columns, fitTable, listWords, money, paragraphs, plural, rule, unitFor, wrap, WIDTH } from './layout.js';
+import { askedLifecycle, explainLifecycle, isLifecycle, lifecycleFailure } from './lifecycle.js';
+import {
+  decisionsOf,
+  isV1,
+  q,
+  rulesetOf,
+  rulesWords,
+  stepBefore,
+  Text,
+  type CheckView,
+  type EventView,
+  type StepContext,
+} from './prose.js';
+import { askedEndEpoch, explainEndEpoch } from './rewards.js';
 import { stateAfter, stateBefore, type Replay } from './replay.js';
-
-type EventView = Extract<StepView, { kind: 'event' }>;
-type CheckView = Extract<StepView, { kind: 'expect' }>;
-type DecisionOf<K extends Decision['kind']> = Extract<Decision, { kind: K }>;
-
-/** Lines under construction: prose is wrapped at the width, then painted line by line. */
-class Text {
-  readonly lines: string[] = [];
-  constructor(readonly width: number) {}
-
-  para(text: string, paint?: Paint, first = '', rest = first): this {
-    for (const line of wrap(text, this.width, first, rest)) this.lines.push(paint ? paint(line) : line);
-    return this;
-  }
-
-  bullet(text: string, paint?: Paint): this {
-    return this.para(text, paint, '  - ', '    ');
-  }
-
-  raw(lines: readonly string[]): this {
-    this.lines.push(...lines);
-    return this;
-  }
-
-  blank(): this {
-    if (this.lines.length > 0 && this.lines[this.lines.length - 1] !== '') this.lines.push('');
-    return this;
-  }
-}
-
-/** What a step's explanation needs besides its view. */
-interface StepContext {
-  readonly replay: Replay;
-  readonly world: World;
-  /** Position of the view in replay.views. */
-  readonly position: number;
-}
-
-/** Where the two v1 rulesets come from, said where a settlement is explained. */
-const RULES_ORIGIN: Partial<Record<string, string>> = {
-  deferred: ' (PR #1000)',
-  immediate: ' (the chain before PR #1000)',
-};
-
-const decisionsOf = <K extends Decision['kind']>(decisions: readonly Decision[], kind: K): DecisionOf<K>[] =>
-  decisions.filter((d): d is DecisionOf<K> => d.kind === kind);
-
-const q = (s: string): string => `"${s}"`;
 
 // ---------------------------------------------------------------------------------------------
 // What each event asked
 
-function asked(item: EventItem, before: ChainState, scenario: Scenario, transfers: readonly Transfer[]): string {
+function asked(item: EventItem, before: ChainState, ctx: StepContext, transfers: readonly Transfer[]): string {
   const e = item.event;
+  const scenario = ctx.replay.scenario;
   const current = before.effectiveEpoch;
+  if (isLifecycle(e)) return askedLifecycle(e, before, scenario);
   switch (e.type) {
     case 'start_epoch': {
       const set = e.active === undefined ? 'every participant in its active set' : `${listWords([...e.active])} in its active set`;
@@ -103,7 +74,7 @@ function asked(item: EventItem, before: ChainState, scenario: Scenario, transfer
         .map((h, i) => `slot ${i} ${h}`)
         .join(', ')}.`;
     case 'settle_escrow': {
-      const escrow = e.escrow >= 1n && e.escrow <= BigInt(before.escrows.size) ? escrowOf(before, Number(e.escrow)) : undefined;
+      const escrow = e.escrow >= 1n && e.escrow <= BigInt(before.escrows.size) ? escrowEver(ctx, Number(e.escrow)) : undefined;
       const settler = e.settler ?? escrow?.creator ?? 'the creator';
       const what = escrow ? ` (${money(escrow.amount)} of epoch ${escrow.epoch}, slots ${escrow.slots.join(', ')})` : '';
       const fees = e.fees > 0n ? `fees of ${money(e.fees)}` : 'no fees';
@@ -113,15 +84,11 @@ function asked(item: EventItem, before: ChainState, scenario: Scenario, transfer
     case 'exclude_participant':
       return `Exclude ${e.participant} as ${e.reason === 'invalid' ? 'INVALID' : 'INACTIVE'} for the rest of epoch ${current}.`;
     case 'end_epoch':
-      if (current === 0) return 'End the running epoch (none has started yet).';
-      return `End epoch ${current}: settle its accounts${e.punish.length > 0 ? `, punishing ${listWords([...e.punish])} (failed the downtime test)` : ''}.`;
+      return askedEndEpoch(e, current, ctx);
     case 'claim_reward':
       return `${e.participant} claims its rewards for epoch ${e.epoch}.`;
     case 'transfer':
       return `${e.from} sends ${money(e.amount)} to ${e.to}.`;
-    default:
-      // An event this narrative does not word yet: its name, and the facts below.
-      return `A ${(e as { readonly type: string }).type} event.`;
   }
 }
 
@@ -135,12 +102,27 @@ function explainFailure(view: EventView, ctx: StepContext): string {
   const world = ctx.world;
   const current = before.effectiveEpoch;
   const balance = (name: string): string => money(balanceOf(before, world, name));
+  const rules = rulesetOf(ctx);
+  const version = ctx.replay.run.rules;
   let m: RegExpExecArray | null;
+  const lifecycle = lifecycleFailure(view, ctx);
+  if (lifecycle !== undefined) return lifecycle;
   switch (e.type) {
     case 'settle_escrow': {
       const count = before.escrows.size;
-      if (/ not found$/.test(error)) {
-        return count === 0 ? `There is no escrow ${e.escrow}: none has been created yet.` : `There is no escrow ${e.escrow}: escrows are numbered 1 to ${count}.`;
+      if (/^escrow \d+ not found$/.test(error)) {
+        if (count === 0) return `There is no escrow ${e.escrow}: none has been created yet.`;
+        if (e.escrow >= 1n && e.escrow <= BigInt(count)) {
+          const pruned = stepBefore(ctx, (v) => v.decisions.some((d) => d.kind === 'escrow_pruned' && BigInt(d.escrow) === e.escrow));
+          const gone = escrowEver(ctx, Number(e.escrow));
+          if (pruned === undefined || gone === undefined) return `Escrow ${e.escrow} no longer exists: it was pruned.`;
+          return (
+            `Escrow ${e.escrow} no longer exists: it was pruned at step ${pruned.item.index}, when epoch ` +
+            `${pruned.after.effectiveEpoch} started — under ${version} an escrow of epoch ${gone.epoch} is deleted when epoch ` +
+            `${gone.epoch + 2} starts.`
+          );
+        }
+        return `There is no escrow ${e.escrow}: escrows are numbered 1 to ${count}.`;
       }
       if (/already settled$/.test(error)) {
         const at = settledAt(ctx, Number(e.escrow));
@@ -157,15 +139,74 @@ function explainFailure(view: EventView, ctx: StepContext): string {
       if (/exceeds assigned per slot|exceeds completed per slot/.test(error)) {
         return 'With a nonce, a slot cannot miss more inferences than were assigned to it, nor invalidate more than it completed.';
       }
-      if (/^total debit/.test(error)) return "The host entries' costs plus the fees would take more than the escrow holds.";
+      if ((m = /^total debit (\d+) \(cost (\d+) \+ fees (\d+)\) exceeds escrow amount (\d+)$/.exec(error))) {
+        const [debit, cost, fees, amount] = [m[1], m[2], m[3], m[4]].map((x) => BigInt(x as string)) as [bigint, bigint, bigint, bigint];
+        const kept = rules.settle.fees === 'kept' ? `: ${version} counts the fees against the amount although it pays them to no one` : '';
+        return (
+          fees === 0n
+            ? `The host entries' costs, ${money(cost)}, come to more than the ${money(amount)} the escrow holds.`
+            : `The host entries' costs, ${money(cost)}, plus the fees, ${money(fees)}, come to ${money(debit)}, more than the ` +
+              `${money(amount)} the escrow holds${kept}.`
+        );
+      }
+      if ((m = /^total cost (\d+) exceeds escrow amount (\d+)$/.exec(error))) {
+        const wrapped = BigInt(m[1] as string);
+        const amount = BigInt(m[2] as string);
+        const sum = e.hosts.reduce((a, h) => a + h.cost, 0n);
+        if (sum !== wrapped) {
+          return (
+            `${version} adds the costs without an overflow check, in a uint64 that wraps at 2^64: ` +
+            `${e.hosts.map((h) => groupDigits(h.cost)).join(' + ')} ngonka wraps around to ${money(wrapped)}, which is still ` +
+            `more than the ${money(amount)} the escrow holds.`
+          );
+        }
+        return `The host entries' costs, ${money(sum)}, come to more than the ${money(amount)} the escrow holds (${version} checks the costs only: its message has no fees).`;
+      }
+      if (error === 'invalid cost amount: negative coin balance' || error === 'invalid payout amount: negative coin balance') {
+        const escrow = escrowOf(before, Number(e.escrow));
+        const two64 = 1n << 64n;
+        const sum = e.hosts.reduce((a, h) => (a + h.cost) % two64, 0n);
+        const byHost = new Map<string, bigint>();
+        for (const h of e.hosts) {
+          const host = escrow?.slots[h.slot] ?? '?';
+          byHost.set(host, ((byHost.get(host) ?? 0n) + h.cost) % two64);
+        }
+        const big = [...byHost].find(([, amount]) => amount > MAX_INT64);
+        return (
+          `The costs add up, wrapping at 2^64, to ${money(sum)}, which passes the sum check; but ` +
+          `${big ? `${big[0]}'s payout, ${groupDigits(big[1])} ngonka,` : 'a payout'} is above MaxInt64: the bank reads ` +
+          'amounts as int64, where it is negative, so it refuses the payment and the whole message fails.'
+        );
+      }
+      if (/^failed to aggregate host stats: cost overflow/.test(error)) {
+        const escrow = escrowOf(before, Number(e.escrow));
+        const byHost = new Map<string, bigint[]>();
+        for (const h of e.hosts) {
+          const host = escrow?.slots[h.slot] ?? '?';
+          byHost.set(host, [...(byHost.get(host) ?? []), h.cost]);
+        }
+        const over = [...byHost].find(([, costs]) => costs.reduce((a, b) => a + b, 0n) > MAX_UINT64);
+        const who = over ? `${over[0]}'s costs, ${over[1].map(groupDigits).join(' + ')} ngonka, go past` : 'a host\'s costs go past';
+        return (
+          `The payouts pass every check (${version} adds them up wrapping at 2^64) and would be paid, but the host stats of ` +
+          `the escrow's epoch add each host's costs with an overflow check: ${who} the uint64 maximum, so the whole message ` +
+          'fails and nothing it did is kept.'
+        );
+      }
       if ((m = /current epoch (\d+), escrow epoch (\d+)$/.exec(error))) {
         const x = Number(m[2]);
         const escrow = escrowOf(before, Number(e.escrow));
+        const stays =
+          rules.pruning === 'none'
+            ? `${escrow ? `Its ${money(escrow.amount)} stay` : 'The coins stay'} locked in the inference module (v1 models no escrow pruning).`
+            : `Under ${version} it is pruned when the effective epoch reaches ${x + 2}.`;
         return (
           `The settlement failed: escrow ${e.escrow} is from epoch ${x} and the chain is in epoch ${m[1]} — a devshard ` +
-          `escrow can be settled only in its own epoch or the next (epoch ${x} or ${x + 1}). ` +
-          `${escrow ? `Its ${money(escrow.amount)} stay` : 'The coins stay'} locked in the inference module (v1 models no escrow pruning).`
+          `escrow can be settled only in its own epoch or the next (epoch ${x} or ${x + 1}). ${stays}`
         );
+      }
+      if ((m = /^participant (\S+) not found$/.exec(error))) {
+        return `Every slot of a devshard escrow must be a participant under ${version}, and ${m[1]} is not.`;
       }
       if ((m = /failed to allocate all remainder fees, (\d+) left/.exec(error))) {
         const fee = decisionsOf(view.decisions, 'fee_split')[0];
@@ -234,6 +275,17 @@ function explainFailure(view: EventView, ctx: StepContext): string {
   return 'The chain refused the transaction.';
 }
 
+/** Escrow `id` as the last state that still held it (a pruned escrow is gone from later states). */
+function escrowEver(ctx: StepContext, id: number): Escrow | undefined {
+  for (let i = ctx.position; i >= 0; i--) {
+    const v = ctx.replay.views[i];
+    if (v?.kind !== 'event') continue;
+    const escrow = escrowOf(v.before, id);
+    if (escrow) return escrow;
+  }
+  return undefined;
+}
+
 function settledAt(ctx: StepContext, id: number): number | undefined {
   for (let i = ctx.position - 1; i >= 0; i--) {
     const v = ctx.replay.views[i];
@@ -248,6 +300,16 @@ function settledAt(ctx: StepContext, id: number): number | undefined {
 // Which rule applied (successful events)
 
 /** Why a host counts as punished in epoch X (the review's proxy: no summary, or reward 0). */
+/** The end_epoch of epoch `x` that punished `host`, by its punish list or the chain's downtime test. */
+function punishedAt(ctx: StepContext, x: number, host: string): { step: number; how: 'listed' | 'test' } | undefined {
+  const v = stepBefore(ctx, (w) => w.item.event.type === 'end_epoch' && w.before.effectiveEpoch === x);
+  if (v === undefined || v.item.event.type !== 'end_epoch') return undefined;
+  if (v.item.event.punish.includes(host)) return { step: v.item.index, how: 'listed' };
+  const test = decisionsOf(v.decisions, 'downtime_test')[0];
+  if (test?.results.some((r) => r.name === host && !r.passed)) return { step: v.item.index, how: 'test' };
+  return undefined;
+}
+
 function punishedWhy(ctx: StepContext, before: ChainState, x: number, host: string, rewardInX: bigint | undefined): string {
   if (rewardInX === undefined) {
     return `${host} has no epoch-${x} performance summary (it was not in the active set of epoch ${x}), which counts as punished`;
@@ -255,13 +317,12 @@ function punishedWhy(ctx: StepContext, before: ChainState, x: number, host: stri
   const world = ctx.world;
   const index = world.participantIndex.get(host) as number;
   if (exclusionsOf(before, x).includes(host)) return `${host} was excluded in epoch ${x}, so its epoch-${x} reward is 0: it counts as punished`;
-  for (let i = ctx.position - 1; i >= 0; i--) {
-    const v = ctx.replay.views[i];
-    if (v?.kind !== 'event' || v.item.event.type !== 'end_epoch' || v.record.status !== 'ok') continue;
-    if (v.before.effectiveEpoch !== x) continue;
-    if (v.item.event.punish.includes(host)) {
-      return `${host} was punished in epoch ${x}: its epoch-${x} reward is 0 (end_epoch punish at step ${v.item.index}: it failed the downtime test)`;
-    }
+  const punished = punishedAt(ctx, x, host);
+  if (punished?.how === 'listed') {
+    return `${host} was punished in epoch ${x}: its epoch-${x} reward is 0 (end_epoch punish at step ${punished.step}: it failed the downtime test)`;
+  }
+  if (punished?.how === 'test') {
+    return `${host} was punished in epoch ${x}: its epoch-${x} reward is 0 (it failed the chain's downtime test at step ${punished.step})`;
   }
   const set = activeSetOf(before, x);
   const at = set?.members.indexOf(index) ?? -1;
@@ -272,19 +333,30 @@ function punishedWhy(ctx: StepContext, before: ChainState, x: number, host: stri
 function explainSettle(e: EventOf<'settle_escrow'>, view: EventView, ctx: StepContext, t: Text): void {
   const { before } = view;
   const world = ctx.world;
+  const rules = rulesetOf(ctx);
+  const version = ctx.replay.run.rules;
+  const newest = version === 'newest';
   const escrow = escrowOf(before, Number(e.escrow));
   const window = decisionsOf(view.decisions, 'settle_window')[0];
   const refund = decisionsOf(view.decisions, 'refund')[0];
   if (!escrow || !window || !refund) return;
   const fee = decisionsOf(view.decisions, 'fee_split')[0] ?? { fees: 0n, slots: escrow.slots.length, share: 0n, remainder: 0n, bonusSlots: [] };
+  const ignored = decisionsOf(view.decisions, 'fees_ignored')[0];
   const x = window.escrowEpoch;
   const c = window.current;
   const id = window.escrow;
-  const rules = `the ${ctx.replay.run.rules} rules${RULES_ORIGIN[ctx.replay.run.rules] ?? ''}`;
+  const creator = escrow.creator;
+  const words = rulesWords(ctx);
+  /** A ledger credit made now is paid with the settle amount of this epoch. */
+  const paidWith = before.epochEnded ? c + 1 : c;
+  const payWhen = before.epochEnded
+    ? `to be paid when epoch ${c + 1} ends, if it is in that epoch's active set`
+    : `to be paid with its epoch-${c} settle amount`;
+  const paymentMemo = rules.memos.refund.replace(/refund$/, 'payment');
   if (window.mode === 'same_epoch') {
     t.para(
       `Escrow ${id} is from epoch ${x} and the chain is in epoch ${c}, which has not ended: same-epoch settlement. ` +
-        `Under ${rules} each host's payout is credited to its ledger (coin_balance and ` +
+        `Under ${words} each host's payout is credited to its ledger (coin_balance and ` +
         `earned_coins); no coins move to the hosts until epoch ${x} ends and they claim during epoch ${x + 1}.`,
     );
   } else if (window.mode === 'cross_epoch') {
@@ -299,16 +371,45 @@ function explainSettle(e: EventOf<'settle_escrow'>, view: EventView, ctx: StepCo
   } else if (window.mode === 'immediate') {
     const state = c === x ? (window.escrowEpochEnded ? ' (ended)' : '') : '';
     t.para(
-      `Escrow ${id} is from epoch ${x} and the chain is in epoch ${c}${state}, within the window of its own epoch ` +
-        `or the next. Under ${rules} every host is paid by bank at once.`,
+      rules.settle.epochWindow
+        ? `Escrow ${id} is from epoch ${x} and the chain is in epoch ${c}${state}, within the window of its own epoch ` +
+            `or the next. Under ${words} every host is paid by bank at once.`
+        : `Escrow ${id} is from epoch ${x} and the chain is in epoch ${c}${state}. Under ${words} there is no epoch ` +
+            `window — an escrow can be settled until it is pruned, when epoch ${x + 2} starts — and every host is paid ` +
+            'by bank at once.',
+    );
+  } else if (window.mode === 'ledger_any_epoch') {
+    const state = c === x && before.epochEnded ? ', which has already been settled' : '';
+    t.para(
+      `Escrow ${id} is from epoch ${x} and the chain is in epoch ${c}${state}. Under ${words} each host's current ` +
+        "ledger is credited (coin_balance and earned_coins) whatever the escrow's epoch — there is no same- or " +
+        `cross-epoch rule and no punishment check — so the payouts are paid with the settle amounts of epoch ${paidWith}` +
+        `${x < paidWith ? `, not added to those of epoch ${x}` : ''}. Each host is looked up in the active set of epoch ` +
+        `${c}; a host that is not there is "not found".`,
     );
   } else {
-    // A ruleset this renderer does not describe in words yet: the facts, and each host's route below.
-    t.para(`Escrow ${id} is from epoch ${x} and the chain is in epoch ${c}. Under ${rules} each host's payout goes as follows.`);
+    const state = c === x && before.epochEnded ? ', which has already been settled' : '';
+    t.para(
+      `Escrow ${id} is from epoch ${x} and the chain is in epoch ${c}${state}. Under ${words} each host's payout is ` +
+        "decided on its own: it is credited to the host's ledger only when the escrow's epoch is the effective one and " +
+        `the host is in its active set${newest ? ', and that epoch is not yet settled' : ''}; every other payout is paid ` +
+        `at once by bank (${paymentMemo}). There is no punishment check` +
+        `${newest ? `, but a host excluded in epoch ${x} gets nothing: its payout goes to governance` : ''}.`,
+    );
   }
 
   // The fee split, entry by entry in message order.
-  if (fee.fees === 0n) {
+  if (ignored !== undefined) {
+    t.para(
+      `Fees: the ${version} message has no fees field, so the ${money(ignored.fees)} of fees written here are not part ` +
+        `of the settlement: each host entry is owed its cost, and the fees stay with ${creator} (in the refund).`,
+    );
+  } else if (rules.settle.fees === 'kept' && e.fees > 0n) {
+    t.para(
+      `Fees: under ${version} the ${money(e.fees)} of fees count against the escrow (costs + fees ≤ amount) but are ` +
+        'paid to no one: each host entry is owed its cost only.',
+    );
+  } else if (fee.fees === 0n) {
     t.para('There are no fees: each host entry is owed its cost.');
   } else if (fee.remainder === 0n) {
     t.para(`Fees: ${money(fee.fees)} over ${plural(fee.slots, 'slot')} is ${money(fee.share)} per host entry, with no remainder.`);
@@ -323,12 +424,14 @@ function explainSettle(e: EventOf<'settle_escrow'>, view: EventView, ctx: StepCo
   const bonus = new Set(fee.bonusSlots);
   const owedOf = (slot: number, cost: bigint): bigint => cost + fee.share + (bonus.has(slot) ? 1n : 0n);
   const u = unitFor(e.hosts.flatMap((h) => [h.cost, fee.share, owedOf(h.slot, h.cost)]));
+  const nonceCounts = window.mode === 'per_host' && e.nonce !== undefined;
   const entryLines = e.hosts.map((h) => {
     const host = escrow.slots[h.slot] ?? '?';
     const parts = [`${u.format(h.cost)} cost`];
     if (fee.fees > 0n) parts.push(`${u.format(fee.share)} fees`);
     if (bonus.has(h.slot)) parts.push(`${u.format(1n)} remainder`);
     const counts = [h.missed > 0 ? `missed ${h.missed}` : '', h.invalid > 0 ? `invalid ${h.invalid}` : ''].filter((s) => s !== '');
+    if (nonceCounts) counts.push(`assigned ${assignedPerSlot(e.nonce as bigint, h.slot, escrow.slots.length)} by the nonce`);
     const sum = parts.length > 1 ? `${parts.join(' + ')} = ${u.format(owedOf(h.slot, h.cost))} ${u.name}` : `${u.format(h.cost)} ${u.name} cost`;
     return `slot ${h.slot} (${host}): ${sum}${counts.length > 0 ? `; ${counts.join(', ')}` : ''}`;
   });
@@ -346,19 +449,53 @@ function explainSettle(e: EventOf<'settle_escrow'>, view: EventView, ctx: StepCo
       continue;
     }
     const a = money(d.amount);
+    const memo = view.transfers.find((tr) => tr.to === host && tr.memo.endsWith('_escrow_payment'))?.memo ?? paymentMemo;
+    const punished = isV1(version) || d.route === 'forfeited' ? undefined : punishedAt(ctx, x, host);
+    const unchecked = punished === undefined ? '' : ` ${host} was punished in epoch ${x} (step ${punished.step}), but ${version} has no punishment check.`;
+    const say = (text: string): void => {
+      t.bullet(`${text}${unchecked}`);
+    };
     switch (d.route) {
       case 'ledger':
-        t.bullet(`${host} is owed ${a}${slotsText}: credited to its ledger, to be paid with its epoch-${c} settle amount.`);
+        if (d.reason === 'found') {
+          say(
+            `${host} is in the active set of epoch ${c}, so it is found: its ${a}${slotsText} are credited to its current ledger, ` +
+              `${payWhen}.`,
+          );
+        } else if (d.reason === 'same_epoch') {
+          const settled = before.epochEnded ? `; epoch ${c} has already been settled, but ${version} still credits the ledger` : '';
+          say(
+            `${host} is in the active set of epoch ${x}, the escrow's own epoch${settled}: its ${a}${slotsText} are credited to ` +
+              `its ledger, ${payWhen}.`,
+          );
+        } else {
+          say(`${host} is owed ${a}${slotsText}: credited to its ledger, to be paid with its epoch-${c} settle amount.`);
+        }
         break;
       case 'settle_amount':
-        t.bullet(
+        say(
           `${host} was not punished in epoch ${x} (reward ${money(d.rewardInX ?? 0n)}); its epoch-${x} settle amount is ` +
             `unclaimed, so ${a} is added to its work coins (and to the earned coins of its epoch-${x} summary).`,
         );
         break;
       case 'bank': {
         if (window.mode === 'immediate') {
-          t.bullet(`${host} is paid ${a}${slotsText} at once by bank (subnet_escrow_payment).`);
+          say(`${host} is paid ${a}${slotsText} at once by bank (${memo}).`);
+          break;
+        }
+        if (d.reason === 'other_epoch') {
+          say(`${host} is owed ${a}${slotsText}; escrow ${id} is from epoch ${x}, not the effective epoch ${c}, so it is paid at once by bank (${memo}).`);
+          break;
+        }
+        if (d.reason === 'not_in_active_set') {
+          say(`${host} is owed ${a}${slotsText} but is not in the active set of epoch ${c}, so it is paid at once by bank (${memo}).`);
+          break;
+        }
+        if (d.reason === 'epoch_settled') {
+          say(
+            `${host} is owed ${a}${slotsText}; epoch ${c} has already been settled (${host} has its epoch-${c} summary), so ` +
+              `${version} pays it directly, at once by bank (${memo}), instead of crediting a ledger.`,
+          );
           break;
         }
         const index = world.participantIndex.get(host) as number;
@@ -369,9 +506,9 @@ function explainSettle(e: EventOf<'settle_escrow'>, view: EventView, ctx: StepCo
             : claimed
               ? `it has already claimed its epoch-${x} rewards`
               : `it holds no epoch-${x} settle amount`;
-        t.bullet(
+        say(
           `${host} was not punished in epoch ${x} (reward ${money(d.rewardInX ?? 0n)}), but ${reason}, so its ${a} cannot wait ` +
-            `there: it is paid at once by bank (subnet_escrow_payment) and added to its epoch-${x} summary.`,
+            `there: it is paid at once by bank (${memo}) and added to its epoch-${x} summary.`,
         );
         break;
       }
@@ -382,12 +519,29 @@ function explainSettle(e: EventOf<'settle_escrow'>, view: EventView, ctx: StepCo
           d.route === 'refund'
             ? `with skipped_payout: refund its ${a} stays with the creator, in the refund`
             : `with skipped_payout: governance its ${a} goes to governance (forfeited_work_coins_to_governance:epoch=${x})`;
-        t.bullet(`${why}. It is not paid: ${where}.`);
+        say(`${why}. It is not paid: ${where}.`);
         break;
       }
-      default:
-        t.bullet(`${host} is owed ${a}${slotsText}; route: ${d.route}.`);
+      case 'trapped':
+        say(
+          `Under ${version}, ${host} is not found (not in the active set of epoch ${c}): its ${a}${slotsText} were counted in ` +
+            `totalPayout before the lookup, so ${creator}'s refund is ${a} short and the coins stay in the module with no ` +
+            "owner — the PR #1000 review's must-fix; known divergence.",
+        );
         break;
+      case 'forfeited': {
+        const excluded = stepBefore(
+          ctx,
+          (v) => v.item.event.type === 'exclude_participant' && v.item.event.participant === host && v.before.effectiveEpoch === x,
+        );
+        const how = excluded?.item.event.type === 'exclude_participant' ? ` as ${excluded.item.event.reason === 'invalid' ? 'INVALID' : 'INACTIVE'} at step ${excluded.item.index}` : '';
+        say(
+          `${host} was excluded in epoch ${x}${how}, so under ${version} it gets nothing: its ${a}${slotsText} go to governance ` +
+            `in the settlement's one forfeit transfer (forfeited_work_coins_to_governance:epoch=${x}) and count as paid out, ` +
+            `so ${creator}'s refund does not change.`,
+        );
+        break;
+      }
     }
   }
   const counted = e.hosts.some((h) => h.missed > 0 || h.invalid > 0);
@@ -398,91 +552,34 @@ function explainSettle(e: EventOf<'settle_escrow'>, view: EventView, ctx: StepCo
     );
   } else if (window.mode === 'cross_epoch' && counted) {
     t.bullet(`The entries' missed and invalid counts are added to the epoch-${x} summaries of the hosts that were not punished.`);
+  } else if (window.mode === 'per_host' && (counted || e.nonce !== undefined)) {
+    const own = payouts.filter((p) => p.route === 'ledger').map((p) => p.host);
+    if (own.length > 0) {
+      const one = own.length === 1;
+      t.bullet(
+        `${listWords(own)} ${one ? 'is' : 'are'} credited in ${one ? 'its' : 'their'} own epoch, so ${one ? 'its' : 'their'} ` +
+          `entries are merged into ${one ? 'its' : 'their'} current epoch stats: missed and invalid as given` +
+          `${e.nonce === undefined ? '' : ', inference_count + (assigned − missed) and validated_inferences + (assigned − missed − invalid)'}.`,
+      );
+    }
   }
-  const forfeited = refund.forfeited > 0n ? ` and ${money(refund.forfeited)} sent to governance` : '';
+  const held = refund as typeof refund & { readonly trapped?: bigint; readonly kept?: bigint };
+  const trapped = held.trapped ?? 0n;
+  const kept = held.kept ?? 0n;
+  const trappedHosts = payouts.filter((p) => p.route === 'trapped').map((p) => p.host);
+  const minus = [
+    refund.forfeited > 0n ? `${money(refund.forfeited)} sent to governance` : '',
+    trapped > 0n ? `${money(trapped)} counted for ${listWords(trappedHosts)} and credited to no one` : '',
+    kept > 0n ? `the ${money(kept)} of fees, which stay in the module` : '',
+  ].filter((s) => s !== '');
   t.bullet(
     refund.amount > 0n
-      ? `${refund.creator} gets back ${money(refund.amount)}: the ${money(escrow.amount)} locked minus ${money(refund.paid)} for the hosts${forfeited} (subnet_escrow_refund).`
-      : `Nothing is refunded to ${refund.creator}: all ${money(escrow.amount)} went to the hosts${forfeited}.`,
+      ? `${creator} gets back ${money(refund.amount)}: the ${money(escrow.amount)} locked minus ` +
+          `${listWords([`${money(refund.paid)} for the hosts`, ...minus])} (${rules.memos.refund}).`
+      : `Nothing is refunded to ${creator}: all ${money(escrow.amount)} went to the hosts` +
+          `${minus.length === 0 ? '' : ` (${money(refund.paid)}) and ${listWords(minus)}`}.`,
   );
   t.bullet(`Escrow ${id} is now settled; the host stats of epoch ${x} add every entry and count the escrow once per host.`);
-}
-
-const NO_REWARD: Partial<Record<string, (n: number, status: string) => string>> = {
-  punished: (n) => `punished in epoch ${n} (failed the downtime test): reward 0`,
-  not_active: (_n, status) => `status ${status}, not ACTIVE: reward 0`,
-  zero_weight: () => 'weight 0: reward 0',
-  zero_pool: () => 'the pool is 0: reward 0',
-};
-
-function explainEndEpoch(view: EventView, ctx: StepContext, t: Text): void {
-  const { before } = view;
-  const world = ctx.world;
-  const pool = decisionsOf(view.decisions, 'reward_pool')[0];
-  if (!pool) return;
-  const n = pool.epoch;
-  const params = ctx.replay.scenario.params;
-  const source =
-    pool.source === 'param'
-      ? `${money(pool.uncapped ?? pool.pool)} (params.epoch_reward)`
-      : `the chain's formula, floor(${money(params.initialEpochReward)} × 0.9995251127946402^(${n} − ${params.genesisEpoch})) = ${money(pool.uncapped ?? pool.pool)}`;
-  const cap =
-    pool.uncapped === undefined
-      ? ''
-      : ` The lifetime cap (standard_reward_amount ${money(params.standardRewardAmount)}, ${money(before.minted)} minted so far) cuts it to ${money(pool.pool)}.`;
-  t.para(
-    `Epoch ${n} is settled. Its reward pool F is ${source}.${cap} F is minted into the inference module ` +
-      `(reward_distribution) and shared by weight over the whole active set (W = ${pool.totalWeight}): each ACTIVE, ` +
-      `unpunished member with weight gets floor(weight × F / W).`,
-  );
-  const members = decisionsOf(view.decisions, 'member_settled');
-  for (const m of members) {
-    const p = participantOf(before, world, m.name);
-    const parts: string[] = [];
-    const why = m.noReward === undefined ? undefined : NO_REWARD[m.noReward];
-    parts.push(m.noReward === undefined ? `reward ${money(m.reward)}` : why ? why(n, p?.status ?? 'ACTIVE') : `reward 0 (${m.noReward})`);
-    if (m.work > 0n) parts.push(`work coins ${money(m.work)} (its coin_balance)`);
-    else if (m.forfeited === 0n) parts.push('no work coins');
-    let tail: string;
-    if (m.forfeited > 0n) {
-      parts.push(`its ${money(m.forfeited)} of owed work coins is forfeited to governance (forfeited_work_coins_to_governance:epoch=${n})`);
-    }
-    if (m.reward + m.work > 0n) {
-      tail = `settle amount for epoch ${n}: ${money(m.reward + m.work)}, claimable during epoch ${n + 1}`;
-    } else {
-      const held = p?.settle;
-      tail = `nothing to settle, so no settle amount is written${held ? ` (its epoch-${held.epoch} one stays)` : ''}`;
-    }
-    t.bullet(`${m.name} (weight ${m.weight} of ${pool.totalWeight}): ${parts.join('; ')} → ${tail}.`);
-  }
-  const rest = pool.pool - pool.distributed;
-  if (pool.pool > 0n) {
-    t.bullet(
-      rest > 0n
-        ? `Rewards come to ${money(pool.distributed)}; the rest of F, ${money(rest)}, goes to governance (bitcoin_reward_to_governance:epoch=${n}).`
-        : `Rewards come to all of F, ${money(pool.distributed)}: nothing is left for governance.`,
-    );
-  } else {
-    t.bullet('The pool is 0: nothing is minted and no one is rewarded.');
-  }
-  for (const tr of view.transfers) {
-    if (tr.memo.startsWith('expired claim:')) {
-      const name = tr.memo.slice('expired claim:'.length);
-      const old = participantOf(before, world, name)?.settle;
-      t.bullet(
-        `${name}'s unclaimed settle amount of epoch ${old?.epoch ?? '?'} (${money(tr.amount)}) expires to governance: its new epoch-${n} record replaces it (expired claim:${name}).`,
-      );
-    } else if (tr.memo.startsWith('expired:')) {
-      const name = tr.memo.slice('expired:'.length);
-      const old = participantOf(before, world, name)?.settle;
-      t.bullet(
-        `${name}'s unclaimed settle amount of epoch ${old?.epoch ?? '?'} (${money(tr.amount)}) is older than epoch ${n - 1} and is swept to governance (expired:${name}).`,
-      );
-    }
-  }
-  t.para(
-    `Epoch ${n} has now ended but stays the effective epoch until the next start_epoch; its settle amounts can be claimed only during epoch ${n + 1}.`,
-  );
 }
 
 function explainClaim(e: EventOf<'claim_reward'>, view: EventView, ctx: StepContext, t: Text): void {
@@ -545,6 +642,38 @@ function explainClaim(e: EventOf<'claim_reward'>, view: EventView, ctx: StepCont
       );
       break;
     }
+    case 'work_unpaid':
+    case 'reward_unpaid':
+    case 'retry': {
+      const held = participantOf(before, ctx.world, name)?.settle;
+      const module = balanceOf(before, ctx.world, INFERENCE_MODULE);
+      const work = held?.workCoins ?? 0n;
+      const reward = held?.rewardCoins ?? 0n;
+      const version = ctx.replay.run.rules;
+      const short =
+        module < work
+          ? `the inference module holds ${money(module)}, less than ${name}'s work coins of ${money(work)}`
+          : `the inference module holds ${money(module)}: enough for ${name}'s work coins of ${money(work)}, not for its reward coins of ${money(reward)} too`;
+      if (d.outcome === 'retry') {
+        t.para(
+          `It is epoch ${c}, so epoch ${asked} can be claimed, but ${short}. Claims under ${version} are atomic: nothing is ` +
+            'paid and the record is kept, so the claim can be retried once the module holds enough.',
+        );
+      } else if (d.outcome === 'work_unpaid') {
+        t.para(
+          `It is epoch ${c}, so epoch ${asked} can be claimed, but ${short}. Claims under ${version} are not atomic: the ` +
+            `settle amount is deleted without paying anything, so ${name} loses ${money(work + reward)} (a known divergence; ` +
+            'v0.2.12 made claims atomic).',
+        );
+      } else {
+        t.para(
+          `It is epoch ${c}, so epoch ${asked} can be claimed, but ${short}. Claims under ${version} are not atomic: the work ` +
+            `coins are paid (work_coins:${name}), then the reward fails and the record is deleted anyway, so ${name} loses ` +
+            `${money(reward)} (a known divergence; v0.2.12 made claims atomic).`,
+        );
+      }
+      break;
+    }
   }
 }
 
@@ -585,6 +714,7 @@ function explainSuccess(view: EventView, ctx: StepContext, t: Text): void {
       for (const esc of tooLate) {
         t.para(`Escrow ${esc.id} of epoch ${n - 2} can no longer be settled: its ${money(esc.amount)} stay locked.`);
       }
+      explainPruning(view, ctx, t);
       break;
     }
     case 'run_inference': {
@@ -611,10 +741,16 @@ function explainSuccess(view: EventView, ctx: StepContext, t: Text): void {
     case 'create_escrow': {
       const c = before.effectiveEpoch;
       const id = before.escrows.size + 1;
+      const rules = rulesetOf(ctx);
+      const pruned =
+        rules.pruning === 'none'
+          ? ''
+          : ` If it is still unsettled when epoch ${c + 2} starts, it is pruned: shared among its hosts ` +
+            `${rules.pruning === 'per_slot' ? 'per slot' : 'per unique host'}, with nothing back for ${e.creator}.`;
+      const ended = before.epochEnded && ctx.replay.run.rules === 'deferred' ? ` Epoch ${c} has already ended, so any settlement of it counts as cross-epoch.` : '';
       t.para(
         `${money(e.amount)} moves from ${e.creator} to the inference module and stays locked there as escrow ${id} of epoch ${c}. ` +
-          `It can be settled in epoch ${c} or ${c + 1}; whatever the hosts are not paid goes back to ${e.creator}.` +
-          `${before.epochEnded ? ` Epoch ${c} has already ended, so any settlement of it counts as cross-epoch.` : ''}`,
+          `It can be settled in epoch ${c} or ${c + 1}; whatever the hosts are not paid goes back to ${e.creator}.${ended}${pruned}`,
       );
       break;
     }
@@ -624,10 +760,21 @@ function explainSuccess(view: EventView, ctx: StepContext, t: Text): void {
     case 'exclude_participant': {
       const c = before.effectiveEpoch;
       const owed = participantOf(before, world, e.participant)?.coinBalance ?? 0n;
+      const rules = rulesetOf(ctx);
+      const fate =
+        rules.nonActiveWorkCoins === 'governance'
+          ? 'are forfeited to governance'
+          : 'are zeroed and stay in the inference module with no owner (gonka-ai/gonka #1746, a known divergence)';
+      const later =
+        ctx.replay.run.rules === 'newest'
+          ? ` Under newest its payouts from escrows of epoch ${c} settled later go to governance too.`
+          : ctx.replay.run.rules === 'deferred'
+            ? ` A later cross-epoch payout from an escrow of epoch ${c} counts as punished.`
+            : '';
       t.para(
         `${e.participant} becomes ${e.reason === 'invalid' ? 'INVALID' : 'INACTIVE'} for the rest of epoch ${c}, and an exclusion record ` +
           `is kept. When epoch ${c} ends it gets no reward (its weight still counts in W) and its owed work coins` +
-          `${owed > 0n ? `, now ${money(owed)},` : ''} are forfeited to governance.`,
+          `${owed > 0n ? `, now ${money(owed)},` : ''} ${fate}.${later}`,
       );
       break;
     }
@@ -643,6 +790,65 @@ function explainSuccess(view: EventView, ctx: StepContext, t: Text): void {
           `${e.to === INFERENCE_MODULE ? ' The inference module owes these coins to no one: it now holds more than its obligations.' : ''}`,
       );
       break;
+    case 'start_inference':
+    case 'finish_inference':
+    case 'validate_inference':
+    case 'invalidate_inference':
+    case 'expire_inference':
+      explainLifecycle(view, ctx, t);
+      break;
+  }
+}
+
+/** The escrows start_epoch pruned (version rulesets): deleted, and an unsettled one shared among its hosts. */
+function explainPruning(view: EventView, ctx: StepContext, t: Text): void {
+  const pruned = decisionsOf(view.decisions, 'escrow_pruned');
+  const first = pruned[0];
+  if (first === undefined) return;
+  const version = ctx.replay.run.rules;
+  const memo = rulesetOf(ctx).memos.unsettledDistribution;
+  const x = first.epoch;
+  const settled = pruned.filter((d) => d.settled).map((d) => String(d.escrow));
+  t.para(
+    `Epoch ${view.after.effectiveEpoch} starts, so ${version} prunes the escrows of epoch ${x} (the chain deletes a devshard ` +
+      `escrow when the effective epoch reaches its epoch + 2), with their host stats.` +
+      (settled.length === 0
+        ? ''
+        : ` Settled escrow${settled.length === 1 ? '' : 's'} ${listWords(settled)} ${settled.length === 1 ? 'is' : 'are'} ` +
+          `simply deleted: a later settle_escrow would fail with "escrow ${settled[0]} not found".`),
+  );
+  for (const d of pruned) {
+    if (d.settled) continue;
+    const escrow = escrowOf(view.before, d.escrow);
+    if (!escrow) continue;
+    const shares = d.shares ?? [];
+    const sent = new Map(view.transfers.filter((tr) => tr.memo === memo).map((tr) => [tr.to, tr.amount]));
+    const hosts = [...new Set(escrow.slots)];
+    const failed = shares.filter((sh) => !sent.has(sh.host)).map((sh) => sh.host);
+    let how: string;
+    if (d.split === 'per_slot') {
+      const gets = shares.map((sh, i) => {
+        const count = escrow.slots.filter((h) => h === sh.host).length;
+        return `${sh.host}${count > 1 ? ` (${count} slots)` : ''}${i === 0 ? ' gets' : ''} ${money(sh.amount)}`;
+      });
+      how =
+        `per slot: floor(${money(escrow.amount)} / ${plural(escrow.slots.length, 'slot')}) = ` +
+        `${money(escrow.amount / BigInt(escrow.slots.length))} a slot${gets.length > 0 ? `, so ${listWords(gets)}` : ''}`;
+    } else {
+      how =
+        `per unique host: floor(${money(escrow.amount)} / ${plural(hosts.length, 'host')}) = ` +
+        `${money(escrow.amount / BigInt(hosts.length))}${shares.length > 0 ? ` each to ${listWords(shares.map((sh) => sh.host))}` : ''}`;
+    }
+    const unsent = failed.length === 0 ? '' : ` ${listWords(failed)}'s share could not be sent (the chain only logs it) and stays in the module.`;
+    const remainder = d.remainder ?? 0n;
+    t.bullet(
+      `Escrow ${d.escrow} (${money(escrow.amount)} from ${escrow.creator}, slots ${escrow.slots.join(', ')}) was never settled: ` +
+        `${version} shares it ${how} (${memo}).${unsent} ${escrow.creator} gets nothing back` +
+        (remainder > 0n
+          ? `, and the remainder, ${money(remainder)}, stays in the inference module with no owner — a known divergence ` +
+            '(PR #1357, closed, proposed refunding the creator).'
+          : '.'),
+    );
   }
 }
 
@@ -684,6 +890,7 @@ function countFields(x: Expectation): number {
   if (x.supply) n += keys(x.supply);
   if (x.surplus !== undefined) n += 1;
   n += x.exclusions?.length ?? 0;
+  for (const [, v] of x.inferences ?? []) n += keys(v);
   return n;
 }
 
@@ -698,6 +905,18 @@ function checkpointBlock(view: CheckView, p: Palette, t: Text): void {
   }
   t.para(`✗ ${view.record.failures.length} of them differ${view.record.failures.length === 1 ? 's' : ''}:`, p.red);
   for (const f of view.record.failures) t.bullet(`${f.field}: expected ${f.expected}, actual ${f.actual}`, p.red);
+}
+
+/** Each known divergence the step recorded: what stays ownerless (or is missing), and the chain issue it comes from. */
+function knownParagraphs(view: EventView, ctx: StepContext, p: Palette, t: Text): void {
+  view.decisions.forEach((d) => {
+    if (d.kind !== 'divergence') return;
+    t.para(
+      `Known divergence of ${ctx.replay.run.rules}: ${netWords(d.amount)} (source: ${d.source}). A finding about that ` +
+        'chain version, not a violation.',
+      p.yellow,
+    );
+  });
 }
 
 export interface BlockOptions {
@@ -724,7 +943,7 @@ export function explainBlock(replay: Replay, position: number, p: Palette, opts:
     checkpointBlock(view, p, t);
     return t.lines;
   }
-  t.para(asked(view.item, view.before, replay.scenario, view.transfers));
+  t.para(asked(view.item, view.before, ctx, view.transfers));
   if (view.item.note !== undefined) t.para(`Note: ${view.item.note}`, p.dim, '', '      ');
   t.blank();
 
@@ -737,6 +956,7 @@ export function explainBlock(replay: Replay, position: number, p: Palette, opts:
   } else {
     explainSuccess(view, ctx, t);
     if (record.result !== undefined) t.para(`Result: ${q(record.result)}`, p.bold);
+    knownParagraphs(view, ctx, p, t);
   }
   if (record.problem !== undefined) {
     t.para(`✗ Not as the scenario expects: ${record.problem}`, p.red);
@@ -778,6 +998,11 @@ function paramsLine(scenario: Scenario): string {
   if (s.genesisEpoch !== d.genesisEpoch) out.push(`genesis_epoch ${s.genesisEpoch}`);
   if (s.standardRewardAmount !== d.standardRewardAmount) out.push(`standard_reward_amount ${money(s.standardRewardAmount)}`);
   if (s.skippedPayout !== d.skippedPayout) out.push(`skipped_payout ${s.skippedPayout}`);
+  if (s.powerCapping !== d.powerCapping) out.push(`power_capping ${s.powerCapping ?? 'the ruleset\'s'}`);
+  if (s.downtimeTest !== d.downtimeTest) out.push(`downtime_test ${s.downtimeTest}`);
+  if (s.binomTestP0.num * d.binomTestP0.den !== d.binomTestP0.num * s.binomTestP0.den) {
+    out.push(`binom_test_p0 ${s.binomTestP0.num}/${s.binomTestP0.den}`);
+  }
   return out.length === 0 ? 'Params: the chain\'s defaults.' : `Params: ${out.join('; ')}; the rest are the chain's defaults.`;
 }
 
@@ -794,6 +1019,12 @@ function introduction(replay: Replay, t: Text): void {
   }
   t.blank();
   t.para(`Rules: ${run.rules} — ${RULESETS[run.rules].summary}.`);
+  if (RULESETS[run.rules].reportsDivergences) {
+    t.para(
+      `Where ${run.rules} leaks or traps value, the step names it as a known divergence (a finding about that chain ` +
+        'version, not a violation); they are listed again before the verdict.',
+    );
+  }
   t.para(paramsLine(scenario));
   const accounts = scenario.accounts.map((a) => `${a.name} ${money(a.balance)}`);
   const hosts = scenario.participants.map((h) => `${h.name} (weight ${h.weight}${h.balance > 0n ? `, ${money(h.balance)}` : ''})`);
@@ -816,6 +1047,27 @@ export function verdictLine(run: RunResult, p: Palette): string {
   return p.red(p.bold(`FAILED: ${parts.join(', ')}`));
 }
 
+/** The known divergences of the whole replay (chain-version rulesets only), before the verdict. */
+function knownSection(replay: Replay, p: Palette, t: Text): void {
+  const rules = replay.run.rules;
+  if (!RULESETS[rules].reportsDivergences) return;
+  t.blank().raw([p.bold(p.cyan(rule(`Known divergences of ${rules}`, t.width)))]);
+  const known = knownDivergences(replay);
+  if (known.length === 0) {
+    t.para('None in this replay: every coin in the inference module has an owner.');
+    return;
+  }
+  for (const k of known) t.bullet(`step ${k.step} (line ${k.line}, ${k.event}): ${k.what}.`, p.yellow);
+  const total = known.reduce((sum, k) => sum + k.amount, 0n);
+  const whole = total === replay.run.surplus ? ", the run's whole surplus" : `, of a surplus of ${money(replay.run.surplus)}`;
+  t.para(`In all, ${netWords(total)}${whole}. These are findings about that chain version, not violations.`);
+}
+
+/** What the known divergences up to step `upTo` (inclusive) leave in the module with no owner. */
+function knownUpTo(replay: Replay, upTo: number): bigint {
+  return replay.run.divergences.filter((d) => d.step <= upTo).reduce((sum, d) => sum + d.amount, 0n);
+}
+
 /** `epochsim explain FILE`: the whole replay. */
 export function renderExplain(replay: Replay, file: string, p: Palette, width: number = WIDTH): string {
   const t = new Text(width);
@@ -825,11 +1077,12 @@ export function renderExplain(replay: Replay, file: string, p: Palette, width: n
     t.blank().raw(explainBlock(replay, i, p, { width }));
   });
   if (replay.views.length === 0) t.blank().para('The scenario has no events.');
+  knownSection(replay, p, t);
   t.blank().raw([p.bold(p.cyan(rule('Result', width)))]).raw([verdictLine(replay.run, p)]);
   return `${t.lines.join('\n')}\n`;
 }
 
-function fullState(title: string, state: ChainState, replay: Replay, p: Palette, width: number): string[] {
+function fullState(title: string, state: ChainState, replay: Replay, p: Palette, width: number, known = 0n): string[] {
   const world = replay.run.world;
   const t = new Text(width);
   const ended = endedEpochs(state);
@@ -844,12 +1097,10 @@ function fullState(title: string, state: ChainState, replay: Replay, p: Palette,
   const module = balanceOf(state, world, INFERENCE_MODULE);
   const total = sumHoldings(rows);
   const backed = total.owed + total.claimable + total.escrowed;
-  t.para(
-    `The inference module holds ${money(module)}: ${module === backed ? 'exactly' : `${money(module - backed)} more than`} the owed, ` +
-      'claimable and escrowed coins above, which it backs.',
-    p.dim,
-    '  ',
-  );
+  const gap = module - backed;
+  const relation = gap === 0n ? 'exactly' : gap > 0n ? `${money(gap)} more than` : `${money(-gap)} less than`;
+  const why = gap !== 0n && gap === known ? (gap > 0n ? ': the known divergences so far, coins no one owns' : ': the known divergences so far') : '';
+  t.para(`The inference module holds ${money(module)}: ${relation} the owed, claimable and escrowed coins above, which it backs${why}.`, p.dim, '  ');
 
   const ledgerValues: bigint[] = [];
   vecForEach(state.participants, (q) => {
@@ -925,12 +1176,13 @@ export function renderExplainStep(replay: Replay, index: number, file: string, p
   if (view.kind === 'expect') {
     // A checkpoint changes nothing: one state, the one it compares.
     t.blank().raw(explainBlock(replay, position, p, { width, holdings: false }));
-    t.blank().raw(fullState(`State at step ${index}`, stateAfter(view), replay, p, width));
+    t.blank().raw(fullState(`State at step ${index}`, stateAfter(view), replay, p, width, knownUpTo(replay, index)));
   } else {
-    t.blank().raw(fullState(`State before step ${index}`, stateBefore(view), replay, p, width));
+    t.blank().raw(fullState(`State before step ${index}`, stateBefore(view), replay, p, width, knownUpTo(replay, index - 1)));
     t.blank().raw(explainBlock(replay, position, p, { width, holdings: false }));
-    t.blank().raw(fullState(`State after step ${index}`, stateAfter(view), replay, p, width));
+    t.blank().raw(fullState(`State after step ${index}`, stateAfter(view), replay, p, width, knownUpTo(replay, index)));
   }
+  knownSection(replay, p, t);
   t.blank().raw([p.bold(p.cyan(rule('Result of the whole replay', width)))]).raw([verdictLine(replay.run, p)]);
   return `${t.lines.join('\n')}\n`;
 }

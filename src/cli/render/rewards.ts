@@ -1,0 +1,303 @@
+/**
+ * `explain` for end_epoch: the reward pool, power capping, the downtime test, each member's
+ * reward and work coins (debt netted, work coins forfeited or stranded), where the rest of the
+ * pool goes, the epoch that crosses the lifetime cap, and expired claims — all from the
+ * decisions SettleAccounts recorded (reward_pool, power_cap, downtime_test, member_settled, debt,
+ * supply_cap).
+ */
+import { groupDigits } from '../../domain/money.js';
+import type { EventOf, Fraction } from '../../domain/scenario.js';
+import { participantOf } from '../../engine/queries.js';
+import { criticalMisses } from '../../engine/rewardMath.js';
+import { listWords, money, plural } from './layout.js';
+import { decisionsOf, percentOfPermille, type DecisionOf, type EventView, type StepContext, type Text } from './prose.js';
+
+/** What end_epoch asked. */
+export function askedEndEpoch(e: EventOf<'end_epoch'>, current: number, ctx: StepContext): string {
+  if (current === 0) return 'End the running epoch (none has started yet).';
+  const downtime = ctx.replay.scenario.params.downtimeTest === 'chain';
+  if (e.punish.length > 0) return `End epoch ${current}: settle its accounts, punishing ${listWords([...e.punish])} (failed the downtime test).`;
+  if (downtime && e.punishListed === true) {
+    return `End epoch ${current}: settle its accounts, punishing no one (the scenario lists punish, so the chain's downtime test does not run).`;
+  }
+  if (downtime) return `End epoch ${current}: settle its accounts; the chain's downtime test decides who is punished.`;
+  return `End epoch ${current}: settle its accounts.`;
+}
+
+/** An exact fraction as a decimal when it has one within 6 places (1/10 → "0.1"), else "num/den". */
+function fraction(f: Fraction): string {
+  for (let places = 0; places <= 6; places++) {
+    const scale = 10n ** BigInt(places);
+    if ((f.num * scale) % f.den === 0n) {
+      const digits = ((f.num * scale) / f.den).toString().padStart(places + 1, '0');
+      return places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`;
+    }
+  }
+  return `${f.num}/${f.den}`;
+}
+
+const NO_REWARD: Partial<Record<string, (n: number, status: string, tested: boolean) => string>> = {
+  punished: (n, _s, tested) => `punished in epoch ${n} (failed ${tested ? "the chain's" : 'the'} downtime test): reward 0`,
+  not_active: (_n, status) => `status ${status}, not ACTIVE: reward 0`,
+  zero_weight: () => 'weight 0: reward 0',
+  zero_pool: () => 'the pool is 0: reward 0',
+};
+
+/** Power capping, with the step that sets the cap worked out from the weights. */
+function powerCapText(d: DecisionOf<'power_cap'>, members: readonly DecisionOf<'member_settled'>[], t: Text): void {
+  const share = `${d.sharePercent}%`;
+  const who = `${plural(d.members, 'member holds', 'members hold')} weight`;
+  const limit = d.sharePercent === 100 ? 'so nothing is capped' : `so no one may count for more than ${share} of the effective weight`;
+  if (d.cap === undefined || d.capped.length === 0) {
+    t.para(`Power capping: ${who}, ${limit}${d.sharePercent === 100 ? '' : '; no weight is above its share, so nothing is capped'}.`);
+    return;
+  }
+  // The chain's search, over the ACTIVE members' positive weights sorted ascending.
+  const active = new Set(members.filter((m) => m.noReward !== 'not_active').map((m) => m.name));
+  const sorted = members
+    .filter((m) => active.has(m.name))
+    .map((m) => ({ name: m.name, w: d.capped.find((c) => c.name === m.name)?.weight ?? m.weight }))
+    .filter((x) => x.w > 0n)
+    .sort((a, b) => (a.w < b.w ? -1 : a.w > b.w ? 1 : 0));
+  const n = sorted.length;
+  const [num, den] = d.sharePercent === 30 ? [3n, 10n] : d.sharePercent === 40 ? [2n, 5n] : d.sharePercent === 50 ? [1n, 2n] : [1n, 1n];
+  let below = 0n;
+  let why = '';
+  for (let k = 0; k < n; k++) {
+    const { name, w } = sorted[k] as { name: string; w: bigint };
+    const rest = BigInt(n - k);
+    if (w * den > num * (below + w * rest)) {
+      const denominator = den - num * rest;
+      why =
+        `Sorted by weight, ${name}'s ${groupDigits(w)} is the first above ${share} of (the ${groupDigits(below)} below it + ` +
+        `${groupDigits(w)} × ${rest} ${rest === 1n ? 'member' : 'members'} from it up), so the cap is ` +
+        (denominator <= 0n
+          ? `that weight itself, ${groupDigits(w)} (1 − ${share} × ${rest} is not positive)`
+          : `floor(${share} × ${groupDigits(below)} / (1 − ${share} × ${rest})) = ${groupDigits(d.cap)}`);
+      break;
+    }
+    below += w;
+  }
+  const cut = d.capped.map((c) => `${c.name} ${groupDigits(c.weight)} → ${groupDigits(c.capped)}`);
+  t.para(
+    `Power capping: ${who}, ${limit}. ${why}: ${listWords(cut)}. W stays the full weight, so what the cap cuts ` +
+      'from a reward goes to governance.',
+  );
+}
+
+function downtimeText(d: DecisionOf<'downtime_test'>, p0Param: Fraction, t: Text): void {
+  const p0 = percentOfPermille(d.p0Permille);
+  const governance = percentOfPermille(d.governancePermille);
+  let how: string;
+  if (d.dynamic) {
+    const total = d.results.reduce((s, r) => s + r.total, 0);
+    const used = d.results.filter((r) => r.total > 0).length;
+    const baseline = d.baselinePermille ?? 0;
+    how =
+      `The epoch has ${groupDigits(BigInt(total))} requests from ${used} members (at least 1,000 from 5), so p0 is dynamic: ` +
+      `the miss rate, ${percentOfPermille(baseline)}, plus 2%, rounded up to the chain's table (5, 10, 20, 30, 40, 50%), ` +
+      `never below governance's binom_test_p0 (${fraction(p0Param)}, ${governance} in the table): p0 = ${p0}.`;
+  } else {
+    how = `p0 is governance's binom_test_p0, ${fraction(p0Param)}, rounded up to the chain's table (5, 10, 20, 30, 40, 50%): ${p0}.`;
+  }
+  if (d.skipped) {
+    t.para(
+      `The chain's downtime test decides who is punished (params.downtime_test: chain). ${how} At 50% the chain's outage ` +
+        'circuit breaker skips the test: nobody is punished.',
+    );
+    return;
+  }
+  t.para(
+    `The chain's downtime test decides who is punished (params.downtime_test: chain). ${how} A member with requests ` +
+      '(inferences + missed) passes when P(X ≥ missed) ≥ 0.05 for X ~ Binomial(requests, p0):',
+  );
+  for (const r of d.results) {
+    if (r.total === 0) {
+      t.bullet(`${r.name}: no requests → not tested.`);
+      continue;
+    }
+    const requests = `${r.total - r.missed} ${r.total - r.missed === 1 ? 'inference' : 'inferences'} + ${r.missed} missed = ${plural(r.total, 'request')}`;
+    const verdict = r.passed ? 'passes' : 'fails: punished, reward 0';
+    if (r.rule === 'rate') {
+      const allowed = (BigInt(r.total) * BigInt(d.p0Permille)) / 1000n;
+      t.bullet(
+        `${r.name}: ${requests}; above 990 requests the chain compares the miss rate with p0: at most ${groupDigits(allowed)} ` +
+          `may be missed → ${verdict}.`,
+      );
+      continue;
+    }
+    const allowed = criticalMisses(r.total, d.p0Permille);
+    t.bullet(`${r.name}: ${requests}; at most ${allowed} may be missed (P(X ≥ ${allowed + 1}) < 0.05) → ${verdict}.`);
+  }
+}
+
+export function explainEndEpoch(view: EventView, ctx: StepContext, t: Text): void {
+  const { before } = view;
+  const world = ctx.world;
+  const pool = decisionsOf(view.decisions, 'reward_pool')[0];
+  if (!pool) return;
+  const n = pool.epoch;
+  const params = ctx.replay.scenario.params;
+  const capping = decisionsOf(view.decisions, 'power_cap')[0];
+  const downtime = decisionsOf(view.decisions, 'downtime_test')[0];
+  const supply = decisionsOf(view.decisions, 'supply_cap')[0];
+  const debts = decisionsOf(view.decisions, 'debt');
+  const members = decisionsOf(view.decisions, 'member_settled');
+  const source =
+    pool.source === 'param'
+      ? `${money(pool.uncapped ?? pool.pool)} (params.epoch_reward)`
+      : `the chain's formula, floor(${money(params.initialEpochReward)} × 0.9995251127946402^(${n} − ${params.genesisEpoch})) = ${money(pool.uncapped ?? pool.pool)}`;
+  const cap =
+    pool.uncapped === undefined || supply !== undefined
+      ? ''
+      : ` The lifetime cap (standard_reward_amount ${money(params.standardRewardAmount)}, ${money(before.minted)} minted so far) cuts it to ${money(pool.pool)}.`;
+  const minted = supply === undefined ? 'F is minted' : `Only F' = ${money(pool.pool)} is minted`;
+  const memo = supply === undefined ? 'reward_distribution' : 'reward_distribution; the epoch crosses the lifetime cap, see below';
+  const weight = capping !== undefined && capping.capped.length > 0 ? 'capped weight' : 'weight';
+  t.para(
+    `Epoch ${n} is settled. Its reward pool F is ${source}.${cap} ${minted} into the inference module ` +
+      `(${memo}) and shared by weight over the whole active set (W = ${pool.totalWeight}): each ACTIVE, ` +
+      `unpunished member with weight gets floor(${weight} × F / W).`,
+  );
+  if (capping) powerCapText(capping, members, t);
+  if (supply) {
+    t.para(
+      `Epoch ${n} crosses the lifetime subsidy cap (standard_reward_amount ${money(params.standardRewardAmount)}, ` +
+        `${money(before.minted)} minted before), so F' = cap − minted = ${money(supply.left)}. The chain computes the rewards ` +
+        `from F (${money(supply.rewardsBefore)} in all) and scales each by F'/F, floor(r × ${money(supply.left)} / ` +
+        `${money(supply.pool)}), to ${money(supply.rewardsAfter)}. Governance gets (F − Σ rewards) + (F' − Σ scaled) = ` +
+        `${money(supply.overTransfer)} + ${money(supply.left - supply.rewardsAfter)} = ${money(supply.governance)}` +
+        (supply.overTransfer > 0n
+          ? `: the unscaled ${money(supply.overTransfer)} is more than was minted for it (gonka-rules 4, item 28: a known divergence).`
+          : '.'),
+    );
+  }
+
+  if (downtime) {
+    downtimeText(downtime, params.binomTestP0, t);
+    t.para('Then each member is settled:');
+  }
+
+  for (const m of members) {
+    const p = participantOf(before, world, m.name);
+    const parts: string[] = [];
+    const why = m.noReward === undefined ? undefined : NO_REWARD[m.noReward];
+    const debt = debts.find((d) => d.name === m.name);
+    if (m.noReward !== undefined) {
+      parts.push(why ? why(n, p?.status ?? 'ACTIVE', downtime !== undefined) : `reward 0 (${m.noReward})`);
+      if (debt) parts.push(`none of its debt of ${money(debt.debt)} is recovered`);
+    } else if (debt && supply === undefined) {
+      parts.push(`reward ${money(m.reward + debt.recovered)} less ${money(debt.recovered)} recovered of its debt of ${money(debt.debt)} = ${money(m.reward)}`);
+    } else if (debt) {
+      parts.push(`reward ${money(m.reward)}, after ${money(debt.recovered)} of its debt of ${money(debt.debt)} was recovered`);
+    } else {
+      parts.push(`reward ${money(m.reward)}`);
+    }
+    const stranded = m.stranded ?? 0n;
+    if (m.work > 0n) parts.push(`work coins ${money(m.work)} (its coin_balance)`);
+    else if (m.forfeited === 0n && stranded === 0n) parts.push('no work coins');
+    if (m.forfeited > 0n) {
+      parts.push(`its ${money(m.forfeited)} of owed work coins is forfeited to governance (forfeited_work_coins_to_governance:epoch=${n})`);
+    }
+    if (stranded > 0n) {
+      parts.push(
+        `its ${money(stranded)} of owed work coins are zeroed and stay in the inference module with no owner ` +
+          '(gonka-ai/gonka #1746: a known divergence)',
+      );
+    }
+    let tail: string;
+    if (m.reward + m.work > 0n) {
+      tail = `settle amount for epoch ${n}: ${money(m.reward + m.work)}, claimable during epoch ${n + 1}`;
+    } else {
+      const held = p?.settle;
+      tail = `nothing to settle, so no settle amount is written${held ? ` (its epoch-${held.epoch} one stays)` : ''}`;
+    }
+    const capped = capping?.capped.find((c) => c.name === m.name);
+    const weightText = `weight ${m.weight} of ${pool.totalWeight}${capped ? `, capped to ${capped.capped}` : ''}`;
+    t.bullet(`${m.name} (${weightText}): ${parts.join('; ')} → ${tail}.${debt ? ` ${debtText(debt, n)}` : ''}`);
+  }
+
+  governanceText(pool, capping, supply, debts, t);
+  for (const tr of view.transfers) {
+    if (tr.memo.startsWith('expired claim:')) {
+      const name = tr.memo.slice('expired claim:'.length);
+      const old = participantOf(before, world, name)?.settle;
+      t.bullet(
+        `${name}'s unclaimed settle amount of epoch ${old?.epoch ?? '?'} (${money(tr.amount)}) expires to governance: its new epoch-${n} record replaces it (expired claim:${name}).`,
+      );
+    } else if (tr.memo.startsWith('expired:')) {
+      const name = tr.memo.slice('expired:'.length);
+      const old = participantOf(before, world, name)?.settle;
+      t.bullet(
+        `${name}'s unclaimed settle amount of epoch ${old?.epoch ?? '?'} (${money(tr.amount)}) is older than epoch ${n - 1} and is swept to governance (expired:${name}).`,
+      );
+    }
+  }
+  t.para(
+    `Epoch ${n} has now ended but stays the effective epoch until the next start_epoch; its settle amounts can be claimed only during epoch ${n + 1}.`,
+  );
+}
+
+/** Where a netted debt's recovered part goes and what becomes of the rest. */
+function debtText(d: DecisionOf<'debt'>, n: number): string {
+  const recovered = d.recovered > 0n;
+  if (d.mode === 'carry') {
+    const kept = recovered ? `The ${money(d.recovered)} recovered stay in the inference module, where they back the shares its validators keep` : '';
+    const rest =
+      d.remaining > 0n
+        ? `the other ${money(d.remaining)} stay owed: its coin_balance starts the next epoch at ${money(-d.remaining)}`
+        : 'its coin_balance resets to 0';
+    return recovered ? `${kept}; ${rest}.` : `${rest.charAt(0).toUpperCase()}${rest.slice(1)}.`;
+  }
+  const gone = recovered ? `The ${money(d.recovered)} recovered go to governance with the rest of F` : 'Nothing is recovered';
+  const rest = d.remaining > 0n ? `; the other ${money(d.remaining)} are forgiven as its coin_balance resets to 0` : '';
+  return (
+    `${gone}${rest}, while the validators' shares the debt stood for stay owed: the inference module is ` +
+    `${money(d.debt)} short (gonka-rules 3.2, a known divergence of the chain's math at the end of epoch ${n}).`
+  );
+}
+
+function governanceText(
+  pool: DecisionOf<'reward_pool'>,
+  capping: DecisionOf<'power_cap'> | undefined,
+  supply: DecisionOf<'supply_cap'> | undefined,
+  debts: readonly DecisionOf<'debt'>[],
+  t: Text,
+): void {
+  const n = pool.epoch;
+  const memo = `bitcoin_reward_to_governance:epoch=${n}`;
+  if (supply) {
+    t.bullet(`Rewards come to ${money(pool.distributed)} after scaling; governance gets ${money(pool.governance ?? pool.pool - pool.distributed)} (${memo}), as worked out above.`);
+    return;
+  }
+  if (pool.pool === 0n) {
+    t.bullet('The pool is 0: nothing is minted and no one is rewarded.');
+    return;
+  }
+  const rest = pool.pool - pool.distributed;
+  const governance = pool.governance ?? rest;
+  const recovered = debts.filter((d) => d.recovered > 0n);
+  const debtors = listWords(recovered.map((d) => d.name));
+  const recoveredTotal = recovered.reduce((s, d) => s + d.recovered, 0n);
+  const cut = capping !== undefined && capping.capped.length > 0 ? ', what power capping cut included' : '';
+  if (recovered.length > 0 && recovered[0]?.mode === 'carry') {
+    const gov = governance > 0n ? `${money(governance)} goes to governance (${memo})` : 'nothing goes to governance';
+    t.bullet(
+      `Rewards come to ${money(pool.distributed)}. Of the ${money(rest)} left of F, the ${money(recoveredTotal)} recovered from ` +
+        `${debtors}'s debt stay in the inference module to back the validators' shares, and ${gov}.`,
+    );
+    return;
+  }
+  if (recovered.length > 0) {
+    t.bullet(
+      `Rewards come to ${money(pool.distributed)}; the rest of F, ${money(governance)}, goes to governance (${memo}), the ` +
+        `${money(recoveredTotal)} recovered from ${debtors}'s debt${cut === '' ? '' : ' and what power capping cut'} included.`,
+    );
+    return;
+  }
+  t.bullet(
+    governance > 0n
+      ? `Rewards come to ${money(pool.distributed)}; the rest of F, ${money(governance)}, goes to governance (${memo})${cut}.`
+      : `Rewards come to all of F, ${money(pool.distributed)}: nothing is left for governance.`,
+  );
+}
