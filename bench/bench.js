@@ -23,310 +23,46 @@
  *   BENCH_EVENTS   events of the throughput scenario        (default 100000)
  *   BENCH_SCALE    events of each scaling scenario          (default 50000)
  *   BENCH_RUNS     timed runs per measurement (median)      (default 3)
+ *   BENCH_PARTICIPANTS  participant counts of the scaling runs (default 100,1000,10000,100000)
+ *   BENCH_LENGTHS  scenario lengths of the linearity runs    (default 10000,100000,1000000)
+ *   BENCH_STARTS   process starts per start-up figure (median) (default 20)
+ *   BENCH_YAML     events of the YAML end-to-end file, 0 to skip (default 100000)
+ *
+ * Added for issue 5 (after the sections above):
+ *   5. events/s at 10^4, 10^5 and 10^6 events, streamed (the scenario's items are a generator)
+ *      and replayed with keepTrace: false, so memory stays bounded: heap sampled during the run;
+ *   6. `epochsim run --json` end to end on a generated 10^5-event YAML file (~20 MB);
+ *   7. CLI start-up (`epochsim --version`, a small `run`) next to a bare `node -e 0`, median of
+ *      BENCH_STARTS spawns each, interleaved; and the process's peak RSS.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 // The engine as a library (built by `npm run build`); `advance` is the per-event invariant step,
 // used here only to split the cost by event type.
 const { runScenario, DEFAULT_PARAMS, applyEvent, genesis, RULESETS, recount } = await import('../dist/index.js');
 const { advance } = await import('../dist/engine/invariants.js');
+const { makeScenario, EVENTS_PER_EPOCH, USERS, SEED } = await import('./workload.js');
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const SCALE_EVENTS = Number(process.env.BENCH_SCALE ?? 50_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const THROUGHPUT_PARTICIPANTS = 1_000;
-const SCALE_PARTICIPANTS = [100, 1_000, 10_000];
-const EVENTS_PER_EPOCH = 2_500;
-const USERS = 200;
-const SEED = 0x5eed_2025;
+const SCALE_PARTICIPANTS = (process.env.BENCH_PARTICIPANTS ?? '100,1000,10000,100000').split(',').map(Number);
+const LENGTHS = (process.env.BENCH_LENGTHS ?? '10000,100000,1000000').split(',').map(Number);
+const STARTS = Number(process.env.BENCH_STARTS ?? 20);
 
 /** The issue's targets. */
-const TARGET_EVENTS_PER_SEC = 50_000;
+const TARGET_EVENTS_PER_SEC = 250_000;
 /**
  * "Flat": from 100 to 10 000 participants (100x) the cost per ordinary event may grow by at
  * most this factor. A 32-way trie goes from 2 to 3 levels over that range, so a few tens of
  * percent is the expected, honest price of log32(n); a linear cost would show up as ~100x.
  */
 const FLAT_TOLERANCE = 1.5;
-
-// ---------------------------------------------------------------------------------------------
-// Deterministic randomness: mulberry32, a tiny 32-bit PRNG (public domain, Tommy Ettinger).
-// ---------------------------------------------------------------------------------------------
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Small helpers over one PRNG: integers, bigints in a range, picks, weighted choice. */
-function makeRandom(seed) {
-  const next = mulberry32(seed);
-  const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)); // inclusive
-  // A bigint uniform enough in [lo, hi] for a workload: 53 random bits scaled onto the span.
-  const big = (lo, hi) => {
-    if (hi <= lo) return lo;
-    const span = hi - lo + 1n;
-    const r = BigInt(Math.floor(next() * 2 ** 21)) * 2n ** 32n + BigInt(Math.floor(next() * 2 ** 32));
-    return lo + ((r * span) >> 53n);
-  };
-  const pick = (list) => list[Math.floor(next() * list.length)];
-  const chance = (p) => next() < p;
-  return { next, int, big, pick, chance };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Scenario generator.
-// ---------------------------------------------------------------------------------------------
-
-/**
- * The share of each event kind in an epoch's body (between start_epoch and end_epoch); the
- * shares are normalised, so they need not add up to exactly 1. Claims are few enough (~87 an
- * epoch) that even at 100 participants almost every claimant is a different member, so the
- * outcome mix, not only the event mix, stays the same at every participant count.
- */
-const MIX = [
-  ['run_inference', 0.34],
-  ['create_escrow', 0.21],
-  ['settle_escrow', 0.21],
-  ['transfer', 0.19],
-  ['claim_reward', 0.035],
-  ['exclude_participant', 0.0005],
-  // Deliberate transaction failures (marked expect_error, so the run stays `ok`): a second
-  // settlement of an escrow, and an inference on a host left out of the epoch's active set.
-  ['fail_settle_twice', 0.003],
-  ['fail_inactive_executor', 0.0015],
-];
-const MIX_TOTAL = MIX.reduce((sum, [, share]) => sum + share, 0);
-
-/**
- * Builds a valid typed Scenario of at least `events` events over `participants` participants:
- * epochs of `perEpoch` events, each start_epoch … end_epoch, with escrows settled in their own
- * epoch or (about a quarter, plus those still open at end_epoch) in the next one.
- */
-function makeScenario({ participants: P, events: N, perEpoch = EVENTS_PER_EPOCH, users: U = USERS, seed = SEED }) {
-  const rnd = makeRandom(seed);
-  const params = {
-    ...DEFAULT_PARAMS,
-    // Lift the per-epoch escrow cap so creation never fails on it (the workload is about cost,
-    // not about that rule); amounts stay within the default [min_amount, max_amount].
-    escrow: { ...DEFAULT_PARAMS.escrow, maxPerEpoch: 1_000_000_000n },
-  };
-  const { minAmount, maxAmount } = params.escrow;
-
-  const GONKA = 1_000_000_000n;
-  const userNames = Array.from({ length: U }, (_, i) => `user${String(i).padStart(4, '0')}`);
-  const hostNames = Array.from({ length: P }, (_, i) => `host${String(i).padStart(5, '0')}`);
-  // 1 000 000 gonka per user: escrow locks (<= 10 gonka), inference escrows and transfers never run
-  // a user dry, so every create_escrow succeeds and escrow ids are known in advance.
-  const accounts = userNames.map((name) => ({ name, balance: 1_000_000n * GONKA }));
-  const participantsList = hostNames.map((name) => ({ name, weight: BigInt(rnd.int(1, 1000)), balance: 10n * GONKA }));
-
-  const items = [];
-  const counts = {};
-  const push = (event, expectError) => {
-    const index = items.length + 1;
-    counts[event.type] = (counts[event.type] ?? 0) + 1;
-    items.push({
-      kind: 'event',
-      index,
-      loc: { line: index, col: 1 },
-      event,
-      expectError,
-      expectResult: undefined,
-      note: undefined,
-    });
-  };
-
-  let nextEscrowId = 1n; // every create_escrow succeeds, so ids are 1, 2, 3, …
-  let openNow = []; // escrows of this epoch to settle in this epoch: { id, amount, slots }
-  let openNext = []; // escrows of this epoch to settle in the next one (cross-epoch)
-  let carried = []; // escrows of the previous epoch, settled early in this one
-  const settled = []; // recent settled ids, for the deliberate "already settled" failures
-
-  const settleEvent = (escrow) => {
-    const n = escrow.slots.length;
-    // Every slot reports, in a shuffled message order (the fee remainder follows message order).
-    const order = escrow.slots.map((_, i) => i);
-    for (let i = n - 1; i > 0; i--) {
-      const j = rnd.int(0, i);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    const fees = rnd.big(0n, escrow.amount / 10n);
-    const budget = (escrow.amount - fees) / BigInt(n); // Σ cost + fees <= amount
-    const nonce = rnd.chance(0.5) ? BigInt(rnd.int(n, 20 * n)) : undefined;
-    const hosts = order.map((slot) => {
-      let missed = rnd.int(0, 2);
-      let invalid = rnd.int(0, 1);
-      if (nonce !== undefined) {
-        // The V0212 bound: missed <= assigned, invalid <= assigned - missed.
-        const first = BigInt(slot === 0 ? n : slot);
-        const assigned = nonce < first ? 0 : Number(1n + (nonce - first) / BigInt(n));
-        missed = Math.min(missed, assigned);
-        invalid = Math.min(invalid, assigned - missed);
-      }
-      const requiredValidations = rnd.int(0, 8);
-      return {
-        slot,
-        cost: rnd.big(0n, budget),
-        missed,
-        invalid,
-        requiredValidations,
-        completedValidations: rnd.int(0, requiredValidations),
-      };
-    });
-    return { type: 'settle_escrow', escrow: escrow.id, settler: undefined, fees, nonce, hosts };
-  };
-
-  let previousActive = [];
-  for (let epoch = 1; items.length < N; epoch++) {
-    // start_epoch: from epoch 2 on, ~2% of the participants sit an epoch out (the active list is
-    // then given explicitly); now and then a few weights change.
-    const leftOut = new Set();
-    if (epoch > 1) for (const name of hostNames) if (rnd.chance(0.02)) leftOut.add(name);
-    const active = leftOut.size === 0 ? hostNames : hostNames.filter((name) => !leftOut.has(name));
-    const weights = [];
-    if (epoch % 4 === 0) for (let i = 0; i < 3; i++) weights.push([rnd.pick(hostNames), BigInt(rnd.int(1, 1000))]);
-    push({ type: 'start_epoch', active: leftOut.size === 0 ? undefined : active, weights });
-
-    carried = [...openNext, ...openNow];
-    openNow = [];
-    openNext = [];
-    const excluded = new Set();
-    // Claimants: the members of the previous epoch in a shuffled order, each once; one claim in
-    // eight repeats an earlier claimant ("No rewards for this address").
-    const claimants = [...(previousActive.length > 0 ? previousActive : active)];
-    for (let i = claimants.length - 1; i > 0; i--) {
-      const j = rnd.int(0, i);
-      [claimants[i], claimants[j]] = [claimants[j], claimants[i]];
-    }
-    const claimed = [];
-    const bodyEnd = Math.min(items.length + perEpoch - 2, N - 1);
-
-    while (items.length < bodyEnd) {
-      let r = rnd.next() * MIX_TOTAL;
-      let kind = MIX[MIX.length - 1][0];
-      for (const [name, share] of MIX) {
-        if (r < share) {
-          kind = name;
-          break;
-        }
-        r -= share;
-      }
-      switch (kind) {
-        case 'run_inference': {
-          const promptTokens = BigInt(rnd.int(10, 2_000));
-          push({
-            type: 'run_inference',
-            requester: rnd.pick(userNames),
-            executor: rnd.pick(active),
-            promptTokens,
-            completionTokens: BigInt(rnd.int(10, 6_000)), // above max_tokens sometimes: pay is capped
-            maxTokens: 5_000n,
-            price: undefined,
-            id: undefined,
-            outcome: rnd.chance(0.9) ? 'finished' : 'expired',
-          });
-          break;
-        }
-        case 'create_escrow':
-        case 'settle_escrow': {
-          // A settle with nothing open becomes a create, so the escrow flow never stalls.
-          const pending = carried.length > 0 ? carried : openNow;
-          if (kind === 'settle_escrow' && pending.length > 0) {
-            // Carried escrows first (they must be settled in this epoch), then this epoch's.
-            const escrow = pending.splice(rnd.int(0, pending.length - 1), 1)[0];
-            push(settleEvent(escrow));
-            settled.push(escrow.id);
-            if (settled.length > 64) settled.shift();
-            break;
-          }
-          const slots = Array.from({ length: rnd.int(1, 8) }, () => rnd.pick(active));
-          const escrow = { id: nextEscrowId++, amount: rnd.big(minAmount, maxAmount), slots };
-          push({ type: 'create_escrow', creator: rnd.pick(userNames), amount: escrow.amount, slots, id: undefined });
-          (rnd.chance(0.25) ? openNext : openNow).push(escrow);
-          break;
-        }
-        case 'transfer': {
-          // Mostly user to user; sometimes a host spends what it earned.
-          const fromHost = rnd.chance(0.1);
-          push({
-            type: 'transfer',
-            from: fromHost ? rnd.pick(hostNames) : rnd.pick(userNames),
-            to: rnd.chance(0.5) ? rnd.pick(userNames) : rnd.pick(hostNames),
-            amount: rnd.big(1n, fromHost ? GONKA / 100n : 10n * GONKA),
-          });
-          break;
-        }
-        case 'claim_reward': {
-          // The claim window: the settle amount of the previous epoch, by one of its members.
-          const repeat = claimed.length > 0 && (claimants.length === 0 || rnd.chance(1 / 8));
-          const participant = repeat ? rnd.pick(claimed) : claimants.pop();
-          claimed.push(participant);
-          push({ type: 'claim_reward', participant, epoch: BigInt(epoch - 1) });
-          break;
-        }
-        case 'exclude_participant': {
-          const name = rnd.pick(active);
-          if (excluded.has(name)) break;
-          excluded.add(name);
-          push({ type: 'exclude_participant', participant: name, reason: rnd.chance(0.5) ? 'invalid' : 'inactive' });
-          break;
-        }
-        case 'fail_settle_twice':
-          if (settled.length === 0) break;
-          push(
-            { type: 'settle_escrow', escrow: rnd.pick(settled), settler: undefined, fees: 0n, nonce: undefined, hosts: [] },
-            'already settled',
-          );
-          break;
-        case 'fail_inactive_executor':
-          if (leftOut.size === 0) break;
-          push(
-            {
-              type: 'run_inference',
-              requester: rnd.pick(userNames),
-              executor: leftOut.values().next().value,
-              promptTokens: 100n,
-              completionTokens: 100n,
-              maxTokens: 5_000n,
-              price: undefined,
-              id: undefined,
-              outcome: 'finished',
-            },
-            'participant is not active',
-          );
-          break;
-      }
-    }
-    // Escrows carried from the previous epoch are settled before this one ends (later would be
-    // too late: a settlement may only come in the escrow's epoch or the next).
-    for (const escrow of carried) push(settleEvent(escrow));
-    carried = [];
-
-    const punish = epoch % 3 === 0 ? [rnd.pick(active), rnd.pick(active)] : [];
-    push({ type: 'end_epoch', punish });
-    previousActive = active;
-  }
-
-  return {
-    scenario: {
-      name: `bench: ${N} events, ${P} participants`,
-      description: undefined,
-      rules: undefined,
-      params,
-      accounts,
-      participants: participantsList,
-      items,
-    },
-    counts,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Measurement helpers.
@@ -553,7 +289,9 @@ console.log(
 
 const worst = Math.min(...throughput.map((t) => t.eps));
 const first = scaling[0];
-const last = scaling[scaling.length - 1];
+// "flat" as before: 100 → 10 000 participants (the 100 000 row is printed and compared below)
+const last = scaling.find((x) => x.P === 10_000) ?? scaling[scaling.length - 1];
+const biggest = scaling[scaling.length - 1];
 const allRatio = last.usPerEvent / first.usPerEvent;
 const ordRatio = split(last.b).ordinary / split(first.b).ordinary;
 const memberRatio = split(last.b).end / last.P / (split(first.b).end / first.P);
@@ -567,7 +305,98 @@ console.log(
     `(flat = ×${FLAT_TOLERANCE} or less for the first two)`,
 );
 console.log(
-  `target: ≥ 50 000 events/s, per-event cost flat in participants — ` +
+  `target: ≥ ${fmtInt(TARGET_EVENTS_PER_SEC)} events/s, per-event cost flat in participants — ` +
     `throughput ${throughputPass ? 'PASS' : 'MISS'} (${fmtInt(worst)} events/s, slower ruleset), ` +
     `flat ${flatPass ? 'PASS' : 'MISS'} (×${fmt(ordRatio, 2)} ordinary, ×${fmt(memberRatio, 2)} end_epoch/member)`,
 );
+
+if (biggest !== last) {
+  console.log(
+    `cost growth ${fmtInt(first.P)} → ${fmtInt(biggest.P)} participants: ordinary events ×${fmt(split(biggest.b).ordinary / split(first.b).ordinary, 2)}, ` +
+      `end_epoch per member ×${fmt(split(biggest.b).end / biggest.P / (split(first.b).end / first.P), 2)}, all events ×${fmt(biggest.usPerEvent / first.usPerEvent, 2)}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Linearity in the scenario length, in bounded memory: streamed events, no per-step trace.
+// ---------------------------------------------------------------------------------------------
+console.log(`\nevents/s vs scenario length (deferred, ${fmtInt(THROUGHPUT_PARTICIPANTS)} participants, events streamed, keepTrace: false, one run each)`);
+const lengths = [];
+// warm-up (the JIT has seen this code path already, but not with keepTrace: false and a generator)
+runScenario(makeScenario({ participants: THROUGHPUT_PARTICIPANTS, events: LENGTHS[0], stream: true }).scenario, { rules: 'deferred', keepTrace: false });
+for (const N of LENGTHS) {
+  const { scenario, counts } = makeScenario({ participants: THROUGHPUT_PARTICIPANTS, events: N, stream: true });
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
+  let seen = 0;
+  const observe = () => {
+    if (++seen % 10_000 === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  };
+  // the generator's own cost is inside the timing (it is small next to the replay; see section 1)
+  const t0 = process.hrtime.bigint();
+  const result = runScenario(scenario, { rules: 'deferred', keepTrace: false, observe });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const n = result.counts.events;
+  const failedExpected = (counts.fail_settle_twice ?? 0) + (counts.fail_inactive_executor ?? 0);
+  lengths.push({ N: n, seconds, eps: n / seconds, usPerEvent: (seconds * 1e6) / n, ok: result.ok, failed: result.counts.failed, heapPeak: heapPeak / 2 ** 20, heapAfter: heapMiB(), heapBefore: heapBefore / 2 ** 20, failedExpected });
+}
+table(
+  ['events', 'seconds', 'events/s', 'µs/event', 'run ok', 'heap before MiB', 'heap peak MiB (sampled)', 'heap after gc MiB'],
+  lengths.map((l) => [fmtInt(l.N), fmt(l.seconds, 2), fmtInt(l.eps), fmt(l.usPerEvent, 2), l.ok ? 'yes' : 'NO', fmt(l.heapBefore), fmt(l.heapPeak), fmt(l.heapAfter)]),
+);
+if (lengths.length > 1) {
+  const a = lengths[0];
+  const z = lengths[lengths.length - 1];
+  console.log(
+    `  linear: ×${fmt(z.N / a.N, 0)} the events took ×${fmt(z.seconds / a.seconds, 1)} the time ` +
+      `(µs/event ratio ${lengths.map((l) => fmt(l.usPerEvent / a.usPerEvent, 2)).join(' : ')}; 1.00 = perfectly linear)`,
+  );
+  console.log(
+    `  heap after gc grows ${fmt(((z.heapAfter - a.heapAfter) * 2 ** 20) / (z.N - a.N), 0)} B/event: the chain state itself ` +
+      `(escrows and inferences stay in it), not the trace (a kept RunResult costs the B/event shown above on top)`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6 and 7. The command line: a big YAML file end to end, and start-up next to a bare node.
+// ---------------------------------------------------------------------------------------------
+const BIN = new URL('../bin/epochsim', import.meta.url).pathname;
+const SMALL = new URL('../scenarios/01-deferred-same-epoch.yaml', import.meta.url).pathname;
+const spawnMs = (args) => {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`bench: ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+};
+
+const YAML_EVENTS = Number(process.env.BENCH_YAML ?? 100_000);
+if (YAML_EVENTS > 0) {
+  const { toYaml } = await import('./gen-yaml.js');
+  const dir = mkdtempSync(join(os.tmpdir(), 'epochsim-bench-'));
+  const file = join(dir, `bench-${YAML_EVENTS}.yaml`);
+  writeFileSync(file, toYaml(makeScenario({ participants: THROUGHPUT_PARTICIPANTS, events: YAML_EVENTS }).scenario));
+  const mb = readFileSync(file).length / 1e6;
+  const runs = [];
+  for (let i = 0; i < Math.max(1, RUNS); i++) runs.push(spawnMs([BIN, 'run', file, '--json']));
+  console.log(
+    `\nepochsim run --json of a generated ${fmtInt(YAML_EVENTS)}-event YAML file (${fmt(mb)} MB), end to end, ` +
+      `median of ${runs.length}: ${fmt(median(runs) / 1e3, 2)} s (${runs.map((ms) => fmt(ms / 1e3, 2)).join(', ')}); target ≤ 3 s`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const starts = { 'node -e 0': [], 'epochsim --version': [], 'epochsim run (7 events)': [] };
+const startArgs = { 'node -e 0': ['-e', '0'], 'epochsim --version': [BIN, '--version'], 'epochsim run (7 events)': [BIN, 'run', SMALL] };
+for (let i = 0; i < STARTS; i++) for (const k of Object.keys(starts)) starts[k].push(spawnMs(startArgs[k]));
+const bare = median(starts['node -e 0']);
+console.log(`\nstart-up, median of ${STARTS} spawns each (interleaved):`);
+table(
+  ['command', 'median ms', 'over node -e 0'],
+  Object.entries(starts).map(([k, xs]) => [k, fmt(median(xs), 1), k === 'node -e 0' ? '' : `+${fmt(median(xs) - bare, 1)} ms`]),
+  ['l'],
+);
+const versionOver = median(starts['epochsim --version']) - bare;
+console.log(`target: epochsim --version within 100 ms of node -e 0 — ${versionOver <= 100 ? 'PASS' : 'MISS'} (+${fmt(versionOver, 1)} ms)`);
+console.log(`\npeak memory: RSS high-water of this process ${fmt(process.resourceUsage().maxRSS / 1024)} MiB (all sections)`);

@@ -4,23 +4,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { registerCheck } from './commands/check.js';
-import { registerCompare } from './commands/compare.js';
-import { registerExplain } from './commands/explain.js';
-import { registerRules } from './commands/rules.js';
-import { registerRun } from './commands/run.js';
-import { registerSchema } from './commands/schema.js';
+import { registerCommands } from './commands.js';
+import { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError, type Cli } from './exit.js';
 import type { Io } from './io.js';
-import { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError, type Cli } from './shared.js';
 
-export { EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK } from './shared.js';
+export { EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-export function buildProgram(cli: Cli): Command {
+/**
+ * The program with every command; only the commands `wanted` names are loaded (by default all),
+ * the others are listed in the help without their module being imported.
+ */
+export async function buildProgram(cli: Cli, wanted: (name: string) => boolean = () => true): Promise<Command> {
   const program = new Command('epochsim')
     .description('Deterministic epoch simulator for the devshard payout logic of the Gonka inference chain')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -41,25 +40,24 @@ Examples:
 Every command reads a scenario from stdin when the file name is -.
 `,
     );
-  registerRun(program, cli);
-  registerCheck(program, cli);
-  registerExplain(program, cli);
-  registerCompare(program, cli);
-  registerSchema(program, cli);
-  registerRules(program, cli);
+  await registerCommands(program, cli, wanted);
   return program;
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode = EXIT_OK;
-  const program = buildProgram({
-    io,
-    setExit: (code) => {
-      exitCode = code;
-    },
-  });
   try {
+    // Only the commands argv names are loaded (`help run` and `run --help` included).
+    const program = await buildProgram(
+      {
+        io,
+        setExit: (code) => {
+          exitCode = code;
+        },
+      },
+      (name) => argv.includes(name),
+    );
     if (argv.length === 0) {
       program.outputHelp({ error: true });
       return EXIT_INPUT;

@@ -9,19 +9,9 @@ import { loadScenario } from '../scenario/load.js';
 import type { Io } from './io.js';
 import { chalkPalette, plain, wantsColour, type Palette } from './palette.js';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_INPUT = 2;
-export const EXIT_INTERNAL = 70;
+import { InputError } from './exit.js';
 
-/** What a command needs from the program: the process window and a way to set the exit code. */
-export interface Cli {
-  readonly io: Io;
-  readonly setExit: (code: number) => void;
-}
-
-/** An input problem that stops a command before anything is printed to stdout. */
-export class InputError extends Error {}
+export { EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError, type Cli } from './exit.js';
 
 export function parseRules(value: string): RuleName {
   if ((RULE_NAMES as readonly string[]).includes(value)) return value as RuleName;

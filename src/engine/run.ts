@@ -77,6 +77,8 @@ export interface RunResult {
   readonly violations: readonly Violation[];
   /** Known divergences of the ruleset's chain version, in event order (always empty under deferred and immediate). */
   readonly divergences: readonly DivergenceRecord[];
+  /** How many events were applied, how many failed, how many transfers they made (kept or not); set by runScenario. */
+  readonly counts?: { readonly events: number; readonly failed: number; readonly transfers: number } | undefined;
 }
 
 /** What an observer sees of each item as the replay passes it (nothing is kept for it). */
@@ -105,6 +107,12 @@ export interface RunOptions {
   readonly rules?: RuleName | undefined;
   /** Called after each item, in order; used by explain and compare. */
   readonly observe?: ((view: StepView, world: World) => void) | undefined;
+  /**
+   * false: keep no per-step history (`steps` and `transfers` stay empty, `counts` still counts
+   * them), so a replay of any length runs in memory bounded by the state. The observer still sees
+   * every step; checks, violations and divergences are kept. Default true.
+   */
+  readonly keepTrace?: boolean | undefined;
 }
 
 /** The ruleset a replay uses: the command line's, else the scenario's, else `deferred`. */
@@ -145,6 +153,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   /** The surplus the known divergences account for so far. */
   let known = 0n;
   let ok = true;
+  const keepTrace = options.keepTrace ?? true;
+  let events = 0;
+  let failed = 0;
+  let transferCount = 0;
 
   for (const item of scenario.items) {
     if (item.kind === 'expect') {
@@ -169,11 +181,14 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       ...(problem !== undefined ? { problem } : {}),
       ...(item.note !== undefined ? { note: item.note } : {}),
     };
-    steps.push(record);
+    events++;
+    if (!outcome.ok) failed++;
+    if (keepTrace) steps.push(record);
     const before = state;
     const broken: Violation[] = [];
     if (outcome.ok) {
-      for (const t of outcome.transfers) transfers.push({ step: item.index, ...t });
+      transferCount += outcome.transfers.length;
+      if (keepTrace) for (const t of outcome.transfers) transfers.push({ step: item.index, ...t });
       const knownBefore = known;
       for (const d of outcome.decisions) {
         if (d.kind !== 'divergence') continue;
@@ -225,5 +240,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     checks,
     violations,
     divergences,
+    counts: { events, failed, transfers: transferCount },
   };
 }

@@ -8,7 +8,6 @@
  * 4. name rules (rules.ts) and the one cross-field param rule;
  * 5. only when nothing at all was wrong: the typed Scenario, maps in the order written.
  */
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { formatGonka } from '../domain/money.js';
 import {
@@ -34,7 +33,8 @@ import {
   topLevelSchema,
   type ExpectationFields,
 } from './schema.js';
-import { describeNode, isRawMap, label, SourceIndex, where, type Path, type Raw, type RawMap } from './source.js';
+import { fastParse } from './fast.js';
+import { describeNode, isRawMap, label, where, yamlPackage, YamlIndex, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { closest, didYouMean } from './suggest.js';
 
 export type LoadResult =
@@ -50,16 +50,34 @@ const isEventType = (s: string): s is EventType => (EVENT_TYPES as readonly stri
  * Reads a scenario. Every problem in the file is reported, sorted by line and column, each once.
  * `file` is only used to label the issues.
  */
-export function loadScenario(text: string, file: string): LoadResult {
+export function loadScenario(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  // The fast path decides only a scenario with no problem at all; anything else (or anything it
+  // does not reproduce exactly) is read again on the positioned path, which locates every problem.
+  if (options.fast ?? true) {
+    const parsed = fastParse(text);
+    if (parsed !== undefined && isRawMap(parsed.value)) {
+      const result = fromRaw(parsed.value, parsed.index, file);
+      if (result.ok) return result;
+    }
+  }
+  return loadPositioned(text, file);
+}
+
+/** How to read: `fast: false` takes the positioned path only (the tests compare both). */
+export interface LoadOptions {
+  readonly fast?: boolean;
+}
+
+
+function loadPositioned(text: string, file: string): LoadResult {
   const issues: InputIssue[] = [];
-  const add = (loc: Loc, message: string, hint?: string): void => {
-    issues.push(hint === undefined ? { file, ...loc, message } : { file, ...loc, message, hint });
-  };
+  const add = sinkFor(file, issues);
   const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
 
+  const { LineCounter, parseDocument } = yamlPackage();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const src = new SourceIndex(doc, lines);
+  const src = new YamlIndex(doc, lines);
   const duplicateKeys: Loc[] = [];
   for (const error of doc.errors) {
     const at = src.loc(error.pos[0]);
@@ -79,7 +97,12 @@ export function loadScenario(text: string, file: string): LoadResult {
     add(doc.contents ? src.valueLoc([]) : { line: 1, col: 1 }, NOT_A_SCENARIO);
     return fail();
   }
+  return fromRaw(raw, src, file, issues, add);
+}
 
+/** Steps 3 to 5: the plain values checked and typed. */
+function fromRaw(raw: RawMap, src: SourceIndex, file: string, issues: InputIssue[] = [], add = sinkFor(file, issues)): LoadResult {
+  const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
   const sink: Sink = { src, add };
   const top = validate(topLevelSchema, raw, [], sink);
   const names = checkDeclarations(raw, sink);
@@ -111,6 +134,12 @@ export function loadScenario(text: string, file: string): LoadResult {
       })),
       items,
     },
+  };
+}
+
+function sinkFor(file: string, issues: InputIssue[]): (loc: Loc, message: string, hint?: string) => void {
+  return (loc, message, hint) => {
+    issues.push(hint === undefined ? { file, ...loc, message } : { file, ...loc, message, hint });
   };
 }
 

@@ -2,8 +2,24 @@
  * The YAML side of the loader: the document's nodes turned into plain values with exact
  * integers, and a way back from any path in those values to a line and column in the file.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { Loc } from '../domain/scenario.js';
+
+let yamlModule: typeof Yaml | undefined;
+
+/**
+ * The `yaml` package, loaded on first use: only the positioned path needs it, and a valid
+ * scenario never takes that path (see fast.ts), so a run does not pay for loading it.
+ */
+export function yamlPackage(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+}
+const isAlias: typeof Yaml.isAlias = (node) => yamlPackage().isAlias(node);
+const isMap = (node: unknown): node is Yaml.YAMLMap => yamlPackage().isMap(node);
+const isScalar = (node: unknown): node is Yaml.Scalar => yamlPackage().isScalar(node);
+const isSeq = (node: unknown): node is Yaml.YAMLSeq => yamlPackage().isSeq(node);
 
 /**
  * A YAML value as the schema sees it. Decimal integers written as plain scalars are `bigint`
@@ -20,8 +36,8 @@ export type Path = readonly (string | number)[];
 
 export type Report = (loc: Loc, message: string, hint?: string) => void;
 
-/** How many values one file may expand to through aliases before the loader gives up. */
-const MAX_VALUES = 1_000_000;
+/** How many values the aliases of one file may expand to before the loader gives up. */
+export const MAX_VALUES = 1_000_000;
 
 const INTEGER_RE = /^-?[0-9]+$/;
 
@@ -36,8 +52,20 @@ export function isRawMap(v: Raw | undefined): v is RawMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The document's value tree and its positions. */
-export class SourceIndex {
+/** Where the values of the file are written (the loader's only questions about positions). */
+export interface SourceIndex {
+  /** Where the value at `path` is written (its key for an empty value; else the nearest ancestor). */
+  valueLoc(path: Path): Loc;
+  /** Where the key of the last segment of `path` is written, else `valueLoc(path)`. */
+  keyLoc(path: Path): Loc;
+  /** The value node at `path`, aliases resolved (for describeNode); undefined when unknown. */
+  nodeAt(path: Path): unknown;
+  /** The keys of the map at `path` in the order written (first of duplicates only). */
+  keysInOrder(path: Path): string[];
+}
+
+/** The document's value tree and its positions, from the `yaml` package's positioned parse. */
+export class YamlIndex implements SourceIndex {
   private readonly doc: Document.Parsed;
   private readonly lines: LineCounter;
 
@@ -140,7 +168,8 @@ export class SourceIndex {
     let outerAlias: unknown = undefined;
     const convert = (node: unknown): Raw => {
       if (overflow) return null;
-      if (++count > MAX_VALUES) {
+      // only values reached through an alias count: a big file is fine, an alias bomb is not
+      if (outerAlias !== undefined && ++count > MAX_VALUES) {
         overflow = true;
         broken = true;
         report(this.nodeLoc(outerAlias ?? node) ?? { line: 1, col: 1 }, `the file expands to more than ${MAX_VALUES} values through aliases`);

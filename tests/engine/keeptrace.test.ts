@@ -1,0 +1,27 @@
+/**
+ * runScenario({ keepTrace: false }): no per-step history, the same outcome otherwise.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScenario, type StepView } from '../../src/engine/run.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+const dir = join(process.cwd(), 'scenarios');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+
+test.each(files)('%s: same outcome without the trace, steps and transfers counted', (f) => {
+  const loaded = loadScenario(readFileSync(join(dir, f), 'utf8'), f);
+  if (!loaded.ok) throw new Error(`${f} does not load`);
+  const seen: StepView[] = [];
+  const full = runScenario(loaded.scenario);
+  const lean = runScenario(loaded.scenario, { keepTrace: false, observe: (v) => seen.push(v) });
+  expect(lean.steps).toEqual([]);
+  expect(lean.transfers).toEqual([]);
+  expect({ ...lean, steps: full.steps, transfers: full.transfers }).toEqual(full);
+  expect(full.counts).toEqual({
+    events: full.steps.length,
+    failed: full.steps.filter((s) => s.status === 'error').length,
+    transfers: full.transfers.length,
+  });
+  expect(seen.length).toBe(loaded.scenario.items.length);
+});
