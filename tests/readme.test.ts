@@ -119,3 +119,20 @@ test('the known-divergence excerpt is the end of `run scenarios/17-pr1000-trappe
   expect(excerpt.startsWith('Invariants\n')).toBe(true);
   expect(r.stdout.endsWith(excerpt)).toBe(true);
 });
+
+test('the chain-version explanation is what `explain scenarios/17-pr1000-trapped-payout.yaml --step 5` prints', async () => {
+  const r = await runCli(['explain', 'scenarios/17-pr1000-trapped-payout.yaml', '--step', '5']);
+  expect(r.code).toBe(0);
+  expect(blockAfter('### Chain versions in `explain` and `compare`')).toBe(
+    `$ bin/epochsim explain scenarios/17-pr1000-trapped-payout.yaml --step 5\n${r.stdout}`,
+  );
+});
+
+test('the chain-version comparison excerpts are in what compare prints for scenario 20', async () => {
+  const rules = 'v0.2.11,pr-1000,v0.2.12,newest,deferred';
+  const r = await runCli(['compare', 'scenarios/20-one-story-six-versions.yaml', '--rules', rules]);
+  expect(r.code).toBe(0);
+  const excerpt = (marker: string): string => blockAfter(marker).replace(/^\$ .*\n/, '');
+  expect(r.stdout).toContain(excerpt('lists each replay\'s known divergences'));
+  expect(r.stdout).toContain(excerpt('when the final totals differ, the verdict names them'));
+});
