@@ -7,7 +7,7 @@ import type { Transfer } from './context.js';
 import { compareExpectation, type CheckFailure } from './expect.js';
 import { advance, recount, surplusOf, type InvariantName, type Totals } from './invariants.js';
 import { applyEvent, type Env } from './reducers/index.js';
-import { DEFAULT_RULES, RULESETS } from './rules.js';
+import { DEFAULT_RULES, RULESETS, type Ruleset } from './rules.js';
 import { genesis, type ChainState, type World } from './state.js';
 import type { Decision, DivergenceId } from './trace.js';
 
@@ -105,6 +105,11 @@ export type StepView =
 export interface RunOptions {
   /** Overrides the scenario's `rules:`. */
   readonly rules?: RuleName | undefined;
+  /**
+   * Replays under this ruleset value instead of a registered one (its name is reported as the
+   * rules); lets tests and the fuzzer plant a broken ruleset.
+   */
+  readonly ruleset?: Ruleset | undefined;
   /** Called after each item, in order; used by explain and compare. */
   readonly observe?: ((view: StepView, world: World) => void) | undefined;
   /**
@@ -140,9 +145,9 @@ function describeExpectation(
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
-  const rules = effectiveRules(scenario, options);
+  const rules = options.ruleset?.name ?? effectiveRules(scenario, options);
   const { world, state: initial } = genesis(scenario.params, scenario.accounts, scenario.participants);
-  const env: Env = { world, rules: RULESETS[rules], params: scenario.params };
+  const env: Env = { world, rules: options.ruleset ?? RULESETS[rules], params: scenario.params };
   let state = initial;
   let totals = recount(initial);
   const steps: StepRecord[] = [];

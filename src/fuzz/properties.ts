@@ -1,81 +1,17 @@
 /**
  * The properties a campaign checks on each generated scenario, and a replay that accepts any
- * Ruleset value (a registered ruleset replays through runScenario itself, exactly as `run`).
+ * Ruleset value (through runScenario, exactly as `run` replays).
  */
 import type { Scenario } from '../domain/scenario.js';
-import { advance, recount, surplusOf } from '../engine/invariants.js';
 import { canonicalJson, runToJson } from '../engine/json.js';
 import { vecForEach } from '../engine/pvec.js';
 import { balanceOf } from '../engine/queries.js';
-import { applyEvent, type Env } from '../engine/reducers/index.js';
 import { RULESETS, type Ruleset } from '../engine/rules.js';
-import { runScenario, type DivergenceRecord, type RunResult, type StepRecord, type TransferRecord, type Violation } from '../engine/run.js';
-import { genesis } from '../engine/state.js';
+import { runScenario, type DivergenceRecord, type RunResult } from '../engine/run.js';
 
-/**
- * Replays a scenario's events under a ruleset value. A registered ruleset goes through
- * runScenario (what `epochsim run` does); any other value (a test's planted bug) through the
- * same loop here: each event, the invariants after it, the known divergences.
- */
+/** Replays a scenario under a ruleset value (a registered one, or a test's planted bug). */
 export function replay(scenario: Scenario, ruleset: Ruleset): RunResult {
-  if (RULESETS[ruleset.name] === ruleset) return runScenario(scenario, { rules: ruleset.name });
-  const { world, state: initial } = genesis(scenario.params, scenario.accounts, scenario.participants);
-  const env: Env = { world, rules: ruleset, params: scenario.params };
-  let state = initial;
-  let totals = recount(initial);
-  const steps: StepRecord[] = [];
-  const transfers: TransferRecord[] = [];
-  const violations: Violation[] = [];
-  const divergences: DivergenceRecord[] = [];
-  let known = 0n;
-  let ok = true;
-  for (const item of scenario.items) {
-    if (item.kind !== 'event') continue;
-    const outcome = applyEvent(state, item.event, env);
-    if (!outcome.ok) ok = false;
-    steps.push({
-      index: item.index,
-      line: item.loc.line,
-      event: item.event.type,
-      status: outcome.ok ? 'ok' : 'error',
-      ...(outcome.ok && outcome.result !== undefined ? { result: outcome.result } : {}),
-      ...(outcome.ok ? {} : { error: outcome.error }),
-      expected: false,
-    });
-    if (!outcome.ok) continue;
-    for (const t of outcome.transfers) transfers.push({ step: item.index, ...t });
-    const knownBefore = known;
-    for (const d of outcome.decisions) {
-      if (d.kind !== 'divergence') continue;
-      divergences.push({ step: item.index, line: item.loc.line, event: item.event.type, id: d.id, source: d.source, amount: d.amount, message: d.message });
-      known += d.amount;
-    }
-    const advanced = advance(totals, state, outcome.state, world, { before: knownBefore, after: known });
-    for (const breach of advanced.breaches) {
-      ok = false;
-      violations.push({ step: item.index, line: item.loc.line, event: item.event.type, ...breach });
-    }
-    totals = advanced.totals;
-    state = outcome.state;
-  }
-  // a plain object, then returned: it fits RunResult with or without the optional `counts`
-  const result = {
-    scenario: scenario.name,
-    rules: ruleset.name,
-    ok,
-    world,
-    initial,
-    final: state,
-    totals,
-    surplus: surplusOf(totals),
-    steps,
-    transfers,
-    checks: [],
-    violations,
-    divergences,
-    counts: { events: steps.length, failed: steps.filter((x) => x.status === 'error').length, transfers: transfers.length },
-  };
-  return result;
+  return runScenario(scenario, { ruleset });
 }
 
 /** What failed: the property and the ruleset(s), which together are the failure's identity. */
