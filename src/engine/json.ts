@@ -6,10 +6,9 @@ import { vecForEach } from './pvec.js';
 import { balanceOf, endedEpochs } from './queries.js';
 import { RULESETS } from './rules.js';
 import type { RunResult } from './run.js';
+import { byCodeUnit } from '../domain/order.js';
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
-
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** JSON text with sorted keys, two-space indentation and a final newline: the same bytes every time. */
 export function canonicalJson(value: Json): string {

@@ -4,23 +4,13 @@
  * or excluded, and what the output says when one is; the chain versions' known divergences in
  * the summary and the verdict.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { compareReplays, liquidTimeline, sparkline } from '../../src/cli/render/compare.js';
 import { RULE_NAMES, type EventItem, type Scenario } from '../../src/domain/scenario.js';
 import { holdingsOf } from '../../src/engine/queries.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { BAD_SCENARIO, runCli } from './fakeIo.js';
-
-const SCENARIOS = readdirSync('scenarios')
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((f) => `scenarios/${f}`);
-
-const file = (prefix: string): string => {
-  const found = SCENARIOS.find((f) => f.startsWith(`scenarios/${prefix}-`));
-  if (!found) throw new Error(`no scenario ${prefix}`);
-  return found;
-};
+import { file, SCENARIOS } from './narrative.js';
 
 function load(f: string): Scenario {
   const loaded = loadScenario(readFileSync(f, 'utf8'), f);

@@ -5,45 +5,7 @@
  * validation sharing and debt, power capping and the downtime test; the known divergences at the
  * end of the narrative; claims the module cannot pay; the lifetime cap crossing.
  */
-import { readdirSync } from 'node:fs';
-import { runCli } from './fakeIo.js';
-
-const SCENARIOS = readdirSync('scenarios')
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((f) => `scenarios/${f}`);
-
-const file = (prefix: string): string => {
-  const found = SCENARIOS.find((f) => f.startsWith(`scenarios/${prefix}-`));
-  if (!found) throw new Error(`no scenario ${prefix}`);
-  return found;
-};
-
-async function explain(args: string[], files?: Record<string, string>): Promise<string> {
-  const r = await runCli(['explain', ...args, '--no-color'], files ? { files } : {});
-  expect(r.stderr).toBe('');
-  return r.stdout;
-}
-
-/** The block of step `n`: from its heading to the line before the next heading, without trailing blank lines. */
-function block(text: string, n: number): string {
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`── Step ${n} ·`));
-  if (start < 0) throw new Error(`no step ${n}`);
-  let end = lines.findIndex((l, i) => i > start && l.startsWith('── '));
-  if (end < 0) end = lines.length;
-  return lines.slice(start, end).join('\n').trimEnd();
-}
-
-/** From the heading `── title` to the next heading. */
-function section(text: string, title: string): string {
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`── ${title} `));
-  if (start < 0) throw new Error(`no section ${title}`);
-  let end = lines.findIndex((l, i) => i > start && l.startsWith('── '));
-  if (end < 0) end = lines.length;
-  return lines.slice(start, end).join('\n').trimEnd();
-}
+import { block, explain, file, section } from './narrative.js';
 
 const PR1000_TRAPPED = `── Step 5 · line 26 · settle_escrow ────────────────────────────────────────────
 alice settles escrow 1 (1,000 ngonka of epoch 1, slots h1, h1, h2, h3) with fees

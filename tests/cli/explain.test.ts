@@ -4,7 +4,7 @@
  * adding up at every step of every bundled scenario under every ruleset, and the 80-column
  * limit. The chain versions' own blocks are in explain-versions.test.ts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { accountHoldings, sumHoldings } from '../../src/cli/render/holdings.js';
 import { replay } from '../../src/cli/render/replay.js';
 import { vecForEach } from '../../src/engine/pvec.js';
@@ -14,33 +14,7 @@ import type { ChainState, World } from '../../src/engine/state.js';
 import { RULE_NAMES } from '../../src/domain/scenario.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { BAD_SCENARIO, runCli } from './fakeIo.js';
-
-const SCENARIOS = readdirSync('scenarios')
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((f) => `scenarios/${f}`);
-
-const file = (prefix: string): string => {
-  const found = SCENARIOS.find((f) => f.startsWith(`scenarios/${prefix}-`));
-  if (!found) throw new Error(`no scenario ${prefix}`);
-  return found;
-};
-
-async function explain(args: string[], files?: Record<string, string>): Promise<string> {
-  const r = await runCli(['explain', ...args, '--no-color'], files ? { files } : {});
-  expect(r.stderr).toBe('');
-  return r.stdout;
-}
-
-/** The block of step `n`: from its heading to the line before the next heading, without trailing blank lines. */
-function block(text: string, n: number): string {
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`── Step ${n} ·`));
-  if (start < 0) throw new Error(`no step ${n}`);
-  let end = lines.findIndex((l, i) => i > start && l.startsWith('── '));
-  if (end < 0) end = lines.length;
-  return lines.slice(start, end).join('\n').trimEnd();
-}
+import { block, explain, file, SCENARIOS } from './narrative.js';
 
 const SAME_EPOCH = `── Step 3 · line 20 · settle_escrow ────────────────────────────────────────────
 alice settles escrow 1 (7 gonka of epoch 1, slots h1, h1, h2) with fees of 0.3

@@ -36,6 +36,7 @@ import {
   stdoutPalette,
   type Cli,
 } from '../shared.js';
+import { byCodeUnit } from '../../domain/order.js';
 
 interface CheckFlags {
   readonly golden?: string;
@@ -85,7 +86,6 @@ interface Target {
   readonly error?: string;
 }
 
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const isScenarioFile = (name: string): boolean => /\.ya?ml$/.test(name);
 const withoutExtension = (name: string): string => name.replace(/\.ya?ml$/, '');
 /** Joins as typed: `scenarios/` and `scenarios` both give `scenarios/x.yaml`; `./s` stays `./s/x.yaml`. */

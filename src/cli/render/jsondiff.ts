@@ -13,6 +13,7 @@
  */
 import { formatGonka } from '../../domain/money.js';
 import type { Json } from '../../engine/json.js';
+import { byCodeUnit } from '../../domain/order.js';
 
 export type PathSegment = string | number;
 
@@ -23,8 +24,6 @@ export type JsonChange =
 
 /** Above this many cells (old × new middle elements) arrays are compared by position only. */
 const ALIGN_LIMIT = 4_000_000;
-
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const isObject = (v: Json): v is { readonly [key: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v);
 

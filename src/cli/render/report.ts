@@ -7,8 +7,7 @@ import { balanceOf, endedEpochs } from '../../engine/queries.js';
 import { vecForEach } from '../../engine/pvec.js';
 import type { RunResult, StepRecord, TransferRecord } from '../../engine/run.js';
 import type { Palette } from '../palette.js';
-
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+import { byCodeUnit } from '../../domain/order.js';
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly number[]): string {
   const t = new Table({
