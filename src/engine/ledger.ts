@@ -1,13 +1,14 @@
 /**
  * Writes to participants, summaries and other vectors of a draft. Each helper path-copies the
- * vector it changes and replaces it on the draft; a record is changed with its own small immer
- * `produce`, so reducers still write `p.coinBalance += x`.
+ * vector it changes and replaces it on the draft; a record is changed by `edit` (a frozen
+ * copy), so reducers still write `p.coinBalance += x`.
  */
-import { freeze, produce, type Draft } from 'immer';
+import type { Draft } from 'immer';
 import { MAX_INT64, MAX_UINT64 } from '../domain/money.js';
 import { TxError } from './errors.js';
 import { sparseVec, vecGet, vecSet } from './pvec.js';
 import { participantAt } from './queries.js';
+import { edit } from './tx.js';
 import {
   setVecOfState,
   vecOfState,
@@ -29,7 +30,7 @@ export function updateParticipantMutably(
   index: number,
   recipe: (p: Draft<ParticipantState>) => void,
 ): void {
-  const next = produce(participantAt(draft, index), recipe);
+  const next = edit(participantAt(draft, index), recipe);
   setVecOfState(draft, 'participants', vecSet(vecOfState(draft, 'participants'), index, next));
 }
 
@@ -43,7 +44,7 @@ export function putSummaryMutably(
 ): void {
   const all = vecOfState(draft, 'summaries');
   const byParticipant = vecGet(all, epoch) ?? sparseVec<Summary>(world.participants.length);
-  setVecOfState(draft, 'summaries', vecSet(all, epoch, vecSet(byParticipant, index, freeze(summary))));
+  setVecOfState(draft, 'summaries', vecSet(all, epoch, vecSet(byParticipant, index, Object.freeze(summary))));
 }
 
 /** Credits owed work coins, with the chain's overflow checks (PR #1000 `processParticipantPayment`). */

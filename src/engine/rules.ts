@@ -243,7 +243,7 @@ const deferred: Ruleset = {
       ctx.decisions.push({ kind: 'host_payout', ...facts, route: settle !== null && settle.epoch === x ? 'settle_amount' : 'bank' });
       if (settle !== null && settle.epoch === x) {
         updateParticipantMutably(draft, index, (p) => {
-          (p.settle as NonNullable<typeof p.settle>).workCoins += amount;
+          p.settle = { ...settle, workCoins: settle.workCoins + amount };
         });
       } else {
         transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);

@@ -10,6 +10,7 @@ import { applyEvent, type Env } from './reducers/index.js';
 import { DEFAULT_RULES, RULESETS, type Ruleset } from './rules.js';
 import { genesis, type ChainState, type World } from './state.js';
 import type { Decision, DivergenceId } from './trace.js';
+import type { TxMechanism } from './tx.js';
 
 export interface StepRecord {
   /** 1-based position of the item in `events`, checkpoints included. */
@@ -118,6 +119,8 @@ export interface RunOptions {
    * every step; checks, violations and divergences are kept. Default true.
    */
   readonly keepTrace?: boolean | undefined;
+  /** The transaction mechanism (tx.ts): `copy` (default) or `immer`; both give the same outcome. */
+  readonly tx?: TxMechanism | undefined;
 }
 
 /** The ruleset a replay uses: the command line's, else the scenario's, else `deferred`. */
@@ -147,7 +150,7 @@ function describeExpectation(
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   const rules = options.ruleset?.name ?? effectiveRules(scenario, options);
   const { world, state: initial } = genesis(scenario.params, scenario.accounts, scenario.participants);
-  const env: Env = { world, rules: options.ruleset ?? RULESETS[rules], params: scenario.params };
+  const env: Env = { world, rules: options.ruleset ?? RULESETS[rules], params: scenario.params, tx: options.tx };
   let state = initial;
   let totals = recount(initial);
   const steps: StepRecord[] = [];

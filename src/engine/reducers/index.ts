@@ -1,11 +1,11 @@
 /**
  * The reducer table and the one function that applies an event as a transaction.
  */
-import { produce } from 'immer';
 import type { ChainEvent, EventType, Params } from '../../domain/scenario.js';
 import type { Transfer, TxContext } from '../context.js';
 import { TxError } from '../errors.js';
 import type { Ruleset } from '../rules.js';
+import { transact, type TxMechanism } from '../tx.js';
 import type { Decision } from '../trace.js';
 import type { ChainState, World } from '../state.js';
 import { claimReward } from './claimReward.js';
@@ -55,10 +55,12 @@ export interface Env {
   readonly world: World;
   readonly rules: Ruleset;
   readonly params: Params;
+  /** How a transaction drafts the state (tx.ts); both give the same states. Default `copy`. */
+  readonly tx?: TxMechanism | undefined;
 }
 
 /**
- * Applies one event as a transaction. On a TxError immer discards the draft, so the returned
+ * Applies one event as a transaction. On a TxError the draft is discarded (tx.ts), so the returned
  * failure carries no state: the caller keeps the state it had, exactly as a failed Cosmos tx.
  */
 export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOutcome {
@@ -72,9 +74,7 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
   };
   const reducer = REDUCERS[event.type] as CaseReducer<EventType>;
   try {
-    const next = produce(state, (draft) => {
-      reducer(draft, event as never, ctx);
-    });
+    const next = transact(state, (draft) => reducer(draft, event as never, ctx), env.tx);
     return { ok: true, state: next, transfers: ctx.transfers, decisions: ctx.decisions, result: ctx.result };
   } catch (error) {
     // The decisions taken before the failure stay available to explain it; the state does not.
