@@ -1,10 +1,14 @@
 /**
  * Shrinks a failing scenario while the same property still fails: fewest events (chunks, then
  * single events), fewer settlement host entries, smallest amounts (halving amounts, costs,
- * fees, token counts and prices), fewest participants and accounts (dropping unused ones).
- * Every accepted step makes the scenario strictly smaller and nothing ever grows.
+ * fees, token counts and prices), fewest participants and accounts (dropping unused ones),
+ * params back to their defaults (the epoch reward unset, else the least fixed reward that
+ * still fails), and the least genesis balances and weights that still fail (balances toward 0,
+ * genesis weights toward 1, start_epoch weight overrides toward 0).
+ * Every accepted step makes the scenario strictly smaller (`sizeOf`, `smaller`) and nothing
+ * ever grows.
  */
-import type { ChainEvent, Scenario } from '../domain/scenario.js';
+import { DEFAULT_PARAMS, type ChainEvent, type Params, type Scenario } from '../domain/scenario.js';
 import { eventsOf, withEvents } from './generate.js';
 
 export interface ShrinkOptions {
@@ -18,14 +22,26 @@ export interface ShrinkResult {
   readonly tries: number;
 }
 
-/** The size the shrinker never grows: events, participants, accounts, and the sum of every amount. */
+/**
+ * The size the shrinker never grows, measure by measure: every accepted step lowers at least one
+ * and raises none (`smaller`).
+ */
 export interface ScenarioSize {
   readonly events: number;
   readonly participants: number;
   readonly accounts: number;
+  /** The amounts of the events, summed: escrow amounts and ids, fees, costs, transfers, token counts, prices. */
   readonly amounts: bigint;
   /** List entries of the events: settlement hosts, slots, active sets, weights, punished hosts. */
   readonly entries: number;
+  /** Genesis bank balances of the accounts and participants, summed. */
+  readonly balances: bigint;
+  /** Genesis weights and the weights of the start_epoch overrides, summed. */
+  readonly weights: bigint;
+  /** How many params differ from the defaults (each escrow param, and binom_test_p0, counts as one). */
+  readonly params: number;
+  /** The fixed epoch reward; 0 when it is unset (the default: the chain's decaying formula). */
+  readonly reward: bigint;
 }
 
 function eventEntries(e: ChainEvent): number {
@@ -58,20 +74,54 @@ function eventAmounts(e: ChainEvent): bigint {
   }
 }
 
+/** How many params differ from DEFAULT_PARAMS. */
+export function paramsOffDefault(p: Params): number {
+  const d = DEFAULT_PARAMS;
+  const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+  return [
+    p.tokenPrice !== d.tokenPrice,
+    p.escrow.minAmount !== d.escrow.minAmount,
+    p.escrow.maxAmount !== d.escrow.maxAmount,
+    p.escrow.maxPerEpoch !== d.escrow.maxPerEpoch,
+    !sameList(p.escrow.allowedCreators, d.escrow.allowedCreators),
+    p.epochReward !== d.epochReward,
+    p.initialEpochReward !== d.initialEpochReward,
+    p.genesisEpoch !== d.genesisEpoch,
+    p.standardRewardAmount !== d.standardRewardAmount,
+    p.skippedPayout !== d.skippedPayout,
+    p.powerCapping !== d.powerCapping,
+    p.downtimeTest !== d.downtimeTest,
+    p.binomTestP0.num * d.binomTestP0.den !== d.binomTestP0.num * p.binomTestP0.den,
+  ].filter(Boolean).length;
+}
+
 export function sizeOf(s: Scenario): ScenarioSize {
   const events = eventsOf(s);
+  const sum = (xs: readonly bigint[]): bigint => xs.reduce((a, x) => a + x, 0n);
+  const overrides = events.flatMap((e) => (e.type === 'start_epoch' ? e.weights.map(([, w]) => w) : []));
   return {
     events: events.length,
     participants: s.participants.length,
     accounts: s.accounts.length,
-    amounts: events.reduce((a, e) => a + eventAmounts(e), 0n),
+    amounts: sum(events.map(eventAmounts)),
     entries: events.reduce((a, e) => a + eventEntries(e), 0),
+    balances: sum([...s.accounts.map((a) => a.balance), ...s.participants.map((p) => p.balance)]),
+    weights: sum([...s.participants.map((p) => p.weight), ...overrides]),
+    params: paramsOffDefault(s.params),
+    reward: s.params.epochReward ?? 0n,
   };
 }
 
+const MEASURES = ['events', 'participants', 'accounts', 'amounts', 'entries', 'balances', 'weights', 'params', 'reward'] as const;
+
 /** Smaller-or-equal in every measure. */
 export function noLarger(a: ScenarioSize, b: ScenarioSize): boolean {
-  return a.events <= b.events && a.participants <= b.participants && a.accounts <= b.accounts && a.amounts <= b.amounts && a.entries <= b.entries;
+  return MEASURES.every((k) => a[k] <= b[k]);
+}
+
+/** No larger in any measure and smaller in at least one: what every accepted shrink step is. */
+export function smaller(a: ScenarioSize, b: ScenarioSize): boolean {
+  return noLarger(a, b) && MEASURES.some((k) => a[k] < b[k]);
 }
 
 /** Each way to halve one amount of an event (the event with that amount halved). */
@@ -263,11 +313,84 @@ export function shrinkScenario(start: Scenario, fails: (s: Scenario) => boolean,
     return progress;
   };
 
+  /**
+   * Lowers one value toward `floor` while the same property still fails: the floor itself, else
+   * the least value that still fails, by bisection (assuming a larger value fails whenever a
+   * smaller one does; where that is not so, the value found still fails, it is only not the
+   * least). `value − 1` is tried first, so a value that is already least costs two replays.
+   * `build(v)` is the current scenario with the value set to v.
+   */
+  const minimize = (value: bigint, floor: bigint, build: (v: bigint) => Scenario): boolean => {
+    if (value <= floor || tries >= budget) return false;
+    if (attempt(build(floor))) return true;
+    if (value - 1n === floor || !attempt(build(value - 1n))) return false;
+    let lo = floor; // does not fail (the same way)
+    let hi = value - 1n; // fails
+    while (hi - lo > 1n && tries < budget) {
+      const mid = lo + (hi - lo) / 2n;
+      if (attempt(build(mid))) hi = mid;
+      else lo = mid;
+    }
+    return true;
+  };
+
+  /** Params back to their defaults where the generator varies them; else the least fixed epoch reward. */
+  const shrinkParams = (): boolean => {
+    let progress = false;
+    const d = DEFAULT_PARAMS;
+    const resets: ((p: Params) => Params | undefined)[] = [
+      (p) => (p.epochReward === d.epochReward ? undefined : { ...p, epochReward: d.epochReward }),
+      (p) => (p.skippedPayout === d.skippedPayout ? undefined : { ...p, skippedPayout: d.skippedPayout }),
+      (p) => (p.powerCapping === d.powerCapping ? undefined : { ...p, powerCapping: d.powerCapping }),
+      (p) => (p.downtimeTest === d.downtimeTest ? undefined : { ...p, downtimeTest: d.downtimeTest }),
+      (p) => (p.binomTestP0.num * d.binomTestP0.den === d.binomTestP0.num * p.binomTestP0.den ? undefined : { ...p, binomTestP0: d.binomTestP0 }),
+    ];
+    for (const reset of resets) {
+      const params = reset(best.params);
+      if (params !== undefined && tries < budget && attempt({ ...best, params })) progress = true;
+    }
+    const reward = best.params.epochReward;
+    if (reward !== undefined && minimize(reward, 0n, (v) => ({ ...best, params: { ...best.params, epochReward: v } }))) progress = true;
+    return progress;
+  };
+
+  /** The least genesis balances (toward 0) and weights (toward 1), and start_epoch weight overrides (toward 0). */
+  const shrinkGenesis = (): boolean => {
+    let progress = false;
+    const setAt = <T>(xs: readonly T[], i: number, x: T): T[] => xs.map((y, j) => (j === i ? x : y));
+    best.accounts.forEach((a, i) => {
+      const build = (v: bigint): Scenario => ({ ...best, accounts: setAt(best.accounts, i, { ...a, balance: v }) });
+      if (minimize(a.balance, 0n, build)) progress = true;
+    });
+    best.participants.forEach((_, i) => {
+      const p = (): Scenario['participants'][number] => best.participants[i] as Scenario['participants'][number];
+      const balance = (v: bigint): Scenario => ({ ...best, participants: setAt(best.participants, i, { ...p(), balance: v }) });
+      if (minimize(p().balance, 0n, balance)) progress = true;
+      const weight = (v: bigint): Scenario => ({ ...best, participants: setAt(best.participants, i, { ...p(), weight: v }) });
+      if (minimize(p().weight, 1n, weight)) progress = true;
+    });
+    eventsOf(best).forEach((e, i) => {
+      if (e.type !== 'start_epoch') return;
+      e.weights.forEach(([name, w], j) => {
+        const build = (v: bigint): Scenario => {
+          const events = eventsOf(best);
+          const cur = events[i] as typeof e;
+          events[i] = { ...cur, weights: setAt(cur.weights, j, [name, v] as const) };
+          return withEvents(best, events);
+        };
+        if (minimize(w, 0n, build)) progress = true;
+      });
+    });
+    return progress;
+  };
+
   for (let pass = 0; pass < 8 && tries < budget; pass++) {
     let progress = removeEvents();
     progress = rewriteEvents(fewerEntries, true) || progress;
     progress = dropNames() || progress;
     progress = rewriteEvents(halvings, true) || progress;
+    progress = shrinkParams() || progress;
+    progress = shrinkGenesis() || progress;
     if (!progress) break;
   }
   return { scenario: best, tries };

@@ -1,33 +1,13 @@
 /**
  * The human report of `epochsim run`: a pure function from a run to text; colour is a parameter.
  */
-import Table from 'cli-table3';
 import { formatGonka, groupDigits } from '../../domain/money.js';
 import { balanceOf, endedEpochs } from '../../engine/queries.js';
 import { vecForEach } from '../../engine/pvec.js';
 import type { RunResult, StepRecord, TransferRecord } from '../../engine/run.js';
 import type { Palette } from '../palette.js';
 import { byCodeUnit } from '../../domain/order.js';
-
-function table(head: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly number[]): string {
-  const t = new Table({
-    head: [...head],
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '  ', 'left-mid': '', mid: '', 'mid-mid': '',
-      right: '', 'right-mid': '', middle: '  ',
-    },
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
-    colAligns: head.map((_, i) => (alignRight.includes(i) ? 'right' : 'left')),
-  });
-  for (const row of rows) t.push([...row]);
-  return t
-    .toString()
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n');
-}
+import { renderTable } from './table.js';
 
 const ngonka = (n: bigint): string => groupDigits(n);
 const gonka = (n: bigint): string => formatGonka(n);
@@ -64,7 +44,7 @@ export function renderRunReport(run: RunResult, file: string, p: Palette): strin
   out.push('', p.bold('Bank'));
   const accounts = [...world.accounts].sort(byCodeUnit);
   out.push(
-    table(
+    renderTable(
       ['account', 'ngonka', 'gonka'],
       accounts.map((name) => {
         const b = balanceOf(state, world, name);
@@ -88,7 +68,7 @@ export function renderRunReport(run: RunResult, file: string, p: Palette): strin
     rows.push([name, q.status, gonka(q.coinBalance), gonka(q.earnedCoins), settle, gonka(claimed.get(name) ?? 0n)]);
   });
   out.push(
-    table(['name', 'status', 'owed (gonka)', 'earned this epoch', 'settle amount: epoch / work / reward', 'claimed'], rows, [2, 3, 5]),
+    renderTable(['name', 'status', 'owed (gonka)', 'earned this epoch', 'settle amount: epoch / work / reward', 'claimed'], rows, [2, 3, 5]),
   );
 
   if (state.escrows.size > 0) {
@@ -97,7 +77,7 @@ export function renderRunReport(run: RunResult, file: string, p: Palette): strin
     vecForEach(state.escrows, (e) => {
       escrowRows.push([`#${e.id}`, e.creator, gonka(e.amount), String(e.epoch), e.slots.join(','), e.settled ? 'settled' : 'open']);
     });
-    out.push(table(['id', 'creator', 'gonka', 'epoch', 'slots', 'state'], escrowRows, [2, 3]));
+    out.push(renderTable(['id', 'creator', 'gonka', 'epoch', 'slots', 'state'], escrowRows, [2, 3]));
   }
 
   out.push('', p.bold('Steps'));
