@@ -10,7 +10,7 @@ import { RULESETS, type Ruleset } from '../../src/engine/rules.js';
 import { mergeResults, runCampaign, shardRuns, subShard } from '../../src/fuzz/campaign.js';
 import { eventsOf, generateScenario } from '../../src/fuzz/generate.js';
 import { checkRuleset, replay, stillFails, type Failure } from '../../src/fuzz/properties.js';
-import { noLarger, shrinkScenario, sizeOf } from '../../src/fuzz/shrink.js';
+import { noLarger, shrinkScenario, sizeOf, smaller } from '../../src/fuzz/shrink.js';
 import { canonicalJson, runToJson } from '../../src/engine/json.js';
 
 /** deferred with one hook broken: every settlement refunds its creator 1 ngonka short. */
@@ -80,7 +80,7 @@ describe('replay', () => {
 });
 
 describe('shrinker', () => {
-  it('keeps the failure and never grows the scenario, step by step (property)', () => {
+  it('keeps the failure and never grows the scenario: every accepted step is smaller (property)', () => {
     fc.assert(
       fc.property(fc.nat({ max: 1_000_000 }), fc.integer({ min: 1, max: 4_000_000 }), (seed, threshold) => {
         const { scenario } = generateScenario(seed, { steps: 30, participants: 4, mode: 'free' });
@@ -95,7 +95,7 @@ describe('shrinker', () => {
           const ok = fails(s);
           if (ok) {
             const size = sizeOf(s);
-            expect(noLarger(size, previous)).toBe(true);
+            expect(smaller(size, previous)).toBe(true);
             previous = size;
           }
           return ok;

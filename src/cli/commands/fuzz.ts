@@ -64,8 +64,9 @@ there deferred and immediate must leave every host the same liquid balance.
 
 Checked under each ruleset: the invariants (supply, bounds, surplus), determinism (two replays
 give the same JSON bytes) and, with --strict, the ruleset's known divergences. The first
-failure of each kind is shrunk (fewest events, smallest amounts, fewest participants) and
-written to DIR as a scenario for epochsim run.
+failure of each kind is shrunk (fewest events, smallest amounts, fewest participants, params
+back to the defaults, least genesis balances and weights) and written to DIR as a scenario
+for epochsim run.
 
 Splitting a campaign across machines: give every machine the same --seed, --runs, --steps,
 --participants and --rules, and each its own --shard i/n (run indices ≡ i mod n). The shards
