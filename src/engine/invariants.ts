@@ -9,6 +9,7 @@ import { MAX_INT64 } from '../domain/money.js';
 import { heldInBucket } from './inferences.js';
 import { vecDiff, vecForEach } from './pvec.js';
 import type { ChainState, Escrow, ParticipantState, World } from './state.js';
+import type { Written } from './tx.js';
 
 /** The quantities the invariants compare, kept as running totals. */
 export interface Totals {
@@ -92,6 +93,7 @@ export function advance(
   after: ChainState,
   world: World,
   known: KnownSurplus = NO_KNOWN_SURPLUS,
+  written?: Written,
 ): { readonly totals: Totals; readonly breaches: readonly Breach[] } {
   const breaches: Breach[] = [];
   let held = totals.held;
@@ -108,21 +110,21 @@ export function advance(
         actual: next,
       });
     }
-  });
+  }, written?.balances);
   let owed = totals.owed;
   let claimable = totals.claimable;
   vecDiff(before.participants, after.participants, (_index, b, a) => {
     owed += (a?.coinBalance ?? 0n) - (b?.coinBalance ?? 0n);
     claimable += settleTotal(a) - settleTotal(b);
-  });
+  }, written?.participants);
   let escrows = totals.escrows;
   vecDiff(before.escrows, after.escrows, (_index, b, a) => {
     escrows += unsettled(a) - unsettled(b);
-  });
+  }, written?.escrows);
   let inferenceEscrows = totals.inferenceEscrows;
   vecDiff(before.inferences, after.inferences, (_index, b, a) => {
     inferenceEscrows += heldInBucket(a) - heldInBucket(b);
-  });
+  }, written?.inferences);
   const next: Totals = { held, module, escrows, owed, claimable, inferenceEscrows };
   const supply = supplyOf(after);
   if (held !== supply) {

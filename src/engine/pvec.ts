@@ -1,5 +1,5 @@
 /**
- * A persistent vector: a 32-way trie of frozen arrays with path copying. Writing one element
+ * A persistent vector: a 32-way trie of arrays with path copying. Writing one element
  * copies only the arrays on its path (32 slots per level, log32(n) levels) and shares the rest,
  * so one event never copies a container of every participant, account or epoch.
  *
@@ -10,7 +10,9 @@
  *
  * Nodes are never written after they are built (every write copies its path), and their type is
  * read-only; they are deliberately not `Object.freeze`d, because V8 copies a frozen array about
- * fifty times slower than a plain one.
+ * fifty times slower than a plain one. Nor is a `PVec` (freezing each new version cost ~15 ns a
+ * write): its fields are read-only to the compiler, and tests check that no event changes an
+ * earlier state.
  */
 
 const BITS = 5;
@@ -20,18 +22,60 @@ const MASK = WIDTH - 1;
 /** A leaf holds values; an inner node holds children. A missing or null slot was never written. */
 export type PNode<T> = readonly (T | PNode<T> | null | undefined)[];
 
+/**
+ * How many writes a vector's history links (see `parent`): far more than an ordinary event
+ * makes to one vector, and a bound on what a chain of versions keeps alive inside a transaction
+ * (an end_epoch over 100 000 participants writes them all and is diffed by a walk instead).
+ */
+const HISTORY = 64;
+
 export class PVec<T> {
   /**
-   * @param size   one past the highest index that may hold an element
-   * @param shift  bits below the root: 0 means the root is a leaf
+   * @param size     one past the highest index that may hold an element
+   * @param shift    bits below the root: 0 means the root is a leaf
+   * @param parent   the version this one was written from by one `vecSet`/`vecRemove`, or null:
+   *                 with `written`, the history `writtenSince` reads. A transaction seals the
+   *                 vectors it commits (`sealed`), so history never outlives the event that made it.
+   * @param written  the index that write changed (-1 without a parent)
+   * @param age      how many parents this version has (at most HISTORY)
    */
   constructor(
     readonly size: number,
     readonly shift: number,
     readonly root: PNode<T>,
-  ) {
-    Object.freeze(this);
+    readonly parent: PVec<T> | null = null,
+    readonly written: number = -1,
+    readonly age: number = 0,
+  ) {}
+}
+
+/** The version written from `vec` at `index`, linked to `vec` while the history has room. */
+function child<T>(vec: PVec<T>, size: number, shift: number, root: PNode<T>, index: number): PVec<T> {
+  return vec.age < HISTORY ? new PVec<T>(size, shift, root, vec, index, vec.age + 1) : new PVec<T>(size, shift, root);
+}
+
+/** The same vector without history (the one to commit: it keeps no older version alive). */
+export function sealed<T>(vec: PVec<T>): PVec<T> {
+  return vec.parent === null ? vec : new PVec<T>(vec.size, vec.shift, vec.root);
+}
+
+/**
+ * The indexes written on the way from `before` to `after` (ascending, each once), when `after`
+ * was made from `before` by writes its history still links; null otherwise (a vector rebuilt by
+ * `vecOf`, a history too long), and then only a walk (`vecDiff`) can tell what changed.
+ */
+export function writtenSince<T>(before: PVec<T>, after: PVec<T>): number[] | null {
+  const indexes: number[] = [];
+  for (let version: PVec<T> | null = after; version !== before; version = version.parent) {
+    if (version === null) return null;
+    indexes.push(version.written);
   }
+  if (indexes.length < 2) return indexes;
+  indexes.sort((x, y) => x - y);
+  let kept = 1;
+  for (let i = 1; i < indexes.length; i++) if (indexes[i] !== indexes[kept - 1]) indexes[kept++] = indexes[i] as number;
+  indexes.length = kept;
+  return indexes;
 }
 
 const EMPTY_NODE: PNode<never> = [];
@@ -95,8 +139,12 @@ function setIn<T>(node: PNode<T> | null | undefined, level: number, index: numbe
   return copy;
 }
 
-/** A new vector with `value` at `index`; writing past the end grows the vector. */
+/**
+ * A new vector with `value` at `index`; writing past the end grows the vector. A vector stored
+ * in a vector is stored sealed, so a nested vector never keeps its history.
+ */
 export function vecSet<T>(vec: PVec<T>, index: number, value: T): PVec<T> {
+  if (value instanceof PVec) value = sealed(value) as T;
   if (!Number.isSafeInteger(index) || index < 0 || index >= MAX_SIZE) throw new RangeError(`vector index ${index} out of range`);
   let { root, shift } = vec;
   const size = Math.max(vec.size, index + 1);
@@ -104,13 +152,13 @@ export function vecSet<T>(vec: PVec<T>, index: number, value: T): PVec<T> {
     root = [root];
     shift += BITS;
   }
-  return new PVec<T>(size, shift, setIn(root, shift, index, value));
+  return child(vec, size, shift, setIn(root, shift, index, value), index);
 }
 
 /** A new vector without the element at `index` (it reads as absent; the size is unchanged). */
 export function vecRemove<T>(vec: PVec<T>, index: number): PVec<T> {
   if (vecGet(vec, index) === undefined) return vec;
-  return new PVec<T>(vec.size, vec.shift, setIn(vec.root, vec.shift, index, null as unknown as T));
+  return child(vec, vec.size, vec.shift, setIn(vec.root, vec.shift, index, null as unknown as T), index);
 }
 
 export function vecPush<T>(vec: PVec<T>, value: T): PVec<T> {
@@ -134,7 +182,8 @@ export function vecForEach<T>(vec: PVec<T>, visit: (value: T, index: number) => 
 
 /**
  * Calls `changed(index, before, after)` for every element that differs (by identity) between
- * two versions of one vector, descending only into nodes that are not shared. With path copying
+ * two versions of one vector, in index order, descending only into nodes that are not shared;
+ * or, given the indexes `writtenSince` found (every index that can differ), reading only them. With path copying
  * this costs O(changed × depth), which lets invariants be checked after every event without
  * scanning every participant.
  */
@@ -142,8 +191,18 @@ export function vecDiff<T>(
   before: PVec<T>,
   after: PVec<T>,
   changed: (index: number, before: T | undefined, after: T | undefined) => void,
+  written?: readonly number[] | null,
 ): void {
   if (before === after || before.root === after.root) return;
+  if (written) {
+    // The writes are known (writtenSince): read just those indexes in both versions.
+    for (const index of written) {
+      const was = vecGet(before, index);
+      const is = vecGet(after, index);
+      if (was !== is) changed(index, was, is);
+    }
+    return;
+  }
   let a: PNode<T> = before.root;
   let b: PNode<T> = after.root;
   // A vector that grew: its old root is the first child of the new one.

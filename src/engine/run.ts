@@ -6,7 +6,7 @@ import type { EventItem, EventType, ExpectItem, RuleName, Scenario } from '../do
 import type { Transfer } from './context.js';
 import { compareExpectation, type CheckFailure } from './expect.js';
 import { advance, recount, surplusOf, type InvariantName, type Totals } from './invariants.js';
-import { applyEvent, type Env } from './reducers/index.js';
+import { applyEvent, type Env, type TxOutcome } from './reducers/index.js';
 import { DEFAULT_RULES, RULESETS, type Ruleset } from './rules.js';
 import { genesis, type ChainState, type World } from './state.js';
 import type { Decision, DivergenceId } from './trace.js';
@@ -147,6 +147,20 @@ function describeExpectation(
   return undefined;
 }
 
+function stepRecord(item: EventItem, outcome: TxOutcome, problem: string | undefined): StepRecord {
+  return {
+    index: item.index,
+    line: item.loc.line,
+    event: item.event.type,
+    status: outcome.ok ? 'ok' : 'error',
+    ...(outcome.ok && outcome.result !== undefined ? { result: outcome.result } : {}),
+    ...(outcome.ok ? {} : { error: outcome.error }),
+    expected: item.expectError !== undefined || item.expectResult !== undefined,
+    ...(problem !== undefined ? { problem } : {}),
+    ...(item.note !== undefined ? { note: item.note } : {}),
+  };
+}
+
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   const rules = options.ruleset?.name ?? effectiveRules(scenario, options);
   const { world, state: initial } = genesis(scenario.params, scenario.accounts, scenario.participants);
@@ -178,20 +192,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     const outcome = applyEvent(state, item.event, env);
     const problem = describeExpectation(item.expectError, item.expectResult, outcome);
     if (problem !== undefined) ok = false;
-    const record: StepRecord = {
-      index: item.index,
-      line: item.loc.line,
-      event: item.event.type,
-      status: outcome.ok ? 'ok' : 'error',
-      ...(outcome.ok && outcome.result !== undefined ? { result: outcome.result } : {}),
-      ...(outcome.ok ? {} : { error: outcome.error }),
-      expected: item.expectError !== undefined || item.expectResult !== undefined,
-      ...(problem !== undefined ? { problem } : {}),
-      ...(item.note !== undefined ? { note: item.note } : {}),
-    };
+    // A step record is built only when something keeps or sees it.
+    const record = keepTrace || options.observe ? stepRecord(item, outcome, problem) : undefined;
     events++;
     if (!outcome.ok) failed++;
-    if (keepTrace) steps.push(record);
+    if (record && keepTrace) steps.push(record);
     const before = state;
     const broken: Violation[] = [];
     if (outcome.ok) {
@@ -203,7 +208,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         divergences.push({ step: item.index, line: item.loc.line, event: item.event.type, id: d.id, source: d.source, amount: d.amount, message: d.message });
         known += d.amount;
       }
-      const advanced = advance(totals, state, outcome.state, world, { before: knownBefore, after: known });
+      const advanced = advance(totals, state, outcome.state, world, { before: knownBefore, after: known }, outcome.written);
       for (const breach of advanced.breaches) {
         ok = false;
         broken.push({ step: item.index, line: item.loc.line, event: item.event.type, ...breach });
@@ -212,7 +217,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       totals = advanced.totals;
       state = outcome.state;
     }
-    options.observe?.(
+    if (options.observe && record) options.observe(
       {
         kind: 'event',
         item,

@@ -147,7 +147,8 @@ export interface InferenceRecord {
 /** One hash bucket of `inferences`: the records whose ids hash to it. */
 export type InferenceBucket = readonly InferenceRecord[];
 
-type VecKey = {
+/** The fields of a state that are vectors. */
+export type VecKey = {
   [K in keyof ChainState]: ChainState[K] extends PVec<unknown> ? K : never;
 }[keyof ChainState];
 

@@ -16,7 +16,8 @@
  *   under both and requires identical outcomes, so the two cannot drift.
  */
 import { produce, type Draft } from 'immer';
-import type { ChainState } from './state.js';
+import { sealed, writtenSince } from './pvec.js';
+import type { ChainState, VecKey } from './state.js';
 
 export type TxMechanism = 'copy' | 'immer';
 
@@ -43,15 +44,67 @@ type Unlisted = Exclude<keyof ChainState, (typeof FIELDS)[number]>;
 const everyFieldListed: [Unlisted] extends [never] ? true : never = true;
 void everyFieldListed;
 
-/** Applies `recipe` to a draft of `state`; returns `state` itself when nothing changed. */
-export function transact(state: ChainState, recipe: (draft: Draft<ChainState>) => void, mechanism: TxMechanism = 'copy'): ChainState {
-  if (mechanism === 'immer') return produce(state, recipe);
+const VECTORS = [
+  'balances',
+  'participants',
+  'activeSets',
+  'escrows',
+  'escrowsPerEpoch',
+  'hostStats',
+  'summaries',
+  'exclusions',
+  'inferences',
+] as const satisfies readonly VecKey[];
+
+// Every vector field is listed: adding one without listing it does not compile.
+const everyVectorListed: [Exclude<VecKey, (typeof VECTORS)[number]>] extends [never] ? true : never = true;
+void everyVectorListed;
+
+/**
+ * What a transaction wrote, by vector: the indexes it wrote (ascending), or null when its vector
+ * history cannot tell (then the invariants walk that vector). A vector it did not replace is absent.
+ */
+export type Written = { readonly [K in VecKey]?: readonly number[] | null };
+
+export interface Committed {
+  /** The next state: `state` itself when nothing changed. */
+  readonly state: ChainState;
+  readonly written: Written;
+}
+
+/**
+ * Reads what the draft wrote into each vector and commits the vectors sealed, so that no
+ * history outlives its transaction.
+ */
+function seal(state: ChainState, draft: Draft<ChainState>): Written {
+  const written: { [K in VecKey]?: readonly number[] | null } = {};
+  const fields = draft as unknown as Record<VecKey, ChainState[VecKey]>;
+  for (const key of VECTORS) {
+    const after = fields[key];
+    if (after === state[key]) continue;
+    written[key] = writtenSince<unknown>(state[key], after);
+    fields[key] = sealed<unknown>(after) as ChainState[VecKey];
+  }
+  return written;
+}
+
+/** Applies `recipe` to a draft of `state`. */
+export function transact(state: ChainState, recipe: (draft: Draft<ChainState>) => void, mechanism: TxMechanism = 'copy'): Committed {
+  if (mechanism === 'immer') {
+    let written: Written = {};
+    const next = produce(state, (draft) => {
+      recipe(draft);
+      written = seal(state, draft);
+    });
+    return { state: next, written };
+  }
   const draft = { ...state };
   recipe(draft as Draft<ChainState>);
+  const written = seal(state, draft as Draft<ChainState>);
   for (const key of FIELDS) {
-    if (draft[key] !== state[key]) return Object.freeze(draft);
+    if (draft[key] !== state[key]) return { state: Object.freeze(draft), written };
   }
-  return state;
+  return { state, written };
 }
 
 /**

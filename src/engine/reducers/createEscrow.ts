@@ -1,6 +1,5 @@
 import { transferMutably } from '../bank.js';
 import { TxError } from '../errors.js';
-import { freeze } from 'immer';
 import { vecPush, vecSet } from '../pvec.js';
 import { escrowsCreatedIn, isActiveIn } from '../queries.js';
 import { INFERENCE_MODULE, setVecOfState, vecOfState } from '../state.js';
@@ -41,7 +40,7 @@ export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) =>
     if (error instanceof TxError) throw new TxError(`failed to lock funds: ${error.message}`);
     throw error;
   }
-  const escrow = freeze({ id, creator, amount, epoch, slots: [...slots], settled: false }, true);
+  const escrow = Object.freeze({ id, creator, amount, epoch, slots: Object.freeze([...slots]), settled: false });
   setVecOfState(draft, 'escrows', vecPush(vecOfState(draft, 'escrows'), escrow));
   setVecOfState(draft, 'escrowsPerEpoch', vecSet(vecOfState(draft, 'escrowsPerEpoch'), epoch, count + 1));
 };

@@ -5,7 +5,7 @@ import type { ChainEvent, EventType, Params } from '../../domain/scenario.js';
 import type { Transfer, TxContext } from '../context.js';
 import { TxError } from '../errors.js';
 import type { Ruleset } from '../rules.js';
-import { transact, type TxMechanism } from '../tx.js';
+import { transact, type TxMechanism, type Written } from '../tx.js';
 import type { Decision } from '../trace.js';
 import type { ChainState, World } from '../state.js';
 import { claimReward } from './claimReward.js';
@@ -44,6 +44,8 @@ export type TxOutcome =
   | {
       readonly ok: true;
       readonly state: ChainState;
+      /** Which indexes of which vectors the event wrote (lets the invariants skip the walks). */
+      readonly written: Written;
       readonly transfers: readonly Transfer[];
       readonly decisions: readonly Decision[];
       /** The result text of a message that answers with one (claim_reward). */
@@ -75,7 +77,7 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
   const reducer = REDUCERS[event.type] as CaseReducer<EventType>;
   try {
     const next = transact(state, (draft) => reducer(draft, event as never, ctx), env.tx);
-    return { ok: true, state: next, transfers: ctx.transfers, decisions: ctx.decisions, result: ctx.result };
+    return { ok: true, state: next.state, written: next.written, transfers: ctx.transfers, decisions: ctx.decisions, result: ctx.result };
   } catch (error) {
     // The decisions taken before the failure stay available to explain it; the state does not.
     if (error instanceof TxError) return { ok: false, error: error.message, decisions: ctx.decisions };

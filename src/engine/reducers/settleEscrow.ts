@@ -14,7 +14,18 @@ import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
 
 const TWO_64 = MAX_UINT64 + 1n;
-const TWO_32 = MAX_UINT32 + 1n;
+const UINT32_LIMIT = Number(MAX_UINT32);
+
+/**
+ * Adds two uint32 host-stat counters. Both are exact in a double, and so is their sum; v0.2.11's
+ * counters wrap silently at 2^32, later versions fail.
+ */
+function add32(a: number, b: number, v0211: boolean, field: string, host: string): number {
+  const sum = a + b;
+  if (sum <= UINT32_LIMIT) return sum;
+  if (v0211) return sum - (UINT32_LIMIT + 1);
+  throw new TxError(`failed to aggregate host stats: ${field} overflow for ${host}`);
+}
 
 function nonceBounds(entry: HostStatInput, nonce: bigint, n: number): void {
   const assigned = assignedPerSlot(nonce, entry.slot, n);
@@ -193,13 +204,6 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     const host = slots[entry.slot] as string;
     const index = ctx.world.participantIndex.get(host) as number;
     const before = sums.get(host) ?? hostStatsOf(draft, x, index);
-    const add32 = (a: number, b: number, field: string): number => {
-      const sum = a + b;
-      // v0.2.11's uint32 counters wrap silently.
-      if (v0211) return Number(BigInt(sum) % TWO_32);
-      if (BigInt(sum) > MAX_UINT32) throw new TxError(`failed to aggregate host stats: ${field} overflow for ${host}`);
-      return sum;
-    };
     const cost = (before?.cost ?? 0n) + entry.cost;
     if (cost > MAX_UINT64) {
       throw new TxError(
@@ -207,11 +211,11 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
       );
     }
     sums.set(host, {
-      missed: add32(before?.missed ?? 0, entry.missed, 'missed'),
-      invalid: add32(before?.invalid ?? 0, entry.invalid, 'invalid'),
+      missed: add32(before?.missed ?? 0, entry.missed, v0211, 'missed', host),
+      invalid: add32(before?.invalid ?? 0, entry.invalid, v0211, 'invalid', host),
       cost,
-      requiredValidations: add32(before?.requiredValidations ?? 0, entry.requiredValidations, 'required_validations'),
-      completedValidations: add32(before?.completedValidations ?? 0, entry.completedValidations, 'completed_validations'),
+      requiredValidations: add32(before?.requiredValidations ?? 0, entry.requiredValidations, v0211, 'required_validations', host),
+      completedValidations: add32(before?.completedValidations ?? 0, entry.completedValidations, v0211, 'completed_validations', host),
       escrowCount: sums.has(host) ? (before as HostEpochStats).escrowCount : addCount(before?.escrowCount ?? 0, 1, 'escrow_count', host),
     });
   }

@@ -1,0 +1,121 @@
+/**
+ * The persistent vector against a plain array model: reads, writes, removals, growth, the
+ * index-order walk, and the diff — by walking the tries and by the write history — which the
+ * per-event invariants rely on.
+ */
+import fc from 'fast-check';
+import { emptyVec, sealed, sparseVec, vecDiff, vecForEach, vecGet, vecOf, vecRemove, vecSet, writtenSince, type PVec } from '../../src/engine/pvec.js';
+
+type Op = { kind: 'set'; index: number; value: number } | { kind: 'remove'; index: number };
+
+const op = (maxIndex: number): fc.Arbitrary<Op> =>
+  fc.oneof(
+    fc.record({ kind: fc.constant('set' as const), index: fc.nat({ max: maxIndex }), value: fc.integer() }),
+    fc.record({ kind: fc.constant('remove' as const), index: fc.nat({ max: maxIndex }) }),
+  );
+
+function apply(vec: PVec<{ v: number }>, model: ({ v: number } | undefined)[], o: Op): PVec<{ v: number }> {
+  if (o.kind === 'set') {
+    const value = { v: o.value };
+    while (model.length <= o.index) model.push(undefined);
+    model[o.index] = value;
+    return vecSet(vec, o.index, value);
+  }
+  if (o.index < model.length) model[o.index] = undefined;
+  return vecRemove(vec, o.index);
+}
+
+const contents = (vec: PVec<{ v: number }>): [number, { v: number }][] => {
+  const out: [number, { v: number }][] = [];
+  vecForEach(vec, (value, index) => out.push([index, value]));
+  return out;
+};
+
+/** The model's diff: every index whose element differs by identity, in index order. */
+function modelDiff(a: ({ v: number } | undefined)[], b: ({ v: number } | undefined)[]): [number, unknown, unknown][] {
+  const out: [number, unknown, unknown][] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) out.push([i, a[i], b[i]]);
+  return out;
+}
+
+describe('PVec', () => {
+  it('reads, writes, removes and walks like an array, and never changes an older version (property)', () => {
+    fc.assert(
+      fc.property(fc.array(op(3000), { maxLength: 120 }), (ops) => {
+        let vec = emptyVec<{ v: number }>();
+        const model: ({ v: number } | undefined)[] = [];
+        const versions: [PVec<{ v: number }>, [number, { v: number }][]][] = [];
+        for (const o of ops) {
+          vec = apply(vec, model, o);
+          versions.push([vec, contents(vec)]);
+        }
+        model.forEach((value, index) => expect(vecGet(vec, index)).toBe(value));
+        expect(vecGet(vec, model.length)).toBeUndefined();
+        expect(contents(vec)).toEqual(model.flatMap((value, index) => (value === undefined ? [] : [[index, value]])));
+        for (const [version, seen] of versions) expect(contents(version)).toEqual(seen);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('diffs two versions the same way by the walk, by the history, and as the model says (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer(), { maxLength: 1100 }),
+        fc.array(op(1200), { maxLength: 90 }),
+        (initial, ops) => {
+          const start = vecOf(initial.map((v) => ({ v })));
+          const before = [...initial.map((_, i) => vecGet(start, i))];
+          const model = [...before];
+          let vec = start;
+          // Removing an absent element writes nothing (the vector is returned as it was).
+          const writes: number[] = [];
+          for (const o of ops) {
+            const next = apply(vec, model, o);
+            if (next !== vec) writes.push(o.index);
+            vec = next;
+          }
+          const walked: [number, unknown, unknown][] = [];
+          vecDiff(start, vec, (i, b, a) => walked.push([i, b, a]));
+          expect(walked).toEqual(modelDiff(before, model));
+          const written = writtenSince(start, vec);
+          // The history links at most 64 writes back; beyond that only the walk can tell.
+          if (writes.length <= 64) {
+            expect(written).toEqual([...new Set(writes)].sort((x, y) => x - y));
+          } else {
+            expect(written).toBeNull();
+          }
+          const byHistory: [number, unknown, unknown][] = [];
+          vecDiff(start, vec, (i, b, a) => byHistory.push([i, b, a]), written);
+          expect(byHistory).toEqual(walked);
+        },
+      ),
+    );
+  });
+
+  it('writtenSince is null for versions not linked by writes, and sealing drops the history', () => {
+    const a = vecOf([1, 2, 3]);
+    const b = vecSet(vecSet(a, 1, 20), 5, 60);
+    expect(writtenSince(a, b)).toEqual([1, 5]);
+    expect(writtenSince(a, a)).toEqual([]);
+    expect(writtenSince(b, a)).toBeNull();
+    expect(writtenSince(a, vecOf([1, 20, 3]))).toBeNull();
+    const s = sealed(b);
+    expect(s.parent).toBeNull();
+    expect(writtenSince(a, s)).toBeNull();
+    expect(contents(s as unknown as PVec<{ v: number }>)).toEqual(contents(b as unknown as PVec<{ v: number }>));
+    expect(sealed(s)).toBe(s);
+    // A vector stored inside a vector is stored sealed.
+    const outer = vecSet(emptyVec<PVec<number>>(), 0, b);
+    expect(vecGet(outer, 0)?.parent).toBeNull();
+  });
+
+  it('a sparse vector holds nothing until written, and rejects indexes past 2^30', () => {
+    const v = sparseVec<number>(40_000);
+    expect(v.size).toBe(40_000);
+    expect(vecGet(v, 39_999)).toBeUndefined();
+    expect(vecGet(vecSet(v, 39_999, 7), 39_999)).toBe(7);
+    expect(() => vecSet(v, 2 ** 30, 1)).toThrow('vector index 1073741824 out of range');
+    expect(() => vecSet(v, -1, 1)).toThrow('vector index -1 out of range');
+  });
+});
