@@ -10,6 +10,7 @@ import { sparseVec, vecGet, vecSet } from './pvec.js';
 import { participantAt } from './queries.js';
 import { edit } from './tx.js';
 import {
+  copyParticipant,
   setVecOfState,
   vecOfState,
   type ChainState,
@@ -30,7 +31,7 @@ export function updateParticipantMutably(
   index: number,
   recipe: (p: Draft<ParticipantState>) => void,
 ): void {
-  const next = edit(participantAt(draft, index), recipe);
+  const next = edit(participantAt(draft, index), recipe, copyParticipant);
   setVecOfState(draft, 'participants', vecSet(vecOfState(draft, 'participants'), index, next));
 }
 

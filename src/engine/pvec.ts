@@ -88,7 +88,7 @@ const MAX_SIZE = 2 ** 30;
  * capacities come from shifts and tables, never from `**` with a variable exponent, which V8
  * computes through a slow generic path (it made one diff of a vector ten times slower).
  */
-const CAPACITY = [2 ** 5, 2 ** 10, 2 ** 15, 2 ** 20, 2 ** 25, 2 ** 30, 2 ** 35];
+const CAPACITY = Array.from({ length: Math.ceil(30 / BITS) + 1 }, (_, k) => 2 ** (BITS * (k + 1)));
 
 function capacity(shift: number): number {
   return CAPACITY[shift / BITS] as number;

@@ -14,7 +14,7 @@ import { creditLedgerMutably, participantIndexOf, putSummaryMutably, updateParti
 import { assignedPerSlot, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } from './payouts.js';
 import { participantAt, summaryOf } from './queries.js';
 import { addCount } from './counters.js';
-import { GOV, INFERENCE_MODULE, type ChainState, type Escrow, type Summary } from './state.js';
+import { copySummary, GOV, INFERENCE_MODULE, type ChainState, type Escrow, type Summary } from './state.js';
 import { feesKept, feesSplit, newest, pr1000, v0211, v0212 } from './versions.js';
 
 export { assignedPerSlot } from './payouts.js';
@@ -249,7 +249,9 @@ const deferred: Ruleset = {
         transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
       }
       const summary = currentSummary(index) as Summary;
-      putSummaryMutably(draft, world, x, index, { ...summary, earnedCoins: summary.earnedCoins + amount });
+      const earned = copySummary(summary);
+      earned.earnedCoins += amount;
+      putSummaryMutably(draft, world, x, index, earned);
       paid += amount;
     }
     for (const entry of s.entries) {
@@ -257,11 +259,10 @@ const deferred: Ruleset = {
       if (punished(index)) continue;
       const host = slots[entry.slot] as string;
       const summary = currentSummary(index) as Summary;
-      putSummaryMutably(draft, world, x, index, {
-        ...summary,
-        missedRequests: addCount(summary.missedRequests, entry.missed, 'missed_requests', host),
-        invalidatedInferences: addCount(summary.invalidatedInferences, entry.invalid, 'invalidated_inferences', host),
-      });
+      const counted = copySummary(summary);
+      counted.missedRequests = addCount(summary.missedRequests, entry.missed, 'missed_requests', host);
+      counted.invalidatedInferences = addCount(summary.invalidatedInferences, entry.invalid, 'invalidated_inferences', host);
+      putSummaryMutably(draft, world, x, index, counted);
     }
     return { paid, forfeited };
   },

@@ -181,6 +181,49 @@ export interface Genesis {
   readonly state: ChainState;
 }
 
+/*
+ * Writable copies of the records reducers change most, as explicit literals: a spread of a
+ * frozen object takes V8's slow path (about 80 ns against 10 ns). Typed so that a field added to
+ * a record and not copied here does not compile.
+ */
+type Copy<T> = { -readonly [K in keyof T]: T[K] };
+
+export function copyParticipant(p: ParticipantState): Copy<ParticipantState> {
+  return {
+    status: p.status,
+    weight: p.weight,
+    coinBalance: p.coinBalance,
+    earnedCoins: p.earnedCoins,
+    inferenceCount: p.inferenceCount,
+    missedRequests: p.missedRequests,
+    invalidatedInferences: p.invalidatedInferences,
+    validatedInferences: p.validatedInferences,
+    settle: p.settle,
+  } satisfies { [K in keyof ParticipantState]: ParticipantState[K] };
+}
+
+export function copySummary(s: Summary): Copy<Summary> {
+  return {
+    earnedCoins: s.earnedCoins,
+    rewardedCoins: s.rewardedCoins,
+    inferenceCount: s.inferenceCount,
+    missedRequests: s.missedRequests,
+    invalidatedInferences: s.invalidatedInferences,
+    claimed: s.claimed,
+  } satisfies { [K in keyof Summary]: Summary[K] };
+}
+
+export function copyEscrow(e: Escrow): Copy<Escrow> {
+  return {
+    id: e.id,
+    creator: e.creator,
+    amount: e.amount,
+    epoch: e.epoch,
+    slots: e.slots,
+    settled: e.settled,
+  } satisfies { [K in keyof Escrow]: Escrow[K] };
+}
+
 function emptyParticipant(weight: bigint): ParticipantState {
   return {
     status: 'ACTIVE',

@@ -4,7 +4,7 @@ import { participantIndexOf, putSummaryMutably, updateParticipantMutably } from 
 import { divergence } from '../payouts.js';
 import { balanceOf, isActiveIn, participantAt, summaryOf } from '../queries.js';
 import { DIVERGENCE_SOURCES } from '../versions.js';
-import { INFERENCE_MODULE } from '../state.js';
+import { copySummary, INFERENCE_MODULE } from '../state.js';
 import type { Decision } from '../trace.js';
 import type { CaseReducer } from './types.js';
 
@@ -46,7 +46,11 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
   if (settle.workCoins + settle.rewardCoins === 0n) return answer('empty', CLAIM_RESULTS.noRewards);
   const finish = (): void => {
     const summary = summaryOf(draft, settle.epoch, index);
-    if (summary) putSummaryMutably(draft, ctx.world, settle.epoch, index, { ...summary, claimed: true });
+    if (summary) {
+      const claimed = copySummary(summary);
+      claimed.claimed = true;
+      putSummaryMutably(draft, ctx.world, settle.epoch, index, claimed);
+    }
     updateParticipantMutably(draft, index, (p) => {
       p.settle = null;
     });

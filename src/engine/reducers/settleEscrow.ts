@@ -9,7 +9,7 @@ import { divergence, transferOrFail } from '../payouts.js';
 import { sparseVec, vecGet, vecSet } from '../pvec.js';
 import { escrowOf, hostStatsOf } from '../queries.js';
 import { assignedPerSlot, type HostPayout } from '../rules.js';
-import { INFERENCE_MODULE, setVecOfState, vecOfState, type ChainState, type Escrow, type HostEpochStats } from '../state.js';
+import { copyEscrow, INFERENCE_MODULE, setVecOfState, vecOfState, type ChainState, type Escrow, type HostEpochStats } from '../state.js';
 import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
 
@@ -222,5 +222,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   let stats = vecGet(vecOfState(draft, 'hostStats'), x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
   for (const [host, sum] of sums) stats = vecSet(stats, ctx.world.participantIndex.get(host) as number, Object.freeze(sum));
   setVecOfState(draft, 'hostStats', vecSet(vecOfState(draft, 'hostStats'), x, stats));
-  setVecOfState(draft, 'escrows', vecSet(vecOfState(draft, 'escrows'), escrow.id - 1, Object.freeze({ ...escrow, settled: true })));
+  const closed = copyEscrow(escrow);
+  closed.settled = true;
+  setVecOfState(draft, 'escrows', vecSet(vecOfState(draft, 'escrows'), escrow.id - 1, Object.freeze(closed)));
 };
