@@ -2,9 +2,10 @@
  * Shrinks a failing scenario while the same property still fails: fewest events (chunks, then
  * single events), fewer settlement host entries, smallest amounts (halving amounts, costs,
  * fees, token counts and prices), fewest participants and accounts (dropping unused ones),
- * params back to their defaults (the epoch reward unset, else the least fixed reward that
- * still fails), and the least genesis balances and weights that still fail (balances toward 0,
- * genesis weights toward 1, start_epoch weight overrides toward 0).
+ * params back to their defaults (skipped payouts, power capping, the downtime test) and the
+ * least fixed epoch reward that still fails (toward 0), and the least genesis balances and
+ * weights that still fail (balances toward 0, genesis weights toward 1, start_epoch weight
+ * overrides toward 0).
  * Every accepted step makes the scenario strictly smaller (`sizeOf`, `smaller`) and nothing
  * ever grows.
  */
@@ -40,7 +41,11 @@ export interface ScenarioSize {
   readonly weights: bigint;
   /** How many params differ from the defaults (each escrow param, and binom_test_p0, counts as one). */
   readonly params: number;
-  /** The fixed epoch reward; 0 when it is unset (the default: the chain's decaying formula). */
+  /**
+   * The epoch reward: the fixed one, or when unset (the default: the chain's decaying formula)
+   * the formula's `initial_epoch_reward`, which its pool never exceeds. So a fixed reward below
+   * that is never swapped for the formula, which would mint more.
+   */
   readonly reward: bigint;
 }
 
@@ -108,7 +113,7 @@ export function sizeOf(s: Scenario): ScenarioSize {
     balances: sum([...s.accounts.map((a) => a.balance), ...s.participants.map((p) => p.balance)]),
     weights: sum([...s.participants.map((p) => p.weight), ...overrides]),
     params: paramsOffDefault(s.params),
-    reward: s.params.epochReward ?? 0n,
+    reward: s.params.epochReward ?? s.params.initialEpochReward,
   };
 }
 
@@ -334,12 +339,15 @@ export function shrinkScenario(start: Scenario, fails: (s: Scenario) => boolean,
     return true;
   };
 
-  /** Params back to their defaults where the generator varies them; else the least fixed epoch reward. */
+  /**
+   * Params back to their defaults where that is no larger (the epoch reward to the formula only
+   * from a fixed reward at least its initial reward), then the least fixed epoch reward.
+   */
   const shrinkParams = (): boolean => {
     let progress = false;
     const d = DEFAULT_PARAMS;
     const resets: ((p: Params) => Params | undefined)[] = [
-      (p) => (p.epochReward === d.epochReward ? undefined : { ...p, epochReward: d.epochReward }),
+      (p) => (p.epochReward === undefined || p.epochReward < p.initialEpochReward ? undefined : { ...p, epochReward: undefined }),
       (p) => (p.skippedPayout === d.skippedPayout ? undefined : { ...p, skippedPayout: d.skippedPayout }),
       (p) => (p.powerCapping === d.powerCapping ? undefined : { ...p, powerCapping: d.powerCapping }),
       (p) => (p.downtimeTest === d.downtimeTest ? undefined : { ...p, downtimeTest: d.downtimeTest }),

@@ -43,7 +43,7 @@ function shrinkChecked(start: Scenario, fails: (s: Scenario) => boolean): Scenar
   return scenario;
 }
 
-/** Each genesis balance, genesis weight and the fixed epoch reward is the least that fails: one less does not. */
+/** Each genesis balance, genesis weight and a fixed epoch reward is the least that fails: one less does not. */
 function expectLeast(s: Scenario, fails: (s: Scenario) => boolean): void {
   s.accounts.forEach((a, i) => {
     if (a.balance > 0n) expect(fails({ ...s, accounts: s.accounts.map((x, j) => (j === i ? { ...x, balance: x.balance - 1n } : x)) })).toBe(false);
@@ -54,10 +54,7 @@ function expectLeast(s: Scenario, fails: (s: Scenario) => boolean): void {
     if (p.weight > 1n) expect(fails(less({ weight: p.weight - 1n }))).toBe(false);
   });
   const reward = s.params.epochReward;
-  if (reward !== undefined) {
-    expect(fails({ ...s, params: { ...s.params, epochReward: undefined } })).toBe(false);
-    if (reward > 0n) expect(fails({ ...s, params: { ...s.params, epochReward: reward - 1n } })).toBe(false);
-  }
+  if (reward !== undefined && reward > 0n) expect(fails({ ...s, params: { ...s.params, epochReward: reward - 1n } })).toBe(false);
 }
 
 describe('shrinking params, genesis balances and weights', () => {
@@ -109,6 +106,15 @@ describe('shrinking params, genesis balances and weights', () => {
     expectLeast(shrunk, fails);
   });
 
+  it('swaps a fixed epoch reward for the formula (the default) only when the formula mints no more', () => {
+    const base = generateScenario(3, { steps: 10, participants: 2, mode: 'free' }).scenario;
+    const anything = (): boolean => true;
+    const withReward = (epochReward: bigint | undefined): Scenario => ({ ...base, params: { ...base.params, epochReward } });
+    expect(shrinkChecked(withReward(300_000n * 1000n * GNK), anything).params.epochReward).toBeUndefined();
+    expect(shrinkChecked(withReward(7n * GNK), anything).params.epochReward).toBe(0n);
+    expect(shrinkChecked(withReward(undefined), anything).params.epochReward).toBeUndefined();
+  });
+
   it('a planted engine bug (a refund 1 ngonka short) keeps no large balance, weight or epoch reward (exact)', () => {
     const r = runCampaign({ seed: 11, runs: 20, steps: 40, participants: 4, rulesets: [refundShort], strict: false });
     const found = r.found.find((f) => f.property === 'invariant:surplus');
@@ -119,13 +125,15 @@ describe('shrinking params, genesis balances and weights', () => {
     expect(original.accounts.map((a) => a.balance)).toEqual([1000n * GNK, 288_113_699n]);
     expect(original.participants.map((p) => p.weight)).toEqual([216n, 115n, 244n, 68n]);
     expect(original.params).toMatchObject({ epochReward: 7n * GNK, skippedPayout: 'governance' });
-    // shrunk: u1 holds exactly the escrow it creates, the one host weighs 1, the params are the
-    // defaults (but the generator's escrow bounds, which the shrinker leaves alone)
+    // shrunk: u1 holds exactly the escrow it creates, the one host weighs 1, the epoch reward is
+    // 0 and the other params are the defaults (but the generator's escrow bounds, which the
+    // shrinker leaves alone)
     expect(scenarioToYaml(shrunk)).toBe(
       [
         `name: "fuzz seed ${found!.seed} (clean)"`,
         'params:',
         '  escrow: { min_amount: 1000, max_amount: 10000000000, max_per_epoch: 100 }',
+        '  epoch_reward: 0',
         'accounts:',
         '  u1: 1075',
         'participants:',
@@ -149,7 +157,7 @@ describe('shrinking params, genesis balances and weights', () => {
     expect(f).toBeDefined();
     const fails = (s: Scenario): boolean => stillFails(s, f!, [RULESETS['pr-1000']], true);
     const shrunk = shrinkChecked(scenario, fails);
-    expect(shrunk.params.epochReward).toBeUndefined();
+    expect(shrunk.params.epochReward).toBe(0n); // 300 generated
     expect(shrunk.participants.map((p) => [p.name, p.weight, p.balance])).toEqual([['h2', 1n, 0n]]);
     const escrow = eventsOf(shrunk).find((e) => e.type === 'create_escrow');
     expect(shrunk.accounts).toEqual([{ name: 'u1', balance: escrow?.type === 'create_escrow' ? escrow.amount : -1n }]);
@@ -169,19 +177,21 @@ describe('shrinker properties', () => {
         fc.constantFrom('free' as const, 'clean' as const),
         (seed, balance, weight, reward, mode) => {
           const { scenario } = generateScenario(seed, { steps: 20, participants: 3, mode });
-          // u1 holds at least `balance`, some host weighs at least `weight`, and the fixed
-          // reward (0 when unset) is at least `reward` — or the scenario has fewer of each
+          // u1 holds at least `balance`, some host weighs at least `weight`, and the epoch
+          // reward (the formula's initial reward when unset) is at least `reward`
           const fails = (s: Scenario): boolean =>
             (s.accounts.find((a) => a.name === 'u1')?.balance ?? 0n) >= balance &&
             s.participants.some((p) => p.weight >= weight) &&
-            (s.params.epochReward ?? 0n) >= reward;
+            (s.params.epochReward ?? s.params.initialEpochReward) >= reward;
           if (!fails(scenario)) return;
           shrunkCount += 1;
           const shrunk = shrinkChecked(scenario, fails);
           expect(eventsOf(shrunk)).toEqual([]);
           expect(shrunk.accounts).toEqual([{ name: 'u1', balance }]);
           expect(shrunk.participants).toEqual([{ name: expect.any(String), weight, balance: 0n }]);
-          expect(shrunk.params).toEqual({ ...DEFAULT_PARAMS, escrow: scenario.params.escrow, epochReward: reward === 0n ? undefined : reward });
+          // a fixed reward falls to the threshold; the formula (unset) stays, as a fixed one would be a param more
+          const epochReward = scenario.params.epochReward === undefined ? undefined : reward;
+          expect(shrunk.params).toEqual({ ...DEFAULT_PARAMS, escrow: scenario.params.escrow, epochReward });
         },
       ),
       { seed: 7, numRuns: 100 },
