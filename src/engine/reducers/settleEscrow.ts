@@ -173,7 +173,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   const { paid, forfeited } = delivered;
   const trapped = delivered.trapped ?? 0n;
   const kept = rules.fees === 'kept' ? fees : 0n;
-  divergence(
+  if (kept > 0n) divergence(
     ctx,
     'fees_kept',
     kept,
