@@ -6,7 +6,7 @@
 import type { Draft } from 'immer';
 import { MAX_INT64, MAX_UINT64 } from '../domain/money.js';
 import { TxError } from './errors.js';
-import { sparseVec, vecGet, vecSet } from './pvec.js';
+import { sparseVec, vecForEach, vecGet, vecOf, vecSet } from './pvec.js';
 import { participantAt } from './queries.js';
 import { edit } from './tx.js';
 import {
@@ -33,6 +33,21 @@ export function updateParticipantMutably(
 ): void {
   const next = edit(participantAt(draft, index), recipe, copyParticipant);
   setVecOfState(draft, 'participants', vecSet(vecOfState(draft, 'participants'), index, next));
+}
+
+/**
+ * Replaces every participant record by `next(record, index)` in one rebuild of the vector: for
+ * changes to most participants at once (end_epoch), O(participants) instead of a path copy each.
+ */
+export function rewriteParticipantsMutably(
+  draft: Draft<ChainState>,
+  next: (p: ParticipantState, index: number) => ParticipantState,
+): void {
+  const all: ParticipantState[] = [];
+  vecForEach(vecOfState(draft, 'participants'), (p, index) => {
+    all[index] = next(p, index);
+  });
+  setVecOfState(draft, 'participants', vecOf(all));
 }
 
 /** Writes the performance summary of (`epoch`, participant `index`). */

@@ -1,10 +1,10 @@
 import { mintMutably, transferMutably } from '../bank.js';
 import { TxError } from '../errors.js';
-import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
+import { participantIndexOf, rewriteParticipantsMutably, updateParticipantMutably } from '../ledger.js';
 import { vecForEach, vecOf, vecSet } from '../pvec.js';
 import { activeSetOf, participantAt } from '../queries.js';
 import { epochRewards, rewardMathOf } from '../rewardMath.js';
-import { GOV, INFERENCE_MODULE, setVecOfState, vecOfState, type ActiveSet, type Summary } from '../state.js';
+import { copyParticipant, GOV, INFERENCE_MODULE, setVecOfState, vecOfState, type ActiveSet, type ParticipantState, type Summary } from '../state.js';
 import { divergence } from '../payouts.js';
 import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
@@ -107,6 +107,8 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
   setVecOfState(draft, 'summaries', vecSet(vecOfState(draft, 'summaries'), n, vecOf(summaries)));
 
   // 5. Reset the ledgers; a new settle amount replaces (and expires) an older unclaimed one.
+  // Every member's record changes, so the vector is rebuilt once rather than written per member.
+  const reset = new Map<number, ParticipantState>();
   members.forEach(({ index, before }, i) => {
     const workCoins = work[i] as bigint;
     const rewardCoins = rewards[i] as bigint;
@@ -115,17 +117,18 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
       const old = before.settle.workCoins + before.settle.rewardCoins;
       transferMutably(draft, ctx, INFERENCE_MODULE, GOV, old, `expired claim:${world.participants[index]}`);
     }
-    updateParticipantMutably(draft, index, (p) => {
-      // A debt beyond the reward: forgiven (chain) or still owed (deferred, immediate; see rewardMath.ts).
-      p.coinBalance = settled.debtAfter[i] as bigint;
-      p.earnedCoins = 0n;
-      p.inferenceCount = 0;
-      p.missedRequests = 0;
-      p.invalidatedInferences = 0;
-      p.validatedInferences = 0;
-      if (replaces) p.settle = { epoch: n, workCoins, rewardCoins };
-    });
+    const p = copyParticipant(before);
+    // A debt beyond the reward: forgiven (chain) or still owed (deferred, immediate; see rewardMath.ts).
+    p.coinBalance = settled.debtAfter[i] as bigint;
+    p.earnedCoins = 0n;
+    p.inferenceCount = 0;
+    p.missedRequests = 0;
+    p.invalidatedInferences = 0;
+    p.validatedInferences = 0;
+    if (replaces) p.settle = Object.freeze({ epoch: n, workCoins, rewardCoins });
+    reset.set(index, Object.freeze(p));
   });
+  rewriteParticipantsMutably(draft, (p, index) => reset.get(index) ?? p);
 
   // 6. Sweep every settle amount older than the previous epoch.
   const stale: number[] = [];
