@@ -4,7 +4,12 @@
  */
 export class TxError extends Error {
   constructor(message: string) {
+    // A failed transaction is an outcome, not a fault: no stack trace is captured (capturing
+    // one cost several µs per failed event, and fuzz campaigns fail many).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'TxError';
   }
 }

@@ -65,8 +65,10 @@ export function putSummaryMutably(
 
 /** Credits owed work coins, with the chain's overflow checks (PR #1000 `processParticipantPayment`). */
 export function creditLedgerMutably(p: Draft<ParticipantState>, name: string, amount: bigint): void {
-  if (p.coinBalance + amount > MAX_INT64) throw new TxError(`participant balance overflow for ${name}`);
-  if (p.earnedCoins + amount > MAX_UINT64) throw new TxError(`participant earned coins overflow for ${name}`);
-  p.coinBalance += amount;
-  p.earnedCoins += amount;
+  const balance = p.coinBalance + amount;
+  if (balance > MAX_INT64) throw new TxError(`participant balance overflow for ${name}`);
+  const earned = p.earnedCoins + amount;
+  if (earned > MAX_UINT64) throw new TxError(`participant earned coins overflow for ${name}`);
+  p.coinBalance = balance;
+  p.earnedCoins = earned;
 }

@@ -35,9 +35,17 @@ export const DEVSHARD_MEMOS: EscrowMemos = {
 
 /** The V0212 per-slot bound from the nonce: `1 + floor((nonce − first) / n)`, 0 before `first`. */
 export function assignedPerSlot(nonce: bigint, slot: number, slotCount: number): bigint {
-  const first = BigInt(slot === 0 ? slotCount : slot);
-  return nonce < first ? 0n : 1n + (nonce - first) / BigInt(slotCount);
+  const first = slot === 0 ? slotCount : slot;
+  if (nonce <= MAX_EXACT) {
+    // Every value below is an integer under 2^53, so double arithmetic is exact (and allocates
+    // no bigints, which this per-entry check did by the dozen).
+    const n = Number(nonce);
+    return n < first ? 0n : BigInt(1 + Math.floor((n - first) / slotCount));
+  }
+  return 1n + (nonce - BigInt(first)) / BigInt(slotCount);
 }
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 export function windowDecision(
   draft: Draft<ChainState>,

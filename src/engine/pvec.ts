@@ -65,15 +65,27 @@ export function sealed<T>(vec: PVec<T>): PVec<T> {
  * `vecOf`, a history too long), and then only a walk (`vecDiff`) can tell what changed.
  */
 export function writtenSince<T>(before: PVec<T>, after: PVec<T>): number[] | null {
-  const indexes: number[] = [];
+  let count = 0;
   for (let version: PVec<T> | null = after; version !== before; version = version.parent) {
     if (version === null) return null;
-    indexes.push(version.written);
+    count++;
   }
-  if (indexes.length < 2) return indexes;
-  indexes.sort((x, y) => x - y);
-  let kept = 1;
-  for (let i = 1; i < indexes.length; i++) if (indexes[i] !== indexes[kept - 1]) indexes[kept++] = indexes[i] as number;
+  // Sized up front: a list grown by push starts with room for 17.
+  const indexes = new Array<number>(count);
+  let at = 0;
+  for (let version = after; version !== before; version = version.parent as PVec<T>) indexes[at++] = version.written;
+  // Insertion sort, dropping repeats: the lists are short, and Array.prototype.sort allocates
+  // about a kilobyte of working state per call, which after every event added up to GC time.
+  let kept = 0;
+  for (let i = 0; i < indexes.length; i++) {
+    const index = indexes[i] as number;
+    let at = kept;
+    while (at > 0 && (indexes[at - 1] as number) > index) at--;
+    if (at > 0 && indexes[at - 1] === index) continue;
+    for (let j = kept; j > at; j--) indexes[j] = indexes[j - 1] as number;
+    indexes[at] = index;
+    kept++;
+  }
   indexes.length = kept;
   return indexes;
 }
@@ -182,8 +194,8 @@ export function vecForEach<T>(vec: PVec<T>, visit: (value: T, index: number) => 
 
 /**
  * Calls `changed(index, before, after)` for every element that differs (by identity) between
- * two versions of one vector, in index order, descending only into nodes that are not shared;
- * or, given the indexes `writtenSince` found (every index that can differ), reading only them. With path copying
+ * two versions of one vector, in index order, descending only into nodes that are not shared.
+ * (When `writtenSince` knows the written indexes, reading just those is cheaper still.) With path copying
  * this costs O(changed × depth), which lets invariants be checked after every event without
  * scanning every participant.
  */
@@ -191,18 +203,8 @@ export function vecDiff<T>(
   before: PVec<T>,
   after: PVec<T>,
   changed: (index: number, before: T | undefined, after: T | undefined) => void,
-  written?: readonly number[] | null,
 ): void {
   if (before === after || before.root === after.root) return;
-  if (written) {
-    // The writes are known (writtenSince): read just those indexes in both versions.
-    for (const index of written) {
-      const was = vecGet(before, index);
-      const is = vecGet(after, index);
-      if (was !== is) changed(index, was, is);
-    }
-    return;
-  }
   let a: PNode<T> = before.root;
   let b: PNode<T> = after.root;
   // A vector that grew: its old root is the first child of the new one.

@@ -7,6 +7,8 @@ import { MAX_INT64, MAX_UINT32, MAX_UINT64 } from '../../src/domain/money.js';
 import type { RuleName } from '../../src/domain/scenario.js';
 import { recount } from '../../src/engine/invariants.js';
 import { Chain, escrowParams, ev, expectSkippedInReplay, GNK, hosts, tr, type ScenarioSpec } from '../builders.js';
+import fc from 'fast-check';
+import { assignedPerSlot } from '../../src/engine/payouts.js';
 
 const RULES: RuleName[] = ['deferred', 'immediate'];
 /** min_amount 1 so that small escrows such as the chain's 1000 ngonka are allowed. */
@@ -582,5 +584,36 @@ describe('settle_escrow: atomicity', () => {
     );
     expect(c.bank('h1')).toBe(0n);
     expect(c.escrow(1)?.settled).toBe(false);
+  });
+});
+
+describe('assignedPerSlot: the double fast path equals the bigint formula', () => {
+  const exact = (nonce: bigint, slot: number, n: number): bigint => {
+    const first = BigInt(slot === 0 ? n : slot);
+    return nonce < first ? 0n : 1n + (nonce - first) / BigInt(n);
+  };
+
+  it('on random nonces, up to and past 2^53 (property)', () => {
+    const near = fc.bigInt({ min: 2n ** 53n - 100_000n, max: 2n ** 53n + 100_000n });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 0n, max: 2n ** 53n }), near, fc.bigInt({ min: 0n, max: MAX_UINT64 })),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.nat(),
+        (nonce, n, s) => {
+          const slot = s % n;
+          expect(assignedPerSlot(nonce, slot, n)).toBe(exact(nonce, slot, n));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('at the edges', () => {
+    expect(assignedPerSlot(2n ** 53n - 1n, 1, 3)).toBe(exact(2n ** 53n - 1n, 1, 3));
+    expect(assignedPerSlot(2n ** 53n - 1n, 0, 7)).toBe(1n + (2n ** 53n - 1n - 7n) / 7n);
+    expect(assignedPerSlot(2n, 3, 4)).toBe(0n);
+    expect(assignedPerSlot(3n, 3, 4)).toBe(1n);
+    expect(assignedPerSlot(MAX_UINT64, 0, 1)).toBe(MAX_UINT64);
   });
 });
