@@ -22,5 +22,10 @@ export interface TxContext {
   readonly transfers: Transfer[];
   /** Which rule applied and why, for explanations (see trace.ts). */
   readonly decisions: Decision[];
+  /**
+   * False when no one will read the decisions (a replay without an observer): the reducers on
+   * the hot path then skip building them. Divergences are always recorded (the runner sums them).
+   */
+  readonly trace: boolean;
   result: string | undefined;
 }

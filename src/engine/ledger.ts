@@ -8,9 +8,9 @@ import { MAX_INT64, MAX_UINT64 } from '../domain/money.js';
 import { TxError } from './errors.js';
 import { sparseVec, vecForEach, vecGet, vecOf, vecSet } from './pvec.js';
 import { participantAt } from './queries.js';
-import { edit } from './tx.js';
 import {
   copyParticipant,
+  sameParticipant,
   setVecOfState,
   vecOfState,
   type ChainState,
@@ -25,14 +25,23 @@ export function participantIndexOf(world: World, name: string): number {
   return index;
 }
 
-/** Applies `recipe` to one participant record. */
+/**
+ * Applies `recipe` to a writable copy of one participant record and stores the copy, frozen
+ * (records are never written in place).
+ */
 export function updateParticipantMutably(
   draft: Draft<ChainState>,
   index: number,
   recipe: (p: Draft<ParticipantState>) => void,
 ): void {
-  const next = edit(participantAt(draft, index), recipe, copyParticipant);
-  setVecOfState(draft, 'participants', vecSet(vecOfState(draft, 'participants'), index, next));
+  const before = participantAt(draft, index);
+  const p = copyParticipant(before);
+  recipe(p);
+  // Unchanged: the record stays as it was (as immer would keep it), and nothing is written.
+  if (sameParticipant(before, p)) return;
+  // A settle amount the recipe assigned is frozen with the record, so no one writes into it later.
+  if (p.settle !== before.settle && p.settle !== null) Object.freeze(p.settle);
+  setVecOfState(draft, 'participants', vecSet(vecOfState(draft, 'participants'), index, Object.freeze(p)));
 }
 
 /**

@@ -161,11 +161,11 @@ const immediate: Ruleset = {
     'settlement pays every host at once by bank (subnet_escrow_payment), whatever the epoch: no ledger credit, no cross-epoch rule, params.skipped_payout unused',
   ],
   deliverPayouts(draft, ctx, s) {
-    ctx.decisions.push(windowDecision(draft, s.escrow, 'immediate'));
+    if (ctx.trace) ctx.decisions.push(windowDecision(draft, s.escrow, 'immediate'));
     let paid = 0n;
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
-      ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank' });
+      if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank' });
       transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
       paid += amount;
     }
@@ -191,7 +191,7 @@ const deferred: Ruleset = {
     let paid = 0n;
     let forfeited = 0n;
     const sameEpoch = draft.effectiveEpoch === x && !draft.epochEnded;
-    ctx.decisions.push(windowDecision(draft, s.escrow, sameEpoch ? 'same_epoch' : 'cross_epoch'));
+    if (ctx.trace) ctx.decisions.push(windowDecision(draft, s.escrow, sameEpoch ? 'same_epoch' : 'cross_epoch'));
     if (sameEpoch) {
       // Same epoch: like on-chain inference pay — ledger credit and current epoch stats, for
       // every host entry (zero payout or not), summed per host so each record is written once.
@@ -215,7 +215,7 @@ const deferred: Ruleset = {
           p.inferenceCount = addCount(p.inferenceCount, sum.completed, 'inference_count', host);
           if (amount > 0n) creditLedgerMutably(p, host, amount);
         });
-        if (amount > 0n) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger' });
+        if (amount > 0n && ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger' });
         paid += amount;
       }
       return { paid, forfeited };

@@ -164,7 +164,8 @@ function stepRecord(item: EventItem, outcome: TxOutcome, problem: string | undef
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   const rules = options.ruleset?.name ?? effectiveRules(scenario, options);
   const { world, state: initial } = genesis(scenario.params, scenario.accounts, scenario.participants);
-  const env: Env = { world, rules: options.ruleset ?? RULESETS[rules], params: scenario.params, tx: options.tx };
+  // Decisions are built only for an observer (explain, compare); divergences always.
+  const env: Env = { world, rules: options.ruleset ?? RULESETS[rules], params: scenario.params, tx: options.tx, trace: options.observe !== undefined };
   let state = initial;
   let totals = recount(initial);
   const steps: StepRecord[] = [];

@@ -202,6 +202,21 @@ export function copyParticipant(p: ParticipantState): Copy<ParticipantState> {
   } satisfies { [K in keyof ParticipantState]: ParticipantState[K] };
 }
 
+/** True when two participant records hold the same values (field by field, by identity). */
+export function sameParticipant(a: ParticipantState, b: ParticipantState): boolean {
+  return (
+    a.status === b.status &&
+    a.weight === b.weight &&
+    a.coinBalance === b.coinBalance &&
+    a.earnedCoins === b.earnedCoins &&
+    a.inferenceCount === b.inferenceCount &&
+    a.missedRequests === b.missedRequests &&
+    a.invalidatedInferences === b.invalidatedInferences &&
+    a.validatedInferences === b.validatedInferences &&
+    a.settle === b.settle
+  );
+}
+
 export function copySummary(s: Summary): Copy<Summary> {
   return {
     earnedCoins: s.earnedCoins,

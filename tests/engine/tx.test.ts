@@ -7,11 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateScenario } from '../../src/fuzz/generate.js';
 import { canonicalJson, runToJson } from '../../src/engine/json.js';
-import { vecForEach, type PVec } from '../../src/engine/pvec.js';
+import { vecForEach, vecGet, type PVec } from '../../src/engine/pvec.js';
 import { RULESETS } from '../../src/engine/rules.js';
 import { runScenario, type StepView } from '../../src/engine/run.js';
 import type { ChainState } from '../../src/engine/state.js';
-import { edit, transact } from '../../src/engine/tx.js';
+import { transact } from '../../src/engine/tx.js';
+import { updateParticipantMutably } from '../../src/engine/ledger.js';
+
 import type { RuleName, Scenario } from '../../src/domain/scenario.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
@@ -64,6 +66,17 @@ describe('copy drafts and immer drafts give the same outcome', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const { scenario } = generateScenario(seed, { steps: 40, participants: 1 + (seed % 5) });
       for (const rules of RULE_NAMES) expect(outcome(scenario, rules, 'copy')).toBe(outcome(scenario, rules, 'immer'));
+    }
+  });
+});
+
+describe('a replay without an observer (no decisions built) gives the same outcome', () => {
+  it.each(bundled)('%s under every ruleset', (_file, scenario) => {
+    for (const rules of RULE_NAMES) {
+      const quiet = runScenario(scenario, { rules });
+      const observed = runScenario(scenario, { rules, observe: () => {} });
+      expect(canonicalJson(runToJson(quiet))).toBe(canonicalJson(runToJson(observed)));
+      expect(quiet.divergences).toEqual(observed.divergences);
     }
   });
 });
@@ -126,14 +139,16 @@ describe('transact and edit', () => {
     expect(snapshot(base)).toBe(before);
   });
 
-  it('edit copies, freezes the copy and what the recipe assigned, and keeps an unchanged record', () => {
-    const record = Object.freeze({ n: 1, settle: null as null | { work: bigint } });
-    expect(edit(record, () => {})).toBe(record);
-    const next = edit(record, (r) => { r.settle = { work: 3n }; });
-    expect(next).toEqual({ n: 1, settle: { work: 3n } });
-    expect(Object.isFrozen(next)).toBe(true);
-    expect(Object.isFrozen(next.settle)).toBe(true);
-    expect(() => { (next.settle as { work: bigint }).work = 4n; }).toThrow(TypeError);
-    expect(record.settle).toBeNull();
+  it('a participant update stores a frozen copy, freezes the settle amount it assigned, and keeps an unchanged record', () => {
+    const before = vecGet(base.participants, 0)!;
+    expect(transact(base, (d) => updateParticipantMutably(d, 0, () => {})).state).toBe(base);
+    expect(transact(base, (d) => updateParticipantMutably(d, 0, (p) => { p.coinBalance = before.coinBalance; })).state).toBe(base);
+    const { state } = transact(base, (d) => updateParticipantMutably(d, 0, (p) => { p.settle = { epoch: 9, workCoins: 3n, rewardCoins: 0n }; }));
+    const after = vecGet(state.participants, 0)!;
+    expect(after.settle).toEqual({ epoch: 9, workCoins: 3n, rewardCoins: 0n });
+    expect(Object.isFrozen(after)).toBe(true);
+    expect(Object.isFrozen(after.settle)).toBe(true);
+    expect(() => { (after.settle as { workCoins: bigint }).workCoins = 4n; }).toThrow(TypeError);
+    expect(vecGet(base.participants, 0)).toBe(before);
   });
 });

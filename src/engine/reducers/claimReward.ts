@@ -37,7 +37,7 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
   const index = participantIndexOf(ctx.world, name);
   const settle = participantAt(draft, index).settle;
   const answer = (outcome: ClaimOutcome, result: string): void => {
-    ctx.decisions.push({ kind: 'claim', name, epoch: event.epoch, outcome, claimable: current - 1, heldEpoch: settle?.epoch });
+    if (ctx.trace) ctx.decisions.push({ kind: 'claim', name, epoch: event.epoch, outcome, claimable: current - 1, heldEpoch: settle?.epoch });
     ctx.result = result;
   };
   if (current === 0 || event.epoch !== BigInt(current - 1)) return answer('too_early_or_late', CLAIM_RESULTS.epochMismatch);

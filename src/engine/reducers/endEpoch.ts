@@ -47,7 +47,7 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
     ctx.params.downtimeTest === 'chain' && event.punishListed !== true,
   );
   const { minted: pool, rewards, noReward, distributed } = settled;
-  ctx.decisions.push({
+  if (ctx.trace) ctx.decisions.push({
     kind: 'reward_pool',
     epoch: n,
     pool,
@@ -57,7 +57,8 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
     distributed,
     governance: settled.toGovernance === pool - distributed ? undefined : settled.toGovernance,
   });
-  ctx.decisions.push(...settled.decisions);
+  // The reward math's decisions may include divergences (debt written off): those always count.
+  for (const d of settled.decisions) if (ctx.trace || d.kind === 'divergence') ctx.decisions.push(d);
 
   // Mint, then the undistributed rest goes to governance.
   mintMutably(draft, ctx, pool, 'reward_distribution');
@@ -75,7 +76,7 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
       transferMutably(draft, ctx, INFERENCE_MODULE, GOV, owed, `forfeited_work_coins_to_governance:epoch=${n}`);
     }
     const w = owed > 0n && active ? owed : 0n;
-    ctx.decisions.push({
+    if (ctx.trace) ctx.decisions.push({
       kind: 'member_settled',
       name,
       weight: set.weights[i] as bigint,

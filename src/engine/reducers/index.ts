@@ -59,6 +59,8 @@ export interface Env {
   readonly params: Params;
   /** How a transaction drafts the state (tx.ts); both give the same states. Default `copy`. */
   readonly tx?: TxMechanism | undefined;
+  /** Record every decision (default true); false records only divergences (see TxContext.trace). */
+  readonly trace?: boolean | undefined;
 }
 
 /**
@@ -72,6 +74,7 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
     rules: env.rules,
     transfers: [],
     decisions: [],
+    trace: env.trace ?? true,
     result: undefined,
   };
   const reducer = REDUCERS[event.type] as CaseReducer<EventType>;

@@ -151,7 +151,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     // v0.2.11 adds up each host's costs unchecked: a uint64 that wraps.
     byHost.set(host, rules.sums === 'wrapping' ? sum % TWO_64 : sum);
   }
-  ctx.decisions.push({ kind: 'fee_split', fees: split, slots: n, share, remainder: split % BigInt(n), bonusSlots });
+  if (ctx.trace) ctx.decisions.push({ kind: 'fee_split', fees: split, slots: n, share, remainder: split % BigInt(n), bonusSlots });
   if (remainder > 0n) throw new TxError(`failed to allocate all remainder fees, ${remainder} left`);
   const payouts: HostPayout[] = [];
   const listed = new Set<string>();
@@ -181,7 +181,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     `the ${kept} ngonka of fees of escrow ${escrow.id} are not paid to the hosts and not refunded to ${escrow.creator}: they stay in the inference module`,
   );
   const refund = escrow.amount - paid - forfeited - trapped - kept;
-  ctx.decisions.push({
+  if (ctx.trace) ctx.decisions.push({
     kind: 'refund',
     creator: escrow.creator,
     amount: refund,
