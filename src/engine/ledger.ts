@@ -59,6 +59,15 @@ export function rewriteParticipantsMutably(
   setVecOfState(draft, 'participants', vecOf(all));
 }
 
+/** Writes the performance summaries of `epoch` given by participant index (one write of the epoch's vector). */
+export function putSummariesMutably(draft: Draft<ChainState>, world: World, epoch: number, summaries: ReadonlyMap<number, Summary>): void {
+  if (summaries.size === 0) return;
+  const all = vecOfState(draft, 'summaries');
+  let byParticipant = vecGet(all, epoch) ?? sparseVec<Summary>(world.participants.length);
+  for (const [index, summary] of summaries) byParticipant = vecSet(byParticipant, index, Object.freeze(summary));
+  setVecOfState(draft, 'summaries', vecSet(all, epoch, byParticipant));
+}
+
 /** Writes the performance summary of (`epoch`, participant `index`). */
 export function putSummaryMutably(
   draft: Draft<ChainState>,

@@ -10,7 +10,7 @@ import type { Draft } from 'immer';
 import type { HostStatInput, RuleName } from '../domain/scenario.js';
 import { transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
-import { creditLedgerMutably, participantIndexOf, putSummaryMutably, updateParticipantMutably } from './ledger.js';
+import { creditLedgerMutably, participantIndexOf, putSummariesMutably, updateParticipantMutably } from './ledger.js';
 import { assignedPerSlot, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } from './payouts.js';
 import { participantAt, summaryOf } from './queries.js';
 import { addCount } from './counters.js';
@@ -221,7 +221,9 @@ const deferred: Ruleset = {
       return { paid, forfeited };
     }
     // Cross epoch: the host's performance summary of epoch X decides.
-    const currentSummary = (index: number): Summary | undefined => summaryOf(draft, x, index);
+    // The summaries of epoch X as this settlement changes them: written once per host at the end.
+    const changed = new Map<number, Summary>();
+    const currentSummary = (index: number): Summary | undefined => changed.get(index) ?? summaryOf(draft, x, index);
     const punished = (index: number): boolean => {
       const summary = currentSummary(index);
       return summary === undefined || summary.rewardedCoins === 0n;
@@ -229,29 +231,32 @@ const deferred: Ruleset = {
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
       const index = participantIndexOf(world, host);
-      const held = participantAt(draft, index).settle;
-      const facts = { host, amount, rewardInX: currentSummary(index)?.rewardedCoins, settleEpoch: held?.epoch };
-      if (punished(index)) {
-        ctx.decisions.push({ kind: 'host_payout', ...facts, route: ctx.params.skippedPayout });
+      const settle = participantAt(draft, index).settle;
+      const summary = currentSummary(index);
+      if (summary === undefined || summary.rewardedCoins === 0n) {
+        if (ctx.trace) {
+          ctx.decisions.push({ kind: 'host_payout', host, amount, rewardInX: summary?.rewardedCoins, settleEpoch: settle?.epoch, route: ctx.params.skippedPayout });
+        }
         if (ctx.params.skippedPayout === 'governance') {
           transferMutably(draft, ctx, INFERENCE_MODULE, GOV, amount, `forfeited_work_coins_to_governance:epoch=${x}`);
           forfeited += amount;
         }
         continue;
       }
-      const settle = held;
-      ctx.decisions.push({ kind: 'host_payout', ...facts, route: settle !== null && settle.epoch === x ? 'settle_amount' : 'bank' });
-      if (settle !== null && settle.epoch === x) {
+      const toSettleAmount = settle !== null && settle.epoch === x;
+      if (ctx.trace) {
+        ctx.decisions.push({ kind: 'host_payout', host, amount, rewardInX: summary.rewardedCoins, settleEpoch: settle?.epoch, route: toSettleAmount ? 'settle_amount' : 'bank' });
+      }
+      if (toSettleAmount) {
         updateParticipantMutably(draft, index, (p) => {
-          p.settle = { ...settle, workCoins: settle.workCoins + amount };
+          p.settle = { epoch: settle.epoch, workCoins: settle.workCoins + amount, rewardCoins: settle.rewardCoins };
         });
       } else {
         transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
       }
-      const summary = currentSummary(index) as Summary;
       const earned = copySummary(summary);
       earned.earnedCoins += amount;
-      putSummaryMutably(draft, world, x, index, earned);
+      changed.set(index, earned);
       paid += amount;
     }
     for (const entry of s.entries) {
@@ -262,8 +267,9 @@ const deferred: Ruleset = {
       const counted = copySummary(summary);
       counted.missedRequests = addCount(summary.missedRequests, entry.missed, 'missed_requests', host);
       counted.invalidatedInferences = addCount(summary.invalidatedInferences, entry.invalid, 'invalidated_inferences', host);
-      putSummaryMutably(draft, world, x, index, counted);
+      changed.set(index, counted);
     }
+    putSummariesMutably(draft, world, x, changed);
     return { paid, forfeited };
   },
 };
