@@ -126,8 +126,11 @@ function balanceChanged(t: Tally, index: number, b: bigint | undefined, a: bigin
 }
 
 function participantChanged(t: Tally, _index: number, b: ParticipantState | undefined, a: ParticipantState | undefined): void {
-  t.owed += (a?.coinBalance ?? 0n) - (b?.coinBalance ?? 0n);
-  t.claimable += settleTotal(a) - settleTotal(b);
+  // Only what differs is added up (each bigint sum allocates).
+  const owedBefore = b?.coinBalance ?? 0n;
+  const owedAfter = a?.coinBalance ?? 0n;
+  if (owedAfter !== owedBefore) t.owed += owedAfter - owedBefore;
+  if (a?.settle !== b?.settle) t.claimable += settleTotal(a) - settleTotal(b);
 }
 
 function escrowChanged(t: Tally, _index: number, b: Escrow | undefined, a: Escrow | undefined): void {

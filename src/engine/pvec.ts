@@ -86,7 +86,7 @@ export function writtenSince<T>(before: PVec<T>, after: PVec<T>): number[] | nul
     indexes[at] = index;
     kept++;
   }
-  indexes.length = kept;
+  if (kept < count) indexes.length = kept;
   return indexes;
 }
 

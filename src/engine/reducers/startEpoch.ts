@@ -1,4 +1,3 @@
-import { freeze } from 'immer';
 import { TxError } from '../errors.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { vecSet } from '../pvec.js';
@@ -40,7 +39,7 @@ export const startEpoch: CaseReducer<'start_epoch'> = (draft, event, ctx) => {
     weights.push(p.weight);
     totalWeight += p.weight;
   });
-  const set: ActiveSet = freeze({ members, weights, totalWeight, isMember }, true);
+  const set: ActiveSet = Object.freeze({ members: Object.freeze(members), weights: Object.freeze(weights), totalWeight, isMember: Object.freeze(isMember) });
   setVecOfState(draft, 'activeSets', vecSet(vecOfState(draft, 'activeSets'), next, set));
   draft.effectiveEpoch = next;
   draft.epochEnded = false;
