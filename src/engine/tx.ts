@@ -41,7 +41,7 @@ export interface Committed {
  * The field-by-field code below is deliberate. A spread of a frozen object takes V8's slow path
  * (245 ns for this one, against 8 ns for the literal), and a loop over field names makes every
  * read a megamorphic keyed load (~20 ns each). Each function is typed so that a field added to
- * ChainState and not handled here does not compile.
+ * ChainState (or a vector added to it) and not handled here does not compile.
  */
 
 /** A plain, writable copy of the root (the draft of the `copy` mechanism). */
@@ -64,6 +64,26 @@ function draftOf(s: ChainState): Mutable<ChainState> {
     inferences: s.inferences,
   } satisfies { [K in keyof ChainState]: ChainState[K] };
 }
+
+/** The fields `unchanged` compares: a field added to ChainState and missing here does not compile. */
+type Compared =
+  | 'effectiveEpoch'
+  | 'epochEnded'
+  | 'balances'
+  | 'participants'
+  | 'activeSets'
+  | 'escrows'
+  | 'escrowsPerEpoch'
+  | 'hostStats'
+  | 'summaries'
+  | 'exclusions'
+  | 'genesisSupply'
+  | 'minted'
+  | 'burned'
+  | 'inferenceSeq'
+  | 'inferences';
+const everyFieldCompared: [Exclude<keyof ChainState, Compared>] extends [never] ? true : never = true;
+void everyFieldCompared;
 
 /** True when the draft holds exactly the state's values. */
 function unchanged(s: ChainState, d: ChainState): boolean {
