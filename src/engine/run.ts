@@ -147,6 +147,8 @@ function describeExpectation(
   return undefined;
 }
 
+const NONE_BROKEN: readonly Violation[] = Object.freeze([]);
+
 function stepRecord(item: EventItem, outcome: TxOutcome, problem: string | undefined): StepRecord {
   return {
     index: item.index,
@@ -199,22 +201,26 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     if (!outcome.ok) failed++;
     if (record && keepTrace) steps.push(record);
     const before = state;
-    const broken: Violation[] = [];
+    let broken: readonly Violation[] = NONE_BROKEN;
     if (outcome.ok) {
       transferCount += outcome.transfers.length;
-      if (keepTrace) for (const t of outcome.transfers) transfers.push({ step: item.index, ...t });
+      if (keepTrace) {
+        for (const t of outcome.transfers) transfers.push({ step: item.index, from: t.from, to: t.to, amount: t.amount, memo: t.memo });
+      }
       const knownBefore = known;
       for (const d of outcome.decisions) {
         if (d.kind !== 'divergence') continue;
         divergences.push({ step: item.index, line: item.loc.line, event: item.event.type, id: d.id, source: d.source, amount: d.amount, message: d.message });
         known += d.amount;
       }
-      const advanced = advance(totals, state, outcome.state, world, { before: knownBefore, after: known }, outcome.written);
-      for (const breach of advanced.breaches) {
+      // No divergence reported so far (always so under deferred and immediate): no object for it.
+      const knownSurplus = knownBefore === 0n && known === 0n ? undefined : { before: knownBefore, after: known };
+      const advanced = advance(totals, state, outcome.state, world, knownSurplus, outcome.written);
+      if (advanced.breaches.length > 0) {
         ok = false;
-        broken.push({ step: item.index, line: item.loc.line, event: item.event.type, ...breach });
+        broken = advanced.breaches.map((breach) => ({ step: item.index, line: item.loc.line, event: item.event.type, ...breach }));
+        violations.push(...broken);
       }
-      violations.push(...broken);
       totals = advanced.totals;
       state = outcome.state;
     }
