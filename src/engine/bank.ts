@@ -6,7 +6,7 @@ import type { Draft } from 'immer';
 import { MAX_INT64 } from '../domain/money.js';
 import type { TxContext } from './context.js';
 import { TxError } from './errors.js';
-import { vecGet, vecSet } from './pvec.js';
+import { vecGet, vecSet, vecSet2 } from './pvec.js';
 import { INFERENCE_MODULE, MINT, setVecOfState, vecOfState, type ChainState, type World } from './state.js';
 
 function indexOf(world: World, account: string): number {
@@ -35,13 +35,21 @@ export function transferMutably(
   if (amount < 0n) throw new Error(`internal: negative transfer ${amount}`);
   if (amount === 0n) return;
   const fromIndex = indexOf(ctx.world, from);
+  const toIndex = indexOf(ctx.world, to);
   const balances = vecOfState(draft, 'balances');
   const balance = vecGet(balances, fromIndex) ?? 0n;
   if (balance < amount) {
     throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
   }
-  setVecOfState(draft, 'balances', vecSet(balances, fromIndex, balance - amount));
-  creditMutably(draft, ctx.world, to, amount);
+  if (toIndex === fromIndex) {
+    // A send to oneself moves nothing; the bank still checks the balance and records it.
+    ctx.transfers.push({ from, to, amount, memo });
+    return;
+  }
+  const received = (vecGet(balances, toIndex) ?? 0n) + amount;
+  if (received > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${received} > ${MAX_INT64})`);
+  // Both balances in one pass: they share the trie nodes above their leaves.
+  setVecOfState(draft, 'balances', vecSet2(balances, fromIndex, balance - amount, toIndex, received));
   ctx.transfers.push({ from, to, amount, memo });
 }
 

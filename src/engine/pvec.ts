@@ -151,13 +151,17 @@ function setIn<T>(node: PNode<T> | null | undefined, level: number, index: numbe
   return copy;
 }
 
+function checkIndex(index: number): void {
+  if (!Number.isSafeInteger(index) || index < 0 || index >= MAX_SIZE) throw new RangeError(`vector index ${index} out of range`);
+}
+
 /**
  * A new vector with `value` at `index`; writing past the end grows the vector. A vector stored
  * in a vector is stored sealed, so a nested vector never keeps its history.
  */
 export function vecSet<T>(vec: PVec<T>, index: number, value: T): PVec<T> {
   if (value instanceof PVec) value = sealed(value) as T;
-  if (!Number.isSafeInteger(index) || index < 0 || index >= MAX_SIZE) throw new RangeError(`vector index ${index} out of range`);
+  checkIndex(index);
   let { root, shift } = vec;
   const size = Math.max(vec.size, index + 1);
   while (capacity(shift) < size) {
@@ -165,6 +169,41 @@ export function vecSet<T>(vec: PVec<T>, index: number, value: T): PVec<T> {
     shift += BITS;
   }
   return child(vec, size, shift, setIn(root, shift, index, value), index);
+}
+
+/**
+ * `vecSet(vecSet(vec, i, a), j, b)` in one pass: the nodes above both indexes are copied once
+ * (the two balances of a bank send usually share all but their leaves). `i` and `j` must differ.
+ */
+export function vecSet2<T>(vec: PVec<T>, i: number, a: T, j: number, b: T): PVec<T> {
+  if (i === j || a instanceof PVec || b instanceof PVec) return vecSet(vecSet(vec, i, a), j, b);
+  checkIndex(i);
+  checkIndex(j);
+  let { root, shift } = vec;
+  const size = Math.max(vec.size, i + 1, j + 1);
+  while (capacity(shift) < size) {
+    root = [root];
+    shift += BITS;
+  }
+  const next = set2In(root, shift, i, a, j, b);
+  // Two history links, each with the final root: links for writtenSince, not vectors to read.
+  return child(child(vec, size, shift, next, i), size, shift, next, j);
+}
+
+function set2In<T>(node: PNode<T> | null | undefined, level: number, i: number, a: T, j: number, b: T): PNode<T> {
+  const copy = node ? node.slice() : [];
+  const si = (i >>> level) & MASK;
+  const sj = (j >>> level) & MASK;
+  if (level === 0) {
+    copy[si] = a;
+    copy[sj] = b;
+  } else if (si === sj) {
+    copy[si] = set2In(node?.[si] as PNode<T> | null | undefined, level - BITS, i, a, j, b);
+  } else {
+    copy[si] = setIn(node?.[si] as PNode<T> | null | undefined, level - BITS, i, a);
+    copy[sj] = setIn(node?.[sj] as PNode<T> | null | undefined, level - BITS, j, b);
+  }
+  return copy;
 }
 
 /** A new vector without the element at `index` (it reads as absent; the size is unchanged). */

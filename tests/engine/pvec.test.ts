@@ -4,7 +4,7 @@
  * per-event invariants rely on.
  */
 import fc from 'fast-check';
-import { emptyVec, sealed, sparseVec, vecDiff, vecForEach, vecGet, vecOf, vecRemove, vecSet, writtenSince, type PVec } from '../../src/engine/pvec.js';
+import { emptyVec, sealed, sparseVec, vecDiff, vecForEach, vecGet, vecOf, vecRemove, vecSet, vecSet2, writtenSince, type PVec } from '../../src/engine/pvec.js';
 
 type Op = { kind: 'set'; index: number; value: number } | { kind: 'remove'; index: number };
 
@@ -121,5 +121,34 @@ describe('PVec', () => {
     expect(vecGet(vecSet(v, 39_999, 7), 39_999)).toBe(7);
     expect(() => vecSet(v, 2 ** 30, 1)).toThrow('vector index 1073741824 out of range');
     expect(() => vecSet(v, -1, 1)).toThrow('vector index -1 out of range');
+  });
+});
+
+describe('vecSet2', () => {
+  it('equals two vecSets, keeps the vector it came from, and its history lists both indexes (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer(), { maxLength: 1200 }), fc.nat({ max: 40_000 }), fc.nat({ max: 40_000 }), fc.integer(), fc.integer(), (initial, i, j, a, b) => {
+        const start = vecOf(initial);
+        const two = vecSet2(start, i, a, j, b);
+        const oneByOne = vecSet(vecSet(start, i, a), j, b);
+        const all = (v: PVec<number>): [number, number][] => {
+          const out: [number, number][] = [];
+          vecForEach(v, (x, k) => out.push([k, x]));
+          return out;
+        };
+        expect(two.size).toBe(oneByOne.size);
+        expect(all(two)).toEqual(all(oneByOne));
+        expect(writtenSince(start, two)).toEqual([...new Set([i, j])].sort((x, y) => x - y));
+        initial.forEach((v, k) => expect(vecGet(start, k)).toBe(v));
+      }),
+    );
+  });
+
+  it('copies the nodes above both indexes once', () => {
+    const v = vecOf(Array.from({ length: 2000 }, (_, k) => k));
+    const two = vecSet2(v, 5, -5, 900, -900);
+    expect(two.root[1]).toBe(v.root[1]);
+    expect([vecGet(two, 5), vecGet(two, 900), vecGet(two, 6)]).toEqual([-5, -900, 6]);
+    expect(() => vecSet2(v, 1, 0, -1, 0)).toThrow('vector index -1 out of range');
   });
 });
