@@ -15,6 +15,7 @@ import { assignedPerSlot, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } fr
 import { participantAt, summaryOf } from './queries.js';
 import { addCount } from './counters.js';
 import { copySummary, GOV, INFERENCE_MODULE, type ChainState, type Escrow, type Summary } from './state.js';
+import type { Mutable } from './tx.js';
 import { feesKept, feesSplit, newest, pr1000, v0211, v0212 } from './versions.js';
 
 export { assignedPerSlot } from './payouts.js';
@@ -222,20 +223,30 @@ const deferred: Ruleset = {
     }
     // Cross epoch: the host's performance summary of epoch X decides.
     // The summaries of epoch X as this settlement changes them: written once per host at the end.
-    const changed = new Map<number, Summary>();
-    const currentSummary = (index: number): Summary | undefined => changed.get(index) ?? summaryOf(draft, x, index);
-    const punished = (index: number): boolean => {
-      const summary = currentSummary(index);
-      return summary === undefined || summary.rewardedCoins === 0n;
+    // Writable copies, made once per host and changed in place (nothing else holds them).
+    const changed = new Map<number, Mutable<Summary>>();
+    /** The host's summary of epoch X as this settlement leaves it so far; undefined when punished. */
+    const rewarded = (index: number): Mutable<Summary> | Summary | undefined => {
+      const summary = changed.get(index) ?? summaryOf(draft, x, index);
+      return summary === undefined || summary.rewardedCoins === 0n ? undefined : summary;
+    };
+    const writable = (index: number, summary: Mutable<Summary> | Summary): Mutable<Summary> => {
+      let copy = changed.get(index);
+      if (copy === undefined) {
+        copy = copySummary(summary);
+        changed.set(index, copy);
+      }
+      return copy;
     };
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
       const index = participantIndexOf(world, host);
       const settle = participantAt(draft, index).settle;
-      const summary = currentSummary(index);
-      if (summary === undefined || summary.rewardedCoins === 0n) {
+      const summary = rewarded(index);
+      if (summary === undefined) {
         if (ctx.trace) {
-          ctx.decisions.push({ kind: 'host_payout', host, amount, rewardInX: summary?.rewardedCoins, settleEpoch: settle?.epoch, route: ctx.params.skippedPayout });
+          const rewardInX = (changed.get(index) ?? summaryOf(draft, x, index))?.rewardedCoins;
+          ctx.decisions.push({ kind: 'host_payout', host, amount, rewardInX, settleEpoch: settle?.epoch, route: ctx.params.skippedPayout });
         }
         if (ctx.params.skippedPayout === 'governance') {
           transferMutably(draft, ctx, INFERENCE_MODULE, GOV, amount, `forfeited_work_coins_to_governance:epoch=${x}`);
@@ -254,20 +265,17 @@ const deferred: Ruleset = {
       } else {
         transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
       }
-      const earned = copySummary(summary);
-      earned.earnedCoins += amount;
-      changed.set(index, earned);
+      writable(index, summary).earnedCoins += amount;
       paid += amount;
     }
     for (const entry of s.entries) {
       const index = indexOfSlot(entry.slot);
-      if (punished(index)) continue;
+      const summary = rewarded(index);
+      if (summary === undefined) continue;
       const host = slots[entry.slot] as string;
-      const summary = currentSummary(index) as Summary;
-      const counted = copySummary(summary);
-      counted.missedRequests = addCount(summary.missedRequests, entry.missed, 'missed_requests', host);
-      counted.invalidatedInferences = addCount(summary.invalidatedInferences, entry.invalid, 'invalidated_inferences', host);
-      changed.set(index, counted);
+      const counted = writable(index, summary);
+      counted.missedRequests = addCount(counted.missedRequests, entry.missed, 'missed_requests', host);
+      counted.invalidatedInferences = addCount(counted.invalidatedInferences, entry.invalid, 'invalidated_inferences', host);
     }
     putSummariesMutably(draft, world, x, changed);
     return { paid, forfeited };
