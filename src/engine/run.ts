@@ -150,17 +150,19 @@ function describeExpectation(
 const NONE_BROKEN: readonly Violation[] = Object.freeze([]);
 
 function stepRecord(item: EventItem, outcome: TxOutcome, problem: string | undefined): StepRecord {
-  return {
+  // Built field by field, not from spreads of small objects: a traced replay makes one per event.
+  const record: { -readonly [K in keyof StepRecord]: StepRecord[K] } = {
     index: item.index,
     line: item.loc.line,
     event: item.event.type,
     status: outcome.ok ? 'ok' : 'error',
-    ...(outcome.ok && outcome.result !== undefined ? { result: outcome.result } : {}),
-    ...(outcome.ok ? {} : { error: outcome.error }),
     expected: item.expectError !== undefined || item.expectResult !== undefined,
-    ...(problem !== undefined ? { problem } : {}),
-    ...(item.note !== undefined ? { note: item.note } : {}),
   };
+  if (outcome.ok && outcome.result !== undefined) record.result = outcome.result;
+  if (!outcome.ok) record.error = outcome.error;
+  if (problem !== undefined) record.problem = problem;
+  if (item.note !== undefined) record.note = item.note;
+  return record;
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {

@@ -22,6 +22,8 @@ const DIGITS_RE = /^[0-9](?:_?[0-9])*$/;
  * digits with optional `_` separators. The message, on failure, uses `{field}` and `{found}`.
  */
 export function parseCount(value: bigint | string, max: bigint, boundName: string): ParsedCount {
+  // A plain YAML integer in range is already the count (the text path would give it back).
+  if (typeof value === 'bigint' && value >= 0n && value <= max) return { ok: true, value };
   const text = typeof value === 'bigint' ? value.toString() : value.trim();
   if (!DIGITS_RE.test(text)) return { ok: false, message: '{field} must be a non-negative integer, found {found}' };
   const n = BigInt(text.replaceAll('_', ''));
@@ -47,6 +49,8 @@ export const boolSchema = z.boolean(want('true or false'));
 export function amountSchema(bound: Bound) {
   return rawInteger('an amount')
     .transform((v, ctx) => {
+      // A plain YAML integer in range is already the amount (parseAmount of its text gives it back).
+      if (typeof v === 'bigint' && v >= 0n && v <= BOUND_MAX[bound]) return v;
       const r = parseAmount(v.toString(), bound);
       if (r.ok) return r.value;
       ctx.addIssue({ code: 'custom', message: `{field}: ${r.message}`, input: v });

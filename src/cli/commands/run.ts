@@ -3,7 +3,7 @@
  */
 import { Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
-import { canonicalJson, runToJson } from '../../engine/json.js';
+import { runJsonText } from '../../engine/json.js';
 import { RULESETS } from '../../engine/rules.js';
 import { runScenario } from '../../engine/run.js';
 import { renderDivergences, withDivergences } from '../divergences.js';
@@ -45,7 +45,7 @@ export function runCommand(file: string, flags: RunFlags, cli: Cli): number {
   const p = stdoutPalette(io, flags.color);
   io.out(
     flags.json
-      ? canonicalJson(runToJson(result))
+      ? runJsonText(result)
       : withDivergences(renderRunReport(result, sourceName(file), p), renderDivergences(result, p)),
   );
   return result.ok ? EXIT_OK : EXIT_FAILED;
