@@ -78,12 +78,13 @@ export function checkDeclarations(root: RawMap, sink: Sink): DeclaredNames {
   const accounts = isRawMap(root.accounts) ? Object.keys(root.accounts) : [];
   const participants = isRawMap(root.participants) ? Object.keys(root.participants) : [];
   const declare = (section: 'accounts' | 'participants', name: string): void => {
-    const at = sink.src.keyLoc([section, name]);
+    // Located only when there is something to report (a big file declares many names).
+    const at = (): Loc => sink.src.keyLoc([section, name]);
     const what = section === 'accounts' ? 'account' : 'participant';
     if (RESERVED_NAMES.includes(name)) {
-      sink.add(at, `"${name}" is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist');
+      sink.add(at(), `"${name}" is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist');
     } else if (!NAME_RE.test(name)) {
-      sink.add(at, `invalid ${what} name "${name}"`, 'a name starts with a letter and has only letters, digits, "_", "." and "-"');
+      sink.add(at(), `invalid ${what} name "${name}"`, 'a name starts with a letter and has only letters, digits, "_", "." and "-"');
     }
   };
   for (const name of accounts) declare('accounts', name);
@@ -106,10 +107,11 @@ class NameChecker {
     this.sink = sink;
   }
 
-  check(name: string, at: Loc, role: NameRole): void {
+  /** `at` locates the name; it is called only when there is a problem to report. */
+  check(name: string, at: () => Loc, role: NameRole): void {
     const { accounts, participants } = this.names;
     if (RESERVED_NAMES.includes(name)) {
-      if (role.who !== 'declared-or-reserved') this.sink.add(at, `"${name}" is a module account and cannot be ${role.role}`);
+      if (role.who !== 'declared-or-reserved') this.sink.add(at(), `"${name}" is a module account and cannot be ${role.role}`);
       return;
     }
     if (!participants.has(name) && !accounts.has(name)) {
@@ -118,11 +120,11 @@ class NameChecker {
           ? [...participants]
           : [...participants, ...accounts, ...(role.who === 'declared-or-reserved' ? RESERVED_NAMES : [])];
       const hint = didYouMean(name, candidates) ?? `declare "${name}" under ${role.who === 'participant' ? 'participants' : 'accounts or participants'}`;
-      this.sink.add(at, `unknown ${role.noun} "${name}"`, hint);
+      this.sink.add(at(), `unknown ${role.noun} "${name}"`, hint);
       return;
     }
     if (role.who === 'participant' && !participants.has(name)) {
-      this.sink.add(at, `"${name}" is an account, not a participant, so it cannot be ${role.role}`);
+      this.sink.add(at(), `"${name}" is an account, not a participant, so it cannot be ${role.role}`);
     }
   }
 
@@ -132,22 +134,22 @@ class NameChecker {
     const value = container[role.field];
     const at: Path = [...path, role.field];
     if (role.shape === 'one') {
-      if (typeof value === 'string') this.check(value, this.sink.src.valueLoc(at), role);
+      if (typeof value === 'string') this.check(value, () => this.sink.src.valueLoc(at), role);
     } else if (role.shape === 'list') {
       if (!Array.isArray(value)) return;
       const seen = new Set<string>();
       (value as readonly Raw[]).forEach((item, j) => {
         if (typeof item !== 'string') return;
-        const loc = this.sink.src.valueLoc([...at, j]);
+        const loc = (): Loc => this.sink.src.valueLoc([...at, j]);
         if (role.unique && seen.has(item)) {
-          this.sink.add(loc, `"${item}" is listed twice in ${label(at)}`);
+          this.sink.add(loc(), `"${item}" is listed twice in ${label(at)}`);
           return;
         }
         seen.add(item);
         this.check(item, loc, role);
       });
     } else if (isRawMap(value)) {
-      for (const key of Object.keys(value)) this.check(key, this.sink.src.keyLoc([...at, key]), role);
+      for (const key of Object.keys(value)) this.check(key, () => this.sink.src.keyLoc([...at, key]), role);
     }
   }
 }
