@@ -54,7 +54,12 @@ const SCHEMA = FAILSAFE_SCHEMA.extend({
     }),
     new Type(NUMBER_TAG, {
       kind: 'scalar',
-      resolve: (s: string) => mayBeNumber(s) && NUMBER_RES.some((re) => re.test(s)),
+      resolve: (s: string) => {
+        // A loop, not NUMBER_RES.some(re => …): that made a closure for every scalar of the file.
+        if (!mayBeNumber(s)) return false;
+        for (const re of NUMBER_RES) if (re.test(s)) return true;
+        return false;
+      },
       construct: (s: string) => (INTEGER_RE.test(s) && !(s.startsWith('-') && BigInt(s) === 0n) ? BigInt(s) : s),
     }),
   ],

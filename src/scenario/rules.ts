@@ -132,24 +132,25 @@ class NameChecker {
   apply(container: Raw | undefined, path: Path, role: NameRole): void {
     if (!isRawMap(container)) return;
     const value = container[role.field];
-    const at: Path = [...path, role.field];
+    // Paths and locations are built only when a problem is reported.
+    const at = (): Path => [...path, role.field];
     if (role.shape === 'one') {
-      if (typeof value === 'string') this.check(value, () => this.sink.src.valueLoc(at), role);
+      if (typeof value === 'string') this.check(value, () => this.sink.src.valueLoc(at()), role);
     } else if (role.shape === 'list') {
       if (!Array.isArray(value)) return;
       const seen = new Set<string>();
       (value as readonly Raw[]).forEach((item, j) => {
         if (typeof item !== 'string') return;
-        const loc = (): Loc => this.sink.src.valueLoc([...at, j]);
+        const loc = (): Loc => this.sink.src.valueLoc([...at(), j]);
         if (role.unique && seen.has(item)) {
-          this.sink.add(loc(), `"${item}" is listed twice in ${label(at)}`);
+          this.sink.add(loc(), `"${item}" is listed twice in ${label(at())}`);
           return;
         }
         seen.add(item);
         this.check(item, loc, role);
       });
     } else if (isRawMap(value)) {
-      for (const key of Object.keys(value)) this.check(key, () => this.sink.src.keyLoc([...at, key]), role);
+      for (const key of Object.keys(value)) this.check(key, () => this.sink.src.keyLoc([...at(), key]), role);
     }
   }
 }
