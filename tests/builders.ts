@@ -14,6 +14,9 @@ import {
   type Scenario,
   type ScenarioItem,
 } from '../src/domain/scenario.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenario } from '../src/scenario/load.js';
 import { balanceOf, hostStatsOf, summaryOf } from '../src/engine/queries.js';
 import type { Transfer } from '../src/engine/context.js';
 import { recount, supplyOf, surplusOf } from '../src/engine/invariants.js';
@@ -273,4 +276,17 @@ export function expectSkippedInReplay(spec: ScenarioSpec, index: number, rules: 
     JSON.stringify(ts.map((t) => [t.from, t.to, t.amount.toString(), t.memo]));
   if (plain(withFailure.transfers) !== plain(without.transfers)) throw new Error('the failed event changed the transfers');
   return step.error;
+}
+
+/** Every bundled scenario (`scenarios/*.yaml`), loaded, in file order, as [file, scenario] pairs. */
+export function bundledScenarios(): (readonly [string, Scenario])[] {
+  const dir = join(process.cwd(), 'scenarios');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((file) => {
+      const loaded = loadScenario(readFileSync(join(dir, file), 'utf8'), `scenarios/${file}`);
+      if (!loaded.ok) throw new Error(`${file} does not load`);
+      return [file, loaded.scenario] as const;
+    });
 }

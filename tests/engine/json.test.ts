@@ -2,25 +2,16 @@
  * `runJsonText` prints the `run --json` text without canonicalJson's sorting pass, relying on
  * runToJson inserting every key in code-unit order: the two must give the same bytes.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { canonicalJson, runJsonText, runToJson } from '../../src/engine/json.js';
 import { RULESETS } from '../../src/engine/rules.js';
 import { runScenario } from '../../src/engine/run.js';
 import { generateScenario } from '../../src/fuzz/generate.js';
+import { bundledScenarios } from '../builders.js';
 import type { RuleName } from '../../src/domain/scenario.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 const RULE_NAMES = Object.keys(RULESETS) as RuleName[];
-const dir = join(process.cwd(), 'scenarios');
-const bundled = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((file) => {
-    const loaded = loadScenario(readFileSync(join(dir, file), 'utf8'), `scenarios/${file}`);
-    if (!loaded.ok) throw new Error(`${file} does not load`);
-    return [file, loaded.scenario] as const;
-  });
+const bundled = bundledScenarios();
 
 describe('runJsonText is the canonical JSON of runToJson', () => {
   it.each(bundled)('%s under every ruleset', (_file, scenario) => {

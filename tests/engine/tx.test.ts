@@ -3,8 +3,6 @@
  * give the same outcome on every bundled scenario and on generated ones, under every ruleset;
  * no event — applied or failed — changes a state that came before it; records are frozen.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { generateScenario } from '../../src/fuzz/generate.js';
 import { canonicalJson, runToJson } from '../../src/engine/json.js';
 import { vecForEach, vecGet, type PVec } from '../../src/engine/pvec.js';
@@ -13,9 +11,8 @@ import { runScenario, type StepView } from '../../src/engine/run.js';
 import type { ChainState } from '../../src/engine/state.js';
 import { transact } from '../../src/engine/tx.js';
 import { updateParticipantMutably } from '../../src/engine/ledger.js';
-
+import { bundledScenarios } from '../builders.js';
 import type { RuleName, Scenario } from '../../src/domain/scenario.js';
-import { loadScenario } from '../../src/scenario/load.js';
 
 const RULE_NAMES = Object.keys(RULESETS) as RuleName[];
 
@@ -47,15 +44,7 @@ function outcome(scenario: Scenario, rules: RuleName, tx: 'copy' | 'immer'): str
   return `${canonicalJson(runToJson(run))}\n${steps.join('\n')}\n${snapshot(run.final)}`;
 }
 
-const dir = join(process.cwd(), 'scenarios');
-const bundled = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((file) => {
-    const loaded = loadScenario(readFileSync(join(dir, file), 'utf8'), `scenarios/${file}`);
-    if (!loaded.ok) throw new Error(`${file} does not load`);
-    return [file, loaded.scenario] as const;
-  });
+const bundled = bundledScenarios();
 
 describe('copy drafts and immer drafts give the same outcome', () => {
   it.each(bundled)('%s under every ruleset', (_file, scenario) => {
