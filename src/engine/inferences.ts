@@ -3,7 +3,7 @@
  *
  * Records sit in hash buckets (FNV-1a of the id, 2^15 buckets) of a PVec, path-copied like every
  * other vector: recording or updating one inference copies three trie nodes and one bucket (a few
- * records), whatever the number of inferences, and immer never drafts them. The lifecycle order
+ * records), whatever the number of inferences. The lifecycle order
  * is not kept: nothing needs it (run --json does not list inferences).
  */
 import type { Draft } from 'immer';

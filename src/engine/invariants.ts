@@ -1,9 +1,10 @@
 /**
  * Invariants (format section 6), checked after every event in time proportional to what the
- * event changed: two versions of the state share every untouched trie node (immer's structural
- * sharing), so diffing them finds every changed balance, participant and escrow — including a
- * change no transfer recorded. A full recount at the end of a replay cross-checks the running
- * totals.
+ * event changed: the transaction reports which indexes of which tries the event wrote (every
+ * write, whether or not a transfer recorded it), and the step reads just those in the states
+ * before and after; a trie it cannot account for (one rebuilt whole) is diffed by walking the
+ * nodes the two versions do not share. A full recount at the end of a replay cross-checks the
+ * running totals.
  */
 import { MAX_INT64 } from '../domain/money.js';
 import { heldInBucket } from './inferences.js';

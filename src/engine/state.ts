@@ -1,7 +1,7 @@
 /**
  * The chain state the reducers transform, and the static world it lives in.
  *
- * `ChainState` is immutable (immer freezes it); everything that grows with the number of
+ * `ChainState` is immutable (each transaction freezes the root it commits; tx.ts); everything that grows with the number of
  * participants, accounts or escrows sits in a `PVec`, so that one event copies a few short
  * arrays and never a container of every participant. The `World` holds what never changes
  * during a replay: names, their indexes, the params and the ruleset.
@@ -77,8 +77,8 @@ export interface ActiveSet {
 
 /**
  * Everything that grows with participants, accounts, escrows or epochs is a PVec (see pvec.ts):
- * immer drafts only the dozen scalar fields of this object, and each event path-copies the few
- * trie nodes it writes.
+ * a transaction's draft copies only the fifteen fields of this object, and each event
+ * path-copies the few trie nodes it writes.
  */
 export interface ChainState {
   /** 0 at genesis; `start_epoch` moves it to N+1. */
@@ -152,7 +152,7 @@ export type VecKey = {
   [K in keyof ChainState]: ChainState[K] extends PVec<unknown> ? K : never;
 }[keyof ChainState];
 
-/** Reads a vector field of a state or a draft (immer hands PVecs out as they are). */
+/** Reads a vector field of a state or a draft (an immer draft hands PVecs out as they are). */
 export function vecOfState<K extends VecKey>(state: ChainState | Draft<ChainState>, key: K): ChainState[K] {
   return (state as unknown as ChainState)[key];
 }

@@ -3,5 +3,5 @@ import type { EventOf, EventType } from '../../domain/scenario.js';
 import type { TxContext } from '../context.js';
 import type { ChainState } from '../state.js';
 
-/** A case reducer mutates its immer draft and returns nothing; it throws TxError to fail. */
+/** A case reducer mutates its draft (tx.ts; immer-style) and returns nothing; it throws TxError to fail. */
 export type CaseReducer<T extends EventType> = (draft: Draft<ChainState>, event: EventOf<T>, ctx: TxContext) => void;
