@@ -8,9 +8,13 @@
  */
 import type { Draft } from 'immer';
 import { MAX_INT64 } from '../domain/money.js';
+import { transferMutably } from './bank.js';
+import type { TxContext } from './context.js';
+import { addCount } from './counters.js';
+import { creditLedgerMutably, participantIndexOf, updateParticipantMutably } from './ledger.js';
 import { TxError } from './errors.js';
 import { vecForEach, vecGet, vecSet } from './pvec.js';
-import { INFERENCE_BUCKETS, setVecOfState, vecOfState, type ChainState, type InferenceRecord } from './state.js';
+import { INFERENCE_BUCKETS, INFERENCE_MODULE, setVecOfState, vecOfState, type ChainState, type InferenceRecord } from './state.js';
 
 type AnyState = ChainState | Draft<ChainState>;
 
@@ -122,4 +126,22 @@ export function shareWork(workers: readonly string[], joining: string, cost: big
   });
   out.push({ name: joining, amount: newShare });
   return out;
+}
+
+/** Locks `amount` from the requester (memo `escrow for inferenceId:<id>`), with the chain's text when short. */
+export function escrowFromRequesterMutably(draft: Draft<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string): void {
+  try {
+    transferMutably(draft, ctx, requester, INFERENCE_MODULE, amount, `escrow for inferenceId:${id}`);
+  } catch (error) {
+    if (error instanceof TxError && error.message.endsWith('insufficient funds')) throw new TxError('requester cannot pay for inference');
+    throw error;
+  }
+}
+
+/** The executor is paid for a completed inference: coin_balance and earned_coins + pay, inference_count + 1. */
+export function creditExecutorMutably(draft: Draft<ChainState>, ctx: TxContext, executor: string, pay: bigint): void {
+  updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
+    if (pay > 0n) creditLedgerMutably(p, executor, pay);
+    p.inferenceCount = addCount(p.inferenceCount, 1, 'inference_count', executor);
+  });
 }

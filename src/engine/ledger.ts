@@ -69,16 +69,8 @@ export function putSummariesMutably(draft: Draft<ChainState>, world: World, epoc
 }
 
 /** Writes the performance summary of (`epoch`, participant `index`). */
-export function putSummaryMutably(
-  draft: Draft<ChainState>,
-  world: World,
-  epoch: number,
-  index: number,
-  summary: Summary,
-): void {
-  const all = vecOfState(draft, 'summaries');
-  const byParticipant = vecGet(all, epoch) ?? sparseVec<Summary>(world.participants.length);
-  setVecOfState(draft, 'summaries', vecSet(all, epoch, vecSet(byParticipant, index, Object.freeze(summary))));
+export function putSummaryMutably(draft: Draft<ChainState>, world: World, epoch: number, index: number, summary: Summary): void {
+  putSummariesMutably(draft, world, epoch, new Map([[index, summary]]));
 }
 
 /** Credits owed work coins, with the chain's overflow checks (PR #1000 `processParticipantPayment`). */

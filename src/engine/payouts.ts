@@ -4,14 +4,12 @@
  * moves for paths where the chain only logs a failed send, and divergence records.
  */
 import type { Draft } from 'immer';
-import { MAX_INT64 } from '../domain/money.js';
 import type { HostStatInput } from '../domain/scenario.js';
 import { transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
 import { addCount } from './counters.js';
 import { TxError } from './errors.js';
 import { participantIndexOf, updateParticipantMutably } from './ledger.js';
-import { balanceOf } from './queries.js';
 import type { EscrowMemos } from './rules.js';
 import type { ChainState, Escrow } from './state.js';
 import type { Decision, DivergenceId } from './trace.js';
@@ -142,9 +140,13 @@ export function trySend(
   amount: bigint,
   memo: string,
 ): boolean {
-  if (amount === 0n) return true;
-  if (balanceOf(draft, ctx.world, from) < amount) return false;
-  if (balanceOf(draft, ctx.world, to) + amount > MAX_INT64) return false;
-  transferMutably(draft, ctx, from, to, amount, memo);
-  return true;
+  // transferMutably checks both bounds before it writes anything, so a refused send leaves the
+  // draft as it was.
+  try {
+    transferMutably(draft, ctx, from, to, amount, memo);
+    return true;
+  } catch (error) {
+    if (error instanceof TxError) return false;
+    throw error;
+  }
 }

@@ -14,8 +14,7 @@ import { creditLedgerMutably, participantIndexOf, putSummariesMutably, updatePar
 import { assignedPerSlot, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } from './payouts.js';
 import { participantAt, summaryOf } from './queries.js';
 import { addCount } from './counters.js';
-import { copySummary, GOV, INFERENCE_MODULE, type ChainState, type Escrow, type Summary } from './state.js';
-import type { Mutable } from './tx.js';
+import { copySummary, GOV, INFERENCE_MODULE, type ChainState, type Escrow, type Mutable, type Summary } from './state.js';
 import { feesKept, feesSplit, newest, pr1000, v0211, v0212 } from './versions.js';
 
 export { assignedPerSlot } from './payouts.js';

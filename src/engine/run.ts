@@ -8,7 +8,7 @@ import { compareExpectation, type CheckFailure } from './expect.js';
 import { advance, recount, surplusOf, type InvariantName, type Totals } from './invariants.js';
 import { applyEvent, type Env, type TxOutcome } from './reducers/index.js';
 import { DEFAULT_RULES, RULESETS, type Ruleset } from './rules.js';
-import { genesis, type ChainState, type World } from './state.js';
+import { genesis, type ChainState, type Mutable, type World } from './state.js';
 import type { Decision, DivergenceId } from './trace.js';
 import type { TxMechanism } from './tx.js';
 
@@ -151,7 +151,7 @@ const NONE_BROKEN: readonly Violation[] = Object.freeze([]);
 
 function stepRecord(item: EventItem, outcome: TxOutcome, problem: string | undefined): StepRecord {
   // Built field by field, not from spreads of small objects: a traced replay makes one per event.
-  const record: { -readonly [K in keyof StepRecord]: StepRecord[K] } = {
+  const record: Mutable<StepRecord> = {
     index: item.index,
     line: item.loc.line,
     event: item.event.type,

@@ -17,12 +17,9 @@
  */
 import { produce, type Draft } from 'immer';
 import { sealed, writtenSince, type PVec } from './pvec.js';
-import type { ChainState, VecKey } from './state.js';
+import type { ChainState, Mutable, VecKey } from './state.js';
 
 export type TxMechanism = 'copy' | 'immer';
-
-/** A writable copy's type. */
-export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * What a transaction wrote, by vector: the indexes it wrote (ascending), `null` when the vector's

@@ -306,6 +306,7 @@ export const v0212: Ruleset = {
 };
 
 export const newest: Ruleset = {
+  ...v0212,
   name: 'newest',
   summary: 'NEWEST: as v0.2.12, but paid directly once the epoch is settled; excluded hosts forfeit to governance',
   version: {
@@ -324,13 +325,8 @@ export const newest: Ruleset = {
     'an unsettled escrow is pruned when the effective epoch reaches X + 2: floor(amount / slots) per slot (a host with k slots gets k shares, one transfer per host, devshard_escrow_unsettled_distribution); the creator gets nothing; the remainder stays in the module [known divergence]',
     LINES.claimsAtomic,
   ],
-  reportsDivergences: true,
-  rewardMath: CHAIN_REWARD_MATH,
-  memos: DEVSHARD_MEMOS,
-  creatorNotAllowed: 'address is not allowed to create devshard escrows for devshards',
-  settle: DEVSHARD_SETTLE,
+  // What newest changes in v0.2.12's rules; the rest (checks, memos, claims, reward math) is v0.2.12's.
   deliverPayouts: devshardDelivery(true),
   nonActiveWorkCoins: 'governance',
-  claims: 'atomic',
   pruning: 'per_slot',
 };

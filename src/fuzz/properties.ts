@@ -3,7 +3,7 @@
  * Ruleset value (through runScenario, exactly as `run` replays).
  */
 import type { Scenario } from '../domain/scenario.js';
-import { canonicalJson, runToJson } from '../engine/json.js';
+import { runJsonText } from '../engine/json.js';
 import { vecForEach } from '../engine/pvec.js';
 import { balanceOf } from '../engine/queries.js';
 import { RULESETS, type Ruleset } from '../engine/rules.js';
@@ -63,8 +63,8 @@ export function checkRuleset(scenario: Scenario, ruleset: Ruleset, strict: boole
   if (determinism) {
     try {
       const again = replay(scenario, ruleset);
-      const a = canonicalJson(runToJson(run));
-      const b = canonicalJson(runToJson(again));
+      const a = runJsonText(run);
+      const b = runJsonText(again);
       if (a !== b) failures.push({ property: 'determinism', rules: name, message: 'two replays of the same scenario gave different JSON' });
     } catch (error) {
       failures.push(crash(name, error));

@@ -163,10 +163,7 @@ export function explainLifecycle(view: EventView, ctx: StepContext, t: Text): vo
       }
       case 'epoch_settled':
       case 'other_epoch': {
-        const why =
-          d.outcome === 'epoch_settled'
-            ? `epoch ${x}, the inference's epoch, has already been settled`
-            : `inference ${d.id} is from epoch ${x} and the chain is in epoch ${before.effectiveEpoch}`;
+        const why = tooLateBecause(d.outcome, d.id, x, before.effectiveEpoch);
         t.para(
           `Too late for a refund: ${why}, so no coins move — ${d.executor} keeps the pay. Inference ${d.id} is only marked ` +
             `INVALIDATED, and ${d.executor}'s invalidated_inferences goes up by 1.`,
@@ -185,6 +182,13 @@ export function explainLifecycle(view: EventView, ctx: StepContext, t: Text): vo
         `Inference ${d.id} is EXPIRED and can no longer be finished.`,
     );
   }
+}
+
+/** Why a validation or an invalidation no longer moves coins: its epoch is settled, or past. */
+function tooLateBecause(outcome: 'epoch_settled' | 'other_epoch', id: string, x: number, current: number): string {
+  return outcome === 'epoch_settled'
+    ? `epoch ${x}, the inference's epoch, has already been settled`
+    : `inference ${id} is from epoch ${x} and the chain is in epoch ${current}`;
 }
 
 function explainValidation(
@@ -222,10 +226,7 @@ function explainValidation(
     }
     case 'epoch_settled':
     case 'other_epoch': {
-      const why =
-        d.outcome === 'epoch_settled'
-          ? `epoch ${x}, the inference's epoch, has already been settled`
-          : `inference ${d.id} is from epoch ${x} and the chain is in epoch ${after.effectiveEpoch}`;
+      const why = tooLateBecause(d.outcome, d.id, x, after.effectiveEpoch);
       t.para(
         `The validation passed, but ${why}: the pay is no longer re-split and no coins move. Inference ${d.id} is only ` +
           `marked VALIDATED, and ${executor}'s validated_inferences goes up by 1.`,

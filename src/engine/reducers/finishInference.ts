@@ -1,9 +1,8 @@
 import { transferMutably } from '../bank.js';
 import { TxError } from '../errors.js';
-import { checkTokenLimit, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
+import { checkTokenLimit, creditExecutorMutably, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
 import { isActiveIn } from '../queries.js';
 import { INFERENCE_MODULE } from '../state.js';
-import { creditExecutorMutably } from './startInference.js';
 import type { CaseReducer } from './types.js';
 
 /**

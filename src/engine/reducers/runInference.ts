@@ -1,8 +1,8 @@
 import { transferMutably } from '../bank.js';
 import { addCount } from '../counters.js';
 import { TxError } from '../errors.js';
-import { checkTokenLimit, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
-import { creditLedgerMutably, participantIndexOf, updateParticipantMutably } from '../ledger.js';
+import { checkTokenLimit, creditExecutorMutably, escrowFromRequesterMutably, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
+import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { isActiveIn } from '../queries.js';
 import { INFERENCE_MODULE } from '../state.js';
 import type { CaseReducer } from './types.js';
@@ -40,16 +40,8 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
       throw new TxError(`inference id ${id} already exists`);
     }
   }
-  try {
-    transferMutably(draft, ctx, requester, INFERENCE_MODULE, escrow, `escrow for inferenceId:${id}`);
-  } catch (error) {
-    if (error instanceof TxError && error.message.endsWith('insufficient funds')) {
-      throw new TxError('requester cannot pay for inference');
-    }
-    throw error;
-  }
+  escrowFromRequesterMutably(draft, ctx, requester, escrow, id);
 
-  const index = participantIndexOf(ctx.world, executor);
   const expired = event.outcome === 'expired';
   const pay = expired ? 0n : cost < escrow ? cost : escrow;
   putInferenceMutably(draft, {
@@ -71,14 +63,11 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
   });
   if (expired) {
     transferMutably(draft, ctx, INFERENCE_MODULE, requester, escrow, `expired_inference:${id}`);
-    updateParticipantMutably(draft, index, (p) => {
+    updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
       p.missedRequests = addCount(p.missedRequests, 1, 'missed_requests', executor);
     });
     return;
   }
-  updateParticipantMutably(draft, index, (p) => {
-    if (pay > 0n) creditLedgerMutably(p, executor, pay);
-    p.inferenceCount = addCount(p.inferenceCount, 1, 'inference_count', executor);
-  });
+  creditExecutorMutably(draft, ctx, executor, pay);
   transferMutably(draft, ctx, INFERENCE_MODULE, requester, escrow - pay, `inference_refund:${id}`);
 };

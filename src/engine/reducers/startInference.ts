@@ -1,31 +1,16 @@
-import type { Draft } from 'immer';
-import { transferMutably } from '../bank.js';
-import type { TxContext } from '../context.js';
-import { addCount } from '../counters.js';
 import { TxError } from '../errors.js';
-import { checkTokenLimit, DEFAULT_MAX_TOKENS, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
-import { creditLedgerMutably, participantIndexOf, updateParticipantMutably } from '../ledger.js';
+import {
+  checkTokenLimit,
+  creditExecutorMutably,
+  DEFAULT_MAX_TOKENS,
+  escrowFromRequesterMutably,
+  inferenceOf,
+  NO_NAMES,
+  priced,
+  putInferenceMutably,
+} from '../inferences.js';
 import { isActiveIn } from '../queries.js';
-import { INFERENCE_MODULE, type ChainState } from '../state.js';
 import type { CaseReducer } from './types.js';
-
-/** Locks `amount` from the requester (memo `escrow for inferenceId:<id>`), with the chain's text when short. */
-export function escrowFromRequesterMutably(draft: Draft<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string): void {
-  try {
-    transferMutably(draft, ctx, requester, INFERENCE_MODULE, amount, `escrow for inferenceId:${id}`);
-  } catch (error) {
-    if (error instanceof TxError && error.message.endsWith('insufficient funds')) throw new TxError('requester cannot pay for inference');
-    throw error;
-  }
-}
-
-/** The executor is paid for a completed inference: coin_balance and earned_coins + pay, inference_count + 1. */
-export function creditExecutorMutably(draft: Draft<ChainState>, ctx: TxContext, executor: string, pay: bigint): void {
-  updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
-    if (pay > 0n) creditLedgerMutably(p, executor, pay);
-    p.inferenceCount = addCount(p.inferenceCount, 1, 'inference_count', executor);
-  });
-}
 
 /**
  * MsgStartInference (domain rules 2.2), in the chain's order of checks: the executor is in the
