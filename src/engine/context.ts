@@ -23,8 +23,9 @@ export interface TxContext {
   /** Which rule applied and why, for explanations (see trace.ts). */
   readonly decisions: Decision[];
   /**
-   * False when no one will read the decisions (a replay without an observer): the reducers on
-   * the hot path then skip building them. Divergences are always recorded (the runner sums them).
+   * False when no one will read the decisions (a replay without an observer): the reducers then
+   * build none (every `ctx.decisions.push` is guarded by it), except divergences, which are always
+   * recorded (`divergence()` in payouts.ts: the runner sums them).
    */
   readonly trace: boolean;
   result: string | undefined;

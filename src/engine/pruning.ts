@@ -39,7 +39,7 @@ export function pruneEscrowsOf(draft: Draft<ChainState>, ctx: TxContext, epoch: 
   });
   for (const escrow of due) {
     if (escrow.settled) {
-      ctx.decisions.push({ kind: 'escrow_pruned', escrow: escrow.id, epoch, settled: true });
+      if (ctx.trace) ctx.decisions.push({ kind: 'escrow_pruned', escrow: escrow.id, epoch, settled: true });
     } else {
       const all = unsettledShares(escrow, split);
       const shares = all.filter((s) => s.amount > 0n);
@@ -48,7 +48,7 @@ export function pruneEscrowsOf(draft: Draft<ChainState>, ctx: TxContext, epoch: 
         if (trySend(draft, ctx, INFERENCE_MODULE, host, amount, ctx.rules.memos.unsettledDistribution)) sent += amount;
       }
       const remainder = escrow.amount - sent;
-      ctx.decisions.push({ kind: 'escrow_pruned', escrow: escrow.id, epoch, settled: false, split, shares, remainder });
+      if (ctx.trace) ctx.decisions.push({ kind: 'escrow_pruned', escrow: escrow.id, epoch, settled: false, split, shares, remainder });
       const per = split === 'per_host' ? `${all.length} unique hosts` : `${escrow.slots.length} slots`;
       divergence(
         ctx,

@@ -39,13 +39,13 @@ export const DIVERGENCE_SOURCES = {
 /** Mode A (v0.2.11, fees-kept, fees-split): every host is paid by bank at once. */
 function payAtOnce(word: 'cost' | 'payout'): Ruleset['deliverPayouts'] {
   return (draft, ctx, s) => {
-    ctx.decisions.push(windowDecision(draft, s.escrow, 'immediate'));
+    if (ctx.trace) ctx.decisions.push(windowDecision(draft, s.escrow, 'immediate'));
     let paid = 0n;
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
       // GetCoins(int64(amount)): an amount above MaxInt64 reads as negative.
       if (amount > MAX_INT64) throw new TxError(`invalid ${word} amount: negative coin balance`);
-      ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank' });
+      if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank' });
       transferOrFail(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO, `failed to pay validator ${host}`);
       paid += amount;
     }
@@ -60,14 +60,14 @@ function payAtOnce(word: 'cost' | 'payout'): Ruleset['deliverPayouts'] {
  * was already added to totalPayout, so it is neither credited nor refunded.
  */
 function creditCurrentLedger(draft: Draft<ChainState>, ctx: TxContext, s: Settlement): Delivered {
-  ctx.decisions.push(windowDecision(draft, s.escrow, 'ledger_any_epoch'));
+  if (ctx.trace) ctx.decisions.push(windowDecision(draft, s.escrow, 'ledger_any_epoch'));
   const c = draft.effectiveEpoch;
   let paid = 0n;
   let trapped = 0n;
   for (const { host, amount } of s.payouts) {
     if (amount === 0n) continue;
     if (!isActiveIn(draft, ctx.world, c, host)) {
-      ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'trapped', reason: 'not_found' });
+      if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'trapped', reason: 'not_found' });
       divergence(
         ctx,
         'payout_trapped',
@@ -79,7 +79,7 @@ function creditCurrentLedger(draft: Draft<ChainState>, ctx: TxContext, s: Settle
       trapped += amount;
       continue;
     }
-    ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger', reason: 'found' });
+    if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger', reason: 'found' });
     updateParticipantMutably(draft, participantIndexOf(ctx.world, host), (p) => creditLedgerMutably(p, host, amount));
     paid += amount;
   }
@@ -94,7 +94,7 @@ function creditCurrentLedger(draft: Draft<ChainState>, ctx: TxContext, s: Settle
  */
 function devshardDelivery(newestRules: boolean): Ruleset['deliverPayouts'] {
   return (draft, ctx, s) => {
-    ctx.decisions.push(windowDecision(draft, s.escrow, 'per_host'));
+    if (ctx.trace) ctx.decisions.push(windowDecision(draft, s.escrow, 'per_host'));
     const c = draft.effectiveEpoch;
     const x = s.escrow.epoch;
     const reasonOf = (host: string): PayoutReason => {
@@ -122,15 +122,15 @@ function devshardDelivery(newestRules: boolean): Ruleset['deliverPayouts'] {
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
       if (excluded.has(host)) {
-        ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'forfeited', reason: 'excluded' });
+        if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'forfeited', reason: 'excluded' });
         continue;
       }
       const reason = reasonOf(host);
       if (reason === 'same_epoch') {
-        ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger', reason });
+        if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger', reason });
         updateParticipantMutably(draft, participantIndexOf(ctx.world, host), (p) => creditLedgerMutably(p, host, amount));
       } else {
-        ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank', reason });
+        if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank', reason });
         transferOrFail(draft, ctx, INFERENCE_MODULE, host, amount, DEVSHARD_PAYMENT_MEMO, `failed to pay validator ${host}`);
       }
       paid += amount;

@@ -19,7 +19,7 @@ export const expireInference: CaseReducer<'expire_inference'> = (draft, event, c
   if (inference.status !== 'STARTED') throw new TxError(`inference ${id} is ${inference.status}: only a STARTED inference expires`);
   const { executor } = inference;
   const requester = inference.requester as string;
-  ctx.decisions.push({ kind: 'inference_expiry', id, requester, executor, refund: inference.escrow });
+  if (ctx.trace) ctx.decisions.push({ kind: 'inference_expiry', id, requester, executor, refund: inference.escrow });
   transferMutably(draft, ctx, INFERENCE_MODULE, requester, inference.escrow, `expired_inference:${id}`);
   updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
     p.missedRequests = addCount(p.missedRequests, 1, 'missed_requests', executor);

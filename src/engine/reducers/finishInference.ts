@@ -28,7 +28,7 @@ export const finishInference: CaseReducer<'finish_inference'> = (draft, event, c
   if (existing === undefined) {
     const price = ctx.params.tokenPrice;
     const cost = priced(event.promptTokens + event.completionTokens, price, 'inference cost');
-    ctx.decisions.push({ kind: 'inference_finish', id, executor, cost, mode: 'record' });
+    if (ctx.trace) ctx.decisions.push({ kind: 'inference_finish', id, executor, cost, mode: 'record' });
     putInferenceMutably(draft, {
       id,
       requester: undefined,
@@ -57,7 +57,7 @@ export const finishInference: CaseReducer<'finish_inference'> = (draft, event, c
   const cost = priced(promptTokens + event.completionTokens, existing.price, 'inference cost');
   const escrow = existing.escrow;
   const pay = cost < escrow ? cost : escrow;
-  ctx.decisions.push({ kind: 'inference_finish', id, executor, cost, mode: 'pay', escrow, pay, refund: escrow - pay });
+  if (ctx.trace) ctx.decisions.push({ kind: 'inference_finish', id, executor, cost, mode: 'pay', escrow, pay, refund: escrow - pay });
   transferMutably(draft, ctx, INFERENCE_MODULE, existing.requester as string, escrow - pay, `inference_refund:${id}`);
   creditExecutorMutably(draft, ctx, executor, pay);
   putInferenceMutably(draft, {

@@ -24,7 +24,7 @@ export const invalidateInference: CaseReducer<'invalidate_inference'> = (draft, 
   const { executor, requester } = inference;
   const base = { kind: 'inference_invalidation', id, executor, requester } as const;
   if (inference.status === 'INVALIDATED') {
-    ctx.decisions.push({ ...base, outcome: 'already_invalidated', amount: 0n });
+    if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'already_invalidated', amount: 0n });
     return;
   }
   if (!inference.started || !inference.finished || inference.status === 'EXPIRED') throw new TxError('inference not finished');
@@ -35,11 +35,11 @@ export const invalidateInference: CaseReducer<'invalidate_inference'> = (draft, 
   });
   putInferenceMutably(draft, { ...inference, status: 'INVALIDATED' });
   if (inference.epoch !== current || draft.epochEnded) {
-    ctx.decisions.push({ ...base, outcome: inference.epoch === current ? 'epoch_settled' : 'other_epoch', amount: 0n });
+    if (ctx.trace) ctx.decisions.push({ ...base, outcome: inference.epoch === current ? 'epoch_settled' : 'other_epoch', amount: 0n });
     return;
   }
   const amount = inference.actualCost;
   transferMutably(draft, ctx, INFERENCE_MODULE, requester as string, amount, `invalidated_inference:${id}`);
   updateParticipantMutably(draft, index, (p) => adjustBalanceMutably(p, executor, -amount));
-  ctx.decisions.push({ ...base, outcome: 'refunded', amount, executorBalance: participantAt(draft, index).coinBalance });
+  if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'refunded', amount, executorBalance: participantAt(draft, index).coinBalance });
 };

@@ -127,7 +127,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   const n = slots.length;
   // v0.2.11's message has no fees field; fees-kept checks the fees but pays them to no one.
   const fees = rules.fees === 'ignored' ? 0n : event.fees;
-  if (rules.fees === 'ignored' && event.fees > 0n) ctx.decisions.push({ kind: 'fees_ignored', fees: event.fees });
+  if (ctx.trace && rules.fees === 'ignored' && event.fees > 0n) ctx.decisions.push({ kind: 'fees_ignored', fees: event.fees });
   if (rules.checkOrder === 'v1') checkInV1Order(draft, ctx, event, escrow, fees);
   else checkInChainOrder(draft, ctx, event, escrow, fees);
   const x = escrow.epoch;

@@ -32,7 +32,7 @@ export const startInference: CaseReducer<'start_inference'> = (draft, event, ctx
   if (existing === undefined) {
     const price = event.price ?? ctx.params.tokenPrice;
     const escrow = priced(maxTokens + event.promptTokens, price, 'escrow amount');
-    ctx.decisions.push({ kind: 'inference_start', id, requester, executor, price, mode: 'escrow', escrowFormula: escrow });
+    if (ctx.trace) ctx.decisions.push({ kind: 'inference_start', id, requester, executor, price, mode: 'escrow', escrowFormula: escrow });
     escrowFromRequesterMutably(draft, ctx, requester, escrow, id);
     putInferenceMutably(draft, {
       id,
@@ -66,7 +66,7 @@ export const startInference: CaseReducer<'start_inference'> = (draft, event, ctx
   const escrowFormula = priced(maxTokens + event.promptTokens, price, 'escrow amount');
   const cost = priced(promptTokens + existing.completionTokens, price, 'inference cost');
   const pay = cost < escrowFormula ? cost : escrowFormula;
-  ctx.decisions.push({ kind: 'inference_start', id, requester, executor, price, mode: 'pay', escrowFormula, cost, pay });
+  if (ctx.trace) ctx.decisions.push({ kind: 'inference_start', id, requester, executor, price, mode: 'pay', escrowFormula, cost, pay });
   escrowFromRequesterMutably(draft, ctx, requester, pay, id);
   creditExecutorMutably(draft, ctx, executor, pay);
   putInferenceMutably(draft, {

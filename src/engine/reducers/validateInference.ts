@@ -43,7 +43,7 @@ export const validateInference: CaseReducer<'validate_inference'> = (draft, even
   if (inference === undefined) throw new TxError('inference with id not found');
   const base = { kind: 'inference_validation', id, validator, passed, inferenceEpoch: inference.epoch, cost: inference.actualCost } as const;
   if (inference.status === 'INVALIDATED') {
-    ctx.decisions.push({ ...base, outcome: 'already_invalidated' });
+    if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'already_invalidated' });
     return;
   }
   if (!inference.started || !inference.finished || inference.status === 'EXPIRED') throw new TxError('inference not finished');
@@ -51,12 +51,12 @@ export const validateInference: CaseReducer<'validate_inference'> = (draft, even
   if (!isActiveIn(draft, ctx.world, inference.epoch, validator)) throw new TxError('participant not found');
   if (inference.validations.includes(validator)) throw new TxError('duplicate validation');
   if (current > inference.epoch + 1) {
-    ctx.decisions.push({ ...base, outcome: 'late' });
+    if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'late' });
     return;
   }
   const validations = [...inference.validations, validator];
   if (!passed) {
-    ctx.decisions.push({ ...base, outcome: 'failed' });
+    if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'failed' });
     putInferenceMutably(draft, { ...inference, validations });
     return;
   }
@@ -66,13 +66,13 @@ export const validateInference: CaseReducer<'validate_inference'> = (draft, even
   });
   const beforeClaims = inference.epoch === current && !draft.epochEnded;
   if (!beforeClaims) {
-    ctx.decisions.push({ ...base, outcome: inference.epoch === current ? 'epoch_settled' : 'other_epoch' });
+    if (ctx.trace) ctx.decisions.push({ ...base, outcome: inference.epoch === current ? 'epoch_settled' : 'other_epoch' });
     putInferenceMutably(draft, { ...inference, status: 'VALIDATED', validations });
     return;
   }
   const chainRounding = rewardMathOf(ctx.rules, ctx.params).workSharing === 'chain';
   const adjustments = shareWork([executor, ...inference.validatedBy], validator, inference.actualCost, chainRounding);
-  ctx.decisions.push({ ...base, outcome: 'shared', adjustments });
+  if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'shared', adjustments });
   for (const { name, amount } of adjustments) {
     if (amount === 0n) continue;
     updateParticipantMutably(draft, participantIndexOf(ctx.world, name), (p) => adjustBalanceMutably(p, name, amount));
