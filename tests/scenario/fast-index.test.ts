@@ -1,0 +1,63 @@
+/**
+ * The fast path's positions against the positioned path's, question by question: for every valid
+ * bundled scenario and fixture, every path into the file's value (and one step past each), the
+ * fast index and the `yaml` package's index give the same valueLoc, keyLoc and keysInOrder.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fastParse } from '../../src/scenario/fast.js';
+import { isRawMap, yamlPackage, YamlIndex, type Path, type Raw, type SourceIndex } from '../../src/scenario/source.js';
+
+const root = process.cwd();
+const yamlIn = (dir: string): string[] =>
+  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? yamlIn(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : [],
+  );
+
+function positioned(text: string): SourceIndex {
+  const { LineCounter, parseDocument } = yamlPackage();
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  return new YamlIndex(doc, lines);
+}
+
+/** Every path into `value`, the root included, and a missing key or index below each. */
+function paths(value: Raw, at: Path = [], out: Path[] = []): Path[] {
+  out.push(at);
+  if (Array.isArray(value)) {
+    (value as readonly Raw[]).forEach((v, i) => paths(v, [...at, i], out));
+    out.push([...at, (value as readonly Raw[]).length]);
+  } else if (isRawMap(value)) {
+    for (const k of Object.keys(value)) paths(value[k] as Raw, [...at, k], out);
+    out.push([...at, 'no-such-key']);
+  } else {
+    out.push([...at, 'below-a-scalar'], [...at, 0]);
+  }
+  return out;
+}
+
+export function compareIndexes(text: string): number {
+  const parsed = fastParse(text);
+  expect(parsed).toBeDefined();
+  if (parsed === undefined) return 0;
+  const slow = positioned(text);
+  const all = paths(parsed.value);
+  for (const p of all) {
+    const got = { path: p, valueLoc: parsed.index.valueLoc(p), keyLoc: parsed.index.keyLoc(p), keys: parsed.index.keysInOrder(p) };
+    const want = { path: p, valueLoc: slow.valueLoc(p), keyLoc: slow.keyLoc(p), keys: slow.keysInOrder(p) };
+    expect(got).toEqual(want);
+  }
+  return all.length;
+}
+
+const files = [...yamlIn('scenarios'), ...yamlIn('tests/fixtures')].filter((f) => fastParse(readFileSync(join(root, f), 'utf8')) !== undefined);
+
+describe('fast index', () => {
+  test('finds the files', () => {
+    expect(files.length).toBeGreaterThanOrEqual(20);
+  });
+
+  test.each(files)('%s: every position as the positioned path gives it', (f) => {
+    expect(compareIndexes(readFileSync(join(root, f), 'utf8'))).toBeGreaterThan(0);
+  });
+});
