@@ -34,6 +34,7 @@ import {
   type ExpectationFields,
 } from './schema.js';
 import { fastParse } from './fast.js';
+import { quickEventFields } from './quick.js';
 import { describeNode, isRawMap, label, where, yamlPackage, YamlIndex, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { closest, didYouMean } from './suggest.js';
 
@@ -423,7 +424,7 @@ function parseEvent(type: EventType, fields: Raw | undefined, path: Path, sink: 
       return d && { type, active: d.active, weights: inOrder(d.weights, [...path, 'weights'], src) };
     }
     case 'run_inference': {
-      const d = validate(eventFieldSchemas.run_inference, fields, path, sink);
+      const d = quickEventFields('run_inference', fields) ?? validate(eventFieldSchemas.run_inference, fields, path, sink);
       return (
         d && {
           type,
@@ -439,11 +440,11 @@ function parseEvent(type: EventType, fields: Raw | undefined, path: Path, sink: 
       );
     }
     case 'create_escrow': {
-      const d = validate(eventFieldSchemas.create_escrow, fields, path, sink);
+      const d = quickEventFields('create_escrow', fields) ?? validate(eventFieldSchemas.create_escrow, fields, path, sink);
       return d && { type, creator: d.creator, amount: d.amount, slots: d.slots, id: d.id };
     }
     case 'settle_escrow': {
-      const d = validate(eventFieldSchemas.settle_escrow, fields, path, sink);
+      const d = quickEventFields('settle_escrow', fields) ?? validate(eventFieldSchemas.settle_escrow, fields, path, sink);
       return (
         d && {
           type,
@@ -471,11 +472,11 @@ function parseEvent(type: EventType, fields: Raw | undefined, path: Path, sink: 
       return d && { type, punish: d.punish ?? [], ...(d.punish !== undefined ? { punishListed: true } : {}) };
     }
     case 'claim_reward': {
-      const d = validate(eventFieldSchemas.claim_reward, fields, path, sink);
+      const d = quickEventFields('claim_reward', fields) ?? validate(eventFieldSchemas.claim_reward, fields, path, sink);
       return d && { type, participant: d.participant, epoch: d.epoch };
     }
     case 'transfer': {
-      const d = validate(eventFieldSchemas.transfer, fields, path, sink);
+      const d = quickEventFields('transfer', fields) ?? validate(eventFieldSchemas.transfer, fields, path, sink);
       return d && { type, from: d.from, to: d.to, amount: d.amount };
     }
     case 'start_inference': {
