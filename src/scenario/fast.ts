@@ -1,5 +1,6 @@
 /**
- * The loader's fast path: js-yaml parses the text (an order of magnitude faster than the `yaml`
+ * The loader's fast path. A file in the plain subset of YAML that scenario files are written in
+ * is read by subset.ts; any other, by js-yaml, here: js-yaml parses the text (an order of magnitude faster than the `yaml`
  * package's positioned parse on big files) and a listener records where each node starts (in the
  * typed-array tree of tree.ts), so item lines and checkpoint fields are located without a second
  * parse.
@@ -14,6 +15,7 @@
  */
 import { FAILSAFE_SCHEMA, Type, YAMLException, load, type State } from 'js-yaml';
 import type { Raw, SourceIndex } from './source.js';
+import { scanSubset } from './subset.js';
 import { boolValue, isBoolSpelling, isNullSpelling, isNumberSpelling, MAP, NONE, numberValue, SCALAR, SEQ, TreeBuilder } from './tree.js';
 
 const NULL_TAG = 'tag:epochsim.fast:null';
@@ -33,9 +35,12 @@ class GiveUp extends Error {}
 
 type ListenerState = State & { position: number; tag: string | null; anchor: string | null; kind: string | null; result: unknown };
 
-/** The plain value and its positions, or undefined when the positioned path must decide. */
+/**
+ * The plain value and its positions, or undefined when the positioned path must decide: read by
+ * the subset scanner when the file keeps to its plain subset of YAML, else by js-yaml.
+ */
 export function fastParse(text: string): { value: Raw; index: SourceIndex } | undefined {
-  return jsYamlParse(text);
+  return scanSubset(text) ?? jsYamlParse(text);
 }
 
 /** The plain value (js-yaml's, read with the schema above) and its positions, or undefined. */

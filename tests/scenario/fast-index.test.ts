@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fastParse, jsYamlParse } from '../../src/scenario/fast.js';
+import { scanSubset } from '../../src/scenario/subset.js';
 import { isRawMap, yamlPackage, YamlIndex, type Path, type Raw, type SourceIndex } from '../../src/scenario/source.js';
 
 const root = process.cwd();
@@ -56,8 +57,10 @@ describe('fast index', () => {
     expect(files.length).toBeGreaterThanOrEqual(20);
   });
 
+  // each reader on its own: the subset scanner (which takes some of the files) and js-yaml (all)
   test.each(files)('%s: every position as the positioned path gives it', (f) => {
     const text = readFileSync(join(root, f), 'utf8');
+    compareIndexes(text, scanSubset);
     expect(compareIndexes(text, jsYamlParse)).toBeGreaterThan(0);
   });
 });
