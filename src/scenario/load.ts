@@ -336,7 +336,9 @@ function loadItem(item: Raw, i: number, names: DeclaredNames, sink: Sink): Scena
     return undefined;
   }
 
-  const keys = src.keysInOrder(base).filter((k) => Object.hasOwn(item, k));
+  // The keys in the order written; an item with one key (nearly every item) needs no lookup.
+  const own = Object.keys(item);
+  const keys = own.length <= 1 ? own : src.keysInOrder(base).filter((k) => Object.hasOwn(item, k));
   if (keys.includes('expect')) {
     for (const key of keys) {
       if (key !== 'expect') {
@@ -381,38 +383,50 @@ function loadItem(item: Raw, i: number, names: DeclaredNames, sink: Sink): Scena
     return undefined;
   }
 
-  const modifier = (key: (typeof ITEM_MODIFIERS)[number]): string | undefined => {
-    if (!Object.hasOwn(item, key)) return undefined;
-    const schema = key === 'note' ? textSchema : nonEmptyTextSchema;
-    const value = validate(schema, item[key], [...base, key], sink);
-    if (value === undefined) ok = false;
-    return value;
-  };
-  const expectError = modifier('expect_error');
-  const expectResult = modifier('expect_result');
-  const note = modifier('note');
-  if (Object.hasOwn(item, 'expect_result')) {
-    const at = src.keyLoc([...base, 'expect_result']);
-    if (type !== 'claim_reward') {
-      add(at, `expect_result applies only to claim_reward, not to ${type}`, 'use expect_error to expect a failed transaction');
-      ok = false;
-    } else if (Object.hasOwn(item, 'expect_error')) {
-      const later = keys.indexOf('expect_result') > keys.indexOf('expect_error') ? 'expect_result' : 'expect_error';
-      add(src.keyLoc([...base, later]), 'expect_error and expect_result cannot be used together', 'a claim_reward either fails as a transaction (expect_error) or reports a result (expect_result)');
-      ok = false;
+  // An item with one key has no modifiers (and needs no closure to read them).
+  let expectError: string | undefined;
+  let expectResult: string | undefined;
+  let note: string | undefined;
+  if (keys.length > 1) {
+    const modifier = (key: (typeof ITEM_MODIFIERS)[number]): string | undefined => {
+      if (!Object.hasOwn(item, key)) return undefined;
+      const schema = key === 'note' ? textSchema : nonEmptyTextSchema;
+      const value = validate(schema, item[key], [...base, key], sink);
+      if (value === undefined) ok = false;
+      return value;
+    };
+    expectError = modifier('expect_error');
+    expectResult = modifier('expect_result');
+    note = modifier('note');
+    if (Object.hasOwn(item, 'expect_result')) {
+      const at = src.keyLoc([...base, 'expect_result']);
+      if (type !== 'claim_reward') {
+        add(at, `expect_result applies only to claim_reward, not to ${type}`, 'use expect_error to expect a failed transaction');
+        ok = false;
+      } else if (Object.hasOwn(item, 'expect_error')) {
+        const later = keys.indexOf('expect_result') > keys.indexOf('expect_error') ? 'expect_result' : 'expect_error';
+        add(src.keyLoc([...base, later]), 'expect_error and expect_result cannot be used together', 'a claim_reward either fails as a transaction (expect_error) or reports a result (expect_result)');
+        ok = false;
+      }
     }
   }
 
   let event: ChainEvent | undefined;
-  for (const [n, key] of events.entries()) {
+  let eventPath: Path = base;
+  for (let n = 0; n < events.length; n++) {
+    const key = events[n] as EventType;
     const value = item[key];
     const fields = value === null ? (Object.create(null) as RawMap) : value;
-    const parsed = parseEvent(key, fields, [...base, key], sink);
-    checkEventNames(key, fields, [...base, key], names, sink);
-    if (n === 0) event = parsed;
+    const path: Path = [...base, key];
+    const parsed = parseEvent(key, fields, path, sink);
+    checkEventNames(key, fields, path, names, sink);
+    if (n === 0) {
+      event = parsed;
+      eventPath = path;
+    }
   }
   if (!ok || event === undefined) return undefined;
-  return { kind: 'event', index, loc: src.keyLoc([...base, type]), event, expectError, expectResult, note };
+  return { kind: 'event', index, loc: src.keyLoc(eventPath), event, expectError, expectResult, note };
 }
 
 /** Checks one event's fields (`fields` is at `path`) and builds the typed event. */

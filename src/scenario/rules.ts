@@ -109,10 +109,15 @@ class NameChecker {
 
   /** `at` locates the name; it is called only when there is a problem to report. */
   check(name: string, at: () => Loc, role: NameRole): void {
+    const problem = this.problem(name, role);
+    if (problem !== undefined) this.sink.add(at(), problem[0], problem[1]);
+  }
+
+  /** What is wrong with `name` in `role` (a message and perhaps a hint), if anything. */
+  private problem(name: string, role: NameRole): [string, string?] | undefined {
     const { accounts, participants } = this.names;
     if (RESERVED_NAMES.includes(name)) {
-      if (role.who !== 'declared-or-reserved') this.sink.add(at(), `"${name}" is a module account and cannot be ${role.role}`);
-      return;
+      return role.who !== 'declared-or-reserved' ? [`"${name}" is a module account and cannot be ${role.role}`] : undefined;
     }
     if (!participants.has(name) && !accounts.has(name)) {
       const candidates =
@@ -120,37 +125,42 @@ class NameChecker {
           ? [...participants]
           : [...participants, ...accounts, ...(role.who === 'declared-or-reserved' ? RESERVED_NAMES : [])];
       const hint = didYouMean(name, candidates) ?? `declare "${name}" under ${role.who === 'participant' ? 'participants' : 'accounts or participants'}`;
-      this.sink.add(at(), `unknown ${role.noun} "${name}"`, hint);
-      return;
+      return [`unknown ${role.noun} "${name}"`, hint];
     }
     if (role.who === 'participant' && !participants.has(name)) {
-      this.sink.add(at(), `"${name}" is an account, not a participant, so it cannot be ${role.role}`);
+      return [`"${name}" is an account, not a participant, so it cannot be ${role.role}`];
     }
+    return undefined;
   }
 
   /** Applies `role` to the field `role.field` of the map `container` found at `path`. */
   apply(container: Raw | undefined, path: Path, role: NameRole): void {
     if (!isRawMap(container)) return;
     const value = container[role.field];
-    // Paths and locations are built only when a problem is reported.
-    const at = (): Path => [...path, role.field];
+    // Paths, locations and closures are made only when a problem is reported (a big file has
+    // hundreds of thousands of names).
+    const { src } = this.sink;
     if (role.shape === 'one') {
-      if (typeof value === 'string') this.check(value, () => this.sink.src.valueLoc(at()), role);
+      if (typeof value !== 'string') return;
+      const problem = this.problem(value, role);
+      if (problem !== undefined) this.sink.add(src.valueLoc([...path, role.field]), problem[0], problem[1]);
     } else if (role.shape === 'list') {
       if (!Array.isArray(value)) return;
-      const seen = new Set<string>();
-      (value as readonly Raw[]).forEach((item, j) => {
-        if (typeof item !== 'string') return;
-        const loc = (): Loc => this.sink.src.valueLoc([...at(), j]);
-        if (role.unique && seen.has(item)) {
-          this.sink.add(loc(), `"${item}" is listed twice in ${label(at())}`);
-          return;
+      const items = value as readonly Raw[];
+      const seen = role.unique ? new Set<string>() : undefined;
+      for (let j = 0; j < items.length; j++) {
+        const item = items[j];
+        if (typeof item !== 'string') continue;
+        if (seen !== undefined && seen.has(item)) {
+          this.sink.add(src.valueLoc([...path, role.field, j]), `"${item}" is listed twice in ${label([...path, role.field])}`);
+          continue;
         }
-        seen.add(item);
-        this.check(item, loc, role);
-      });
+        seen?.add(item);
+        const problem = this.problem(item, role);
+        if (problem !== undefined) this.sink.add(src.valueLoc([...path, role.field, j]), problem[0], problem[1]);
+      }
     } else if (isRawMap(value)) {
-      for (const key of Object.keys(value)) this.check(key, () => this.sink.src.keyLoc([...at(), key]), role);
+      for (const key of Object.keys(value)) this.check(key, () => src.keyLoc([...path, role.field, key]), role);
     }
   }
 }
