@@ -73,6 +73,9 @@ class Scanner {
   /** What the last read returned: its value and its node id. */
   private value: Raw = null;
   private id = 0;
+  /** The last keys and strings read, by slot (see slot). */
+  private readonly keys: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
+  private readonly strings: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
 
   constructor(text: string) {
     this.text = text;
@@ -262,14 +265,21 @@ class Scanner {
     let key: string;
     if (c === DQUOTE || c === SQUOTE) key = this.quoted();
     else {
-      key = this.plainText();
+      const end = this.plainEnd();
+      const slot = this.slot(start, end);
+      const known = this.keys[slot];
+      if (known !== undefined && known.length === end - start && this.text.startsWith(known, start)) return known;
+      key = this.text.slice(start, end);
       // The positioned path compares keys by value: `1` and `0x1` are the same key there. Taking
       // only keys whose value is their text (a decimal integer of at most 15 digits, exact as a
       // double, or a string that is not a number) keeps the two comparisons the same.
       const value = plainValue(key);
       if (typeof value === 'string' ? isNumberSpelling(key) : String(value) !== key || key.length > 15) throw new GiveUp();
+      // (and `__proto__` would set the map's prototype rather than a key)
+      if (end - start > MAX_KEY || key === '__proto__') throw new GiveUp();
+      this.keys[slot] = key;
+      return key;
     }
-    // (and `__proto__` would set the map's prototype rather than a key)
     if (this.pos - start > MAX_KEY || key === '__proto__') throw new GiveUp();
     return key;
   }
@@ -286,12 +296,57 @@ class Scanner {
   private scalar(): void {
     const start = this.pos;
     const c = this.at(start);
-    this.value = c === DQUOTE || c === SQUOTE ? this.quoted() : plainValue(this.plainText());
+    if (c === DQUOTE || c === SQUOTE) this.value = this.quoted();
+    else {
+      const end = this.plainEnd();
+      this.value = this.plainAt(start, end);
+    }
     this.id = this.tree.scalar(start);
   }
 
-  /** A plain scalar's text: words of the allowed characters with single-line spaces between. */
+  /**
+   * The value of the plain scalar from `start` to `end`. A decimal integer of up to 15 digits is
+   * read without making its text; a string that is its own value is taken from the last ones
+   * seen where it can be (names repeat: the same text is then one string, not one per use).
+   */
+  private plainAt(start: number, end: number): Raw {
+    const { text } = this;
+    if (end - start <= 15) {
+      let n = 0;
+      let i = start;
+      for (; i < end; i++) {
+        const d = text.charCodeAt(i) - 0x30;
+        if (d < 0 || d > 9) break;
+        n = n * 10 + d;
+      }
+      if (i === end) return BigInt(n);
+    }
+    const slot = this.slot(start, end);
+    const known = this.strings[slot];
+    if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
+    const s = text.slice(start, end);
+    const value = plainValue(s);
+    if (value === s) this.strings[slot] = s;
+    return value;
+  }
+
+  /** Where the text from `start` to `end` is remembered in `keys` and `strings`. */
+  private slot(start: number, end: number): number {
+    const { text } = this;
+    return (text.charCodeAt(start) * 7 + text.charCodeAt(end - 1) * 31 + text.charCodeAt((start + end) >> 1) * 131 + (end - start) * 1031) & 1023;
+  }
+
+  /** A plain scalar's text. */
   private plainText(): string {
+    const start = this.pos;
+    return this.text.slice(start, this.plainEnd());
+  }
+
+  /**
+   * Past a plain scalar (words of the allowed characters with single-line spaces between), from
+   * `pos`; where it ends.
+   */
+  private plainEnd(): number {
     const { text, n } = this;
     const start = this.pos;
     let c = text.charCodeAt(start);
@@ -311,7 +366,7 @@ class Scanner {
       if (!(i < n && c < 128 && (CLASS[c] as number) & INSIDE)) break;
     }
     this.pos = end;
-    return text.slice(start, end);
+    return end;
   }
 
   /** A quoted scalar on one line, without escapes. */

@@ -212,6 +212,12 @@ describe('subset scanner', () => {
     expect(scanSubset(text)).toBeUndefined();
   });
 
+  test('many distinct keys and names: the strings it remembers by slot never stand for another', () => {
+    const lines = ['items:'];
+    for (let i = 0; i < 800; i++) lines.push(`  k${i}: { name: n${(i * 7919) % 800}, other: x${i % 37}y, n: ${i * 1000003} }`);
+    expect(check(lines.join('\n'))).toBe(true);
+  });
+
   test('the bundled scenarios read the same either way when the scanner takes them', () => {
     const f = join(process.cwd(), 'tests/fixtures/invalid/many-problems.yaml');
     expect(check(readFileSync(f, 'utf8'))).toBe(true);
