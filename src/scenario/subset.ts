@@ -50,6 +50,9 @@ function printable(c: number): boolean {
 /** Longest key taken (YAML limits implicit keys to 1024 characters). */
 const MAX_KEY = 1000;
 
+/** Deepest nesting taken (the scanner recurses; deeper files are js-yaml's to refuse). */
+const MAX_DEPTH = 200;
+
 /** The plain value and its positions, or undefined when the file leaves the subset. */
 export function scanSubset(text: string): { value: Raw; index: SourceIndex } | undefined {
   const scanner = new Scanner(text);
@@ -73,6 +76,8 @@ class Scanner {
   /** What the last read returned: its value and its node id. */
   private value: Raw = null;
   private id = 0;
+  /** How many collections are open. */
+  private depth = 0;
   /** The last keys and strings read, by slot (see slot). */
   private readonly keys: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
   private readonly strings: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
@@ -165,6 +170,7 @@ class Scanner {
 
   /** A block map whose keys are at column `indent`, from its first key (at `pos`). */
   private blockMap(indent: number): void {
+    if (++this.depth > MAX_DEPTH) throw new GiveUp();
     const { tree } = this;
     const base = tree.openEnd;
     const start = this.pos;
@@ -210,11 +216,13 @@ class Scanner {
       throw new GiveUp();
     }
     this.value = map;
+    this.depth--;
     this.id = tree.container(MAP, start, base, count);
   }
 
   /** A block sequence whose dashes are at column `indent`, from its first dash (at `pos`). */
   private blockSeq(indent: number): void {
+    if (++this.depth > MAX_DEPTH) throw new GiveUp();
     const { tree } = this;
     const base = tree.openEnd;
     const start = this.pos;
@@ -242,6 +250,7 @@ class Scanner {
       throw new GiveUp();
     }
     this.value = items;
+    this.depth--;
     this.id = tree.container(SEQ, start, base, items.length);
   }
 
@@ -402,6 +411,7 @@ class Scanner {
   }
 
   private flowMap(): void {
+    if (++this.depth > MAX_DEPTH) throw new GiveUp();
     const { tree } = this;
     const base = tree.openEnd;
     const start = this.pos++;
@@ -430,10 +440,12 @@ class Scanner {
     }
     this.pos++;
     this.value = map;
+    this.depth--;
     this.id = tree.container(MAP, start, base, count);
   }
 
   private flowSeq(): void {
+    if (++this.depth > MAX_DEPTH) throw new GiveUp();
     const { tree } = this;
     const base = tree.openEnd;
     const start = this.pos++;
@@ -453,6 +465,7 @@ class Scanner {
     }
     this.pos++;
     this.value = items;
+    this.depth--;
     this.id = tree.container(SEQ, start, base, items.length);
   }
 }

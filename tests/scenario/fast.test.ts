@@ -60,6 +60,16 @@ describe('fast loader path', () => {
     expect(fastParse(text)).toBeUndefined();
   });
 
+  test('a file nested too deep for the fast readers is refused as the positioned path refuses it', () => {
+    const text = `name: t\nparticipants:\n  h1: { weight: 1 }\nevents: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    expect(fastParse(text)).toBeUndefined();
+    // (the yaml package's own message says where its stack ran out, which varies with the stack)
+    const messages = (r: ReturnType<typeof loadScenario>): string[] => (r.ok ? [] : r.issues.map((i) => i.message));
+    const fast = loadScenario(text, 'deep.yaml');
+    expect(fast.ok).toBe(false);
+    expect(messages(fast)).toEqual(messages(loadScenario(text, 'deep.yaml', { fast: false })));
+  });
+
   test('exact integers and number spellings as the positioned path reads them', () => {
     const parsed = fastParse('a: 123456789012345678901234567890\nb: 0x10\nc: -0\nd: 1e3\ne: 0.5\nf: ~\ng: True\nh: "7"\ni:\n');
     expect(parsed?.value).toEqual({ a: 123456789012345678901234567890n, b: '0x10', c: '-0', d: '1e3', e: '0.5', f: null, g: true, h: '7', i: null });

@@ -208,6 +208,7 @@ describe('subset scanner', () => {
     ['a byte-order mark', '\uFEFFa: 1\n'],
     ['two documents', 'a: 1\n---\nb: 2\n'],
     ['a top-level list', '- a\n'],
+    ['deep nesting', `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`],
   ])('gives up on %s', (_, text) => {
     expect(scanSubset(text)).toBeUndefined();
   });
