@@ -10,7 +10,7 @@ import type { Draft } from 'immer';
 import type { HostStatInput, RuleName } from '../domain/scenario.js';
 import { transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
-import { creditLedgerMutably, participantIndexOf, putSummariesMutably, updateParticipantMutably } from './ledger.js';
+import { creditLedgerMutably, putSummariesMutably, updateParticipantMutably } from './ledger.js';
 import { assignedPerSlot, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } from './payouts.js';
 import { participantAt, summaryOf } from './queries.js';
 import { addCount } from './counters.js';
@@ -29,8 +29,12 @@ export interface Settlement {
   readonly escrow: Escrow;
   /** Unique hosts in slot order, with their aggregated payouts (zero payouts included). */
   readonly payouts: readonly HostPayout[];
+  /** The participant index of each payout's host (parallel to `payouts`). */
+  readonly indexes: readonly number[];
   /** The settle message's host entries, in message order. */
   readonly entries: readonly HostStatInput[];
+  /** For each entry, the position in `payouts` of its slot's host (parallel to `entries`). */
+  readonly entryPayout: readonly number[];
   readonly nonce: bigint | undefined;
 }
 
@@ -187,7 +191,6 @@ const deferred: Ruleset = {
     const { world } = ctx;
     const x = s.escrow.epoch;
     const slots = s.escrow.slots;
-    const indexOfSlot = (slot: number): number => participantIndexOf(world, slots[slot] as string);
     let paid = 0n;
     let forfeited = 0n;
     const sameEpoch = draft.effectiveEpoch === x && !draft.epochEnded;
@@ -195,24 +198,27 @@ const deferred: Ruleset = {
     if (sameEpoch) {
       // Same epoch: like on-chain inference pay — ledger credit and current epoch stats, for
       // every host entry (zero payout or not), summed per host so each record is written once.
-      const merged = new Map<string, { missed: number; invalid: number; completed: number }>();
-      for (const entry of s.entries) {
-        const host = slots[entry.slot] as string;
-        const sum = merged.get(host) ?? { missed: 0, invalid: 0, completed: 0 };
-        sum.missed = addCount(sum.missed, entry.missed, 'missed_requests', host);
-        sum.invalid = addCount(sum.invalid, entry.invalid, 'invalidated_inferences', host);
+      const hosts = s.payouts.length;
+      const missed = new Array<number>(hosts).fill(0);
+      const invalid = new Array<number>(hosts).fill(0);
+      const completed = new Array<number>(hosts).fill(0);
+      for (let i = 0; i < s.entries.length; i++) {
+        const entry = s.entries[i] as HostStatInput;
+        const at = s.entryPayout[i] as number;
+        const host = (s.payouts[at] as HostPayout).host;
+        missed[at] = addCount(missed[at] as number, entry.missed, 'missed_requests', host);
+        invalid[at] = addCount(invalid[at] as number, entry.invalid, 'invalidated_inferences', host);
         if (s.nonce !== undefined) {
-          const completed = assignedPerSlot(s.nonce, entry.slot, slots.length) - BigInt(entry.missed);
-          sum.completed = addCount(sum.completed, Number(completed), 'inference_count', host);
+          const done = assignedPerSlot(s.nonce, entry.slot, slots.length) - BigInt(entry.missed);
+          completed[at] = addCount(completed[at] as number, Number(done), 'inference_count', host);
         }
-        merged.set(host, sum);
       }
-      for (const { host, amount } of s.payouts) {
-        const sum = merged.get(host) as { missed: number; invalid: number; completed: number };
-        updateParticipantMutably(draft, participantIndexOf(world, host), (p) => {
-          p.missedRequests = addCount(p.missedRequests, sum.missed, 'missed_requests', host);
-          p.invalidatedInferences = addCount(p.invalidatedInferences, sum.invalid, 'invalidated_inferences', host);
-          p.inferenceCount = addCount(p.inferenceCount, sum.completed, 'inference_count', host);
+      for (let at = 0; at < hosts; at++) {
+        const { host, amount } = s.payouts[at] as HostPayout;
+        updateParticipantMutably(draft, s.indexes[at] as number, (p) => {
+          p.missedRequests = addCount(p.missedRequests, missed[at] as number, 'missed_requests', host);
+          p.invalidatedInferences = addCount(p.invalidatedInferences, invalid[at] as number, 'invalidated_inferences', host);
+          p.inferenceCount = addCount(p.inferenceCount, completed[at] as number, 'inference_count', host);
           if (amount > 0n) creditLedgerMutably(p, host, amount);
         });
         if (amount > 0n && ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger' });
@@ -237,9 +243,10 @@ const deferred: Ruleset = {
       }
       return copy;
     };
-    for (const { host, amount } of s.payouts) {
+    for (let at = 0; at < s.payouts.length; at++) {
+      const { host, amount } = s.payouts[at] as HostPayout;
       if (amount === 0n) continue;
-      const index = participantIndexOf(world, host);
+      const index = s.indexes[at] as number;
       const settle = participantAt(draft, index).settle;
       const summary = rewarded(index);
       if (summary === undefined) {
@@ -267,11 +274,13 @@ const deferred: Ruleset = {
       writable(index, summary).earnedCoins += amount;
       paid += amount;
     }
-    for (const entry of s.entries) {
-      const index = indexOfSlot(entry.slot);
+    for (let i = 0; i < s.entries.length; i++) {
+      const entry = s.entries[i] as HostStatInput;
+      const at = s.entryPayout[i] as number;
+      const index = s.indexes[at] as number;
       const summary = rewarded(index);
       if (summary === undefined) continue;
-      const host = slots[entry.slot] as string;
+      const host = (s.payouts[at] as HostPayout).host;
       const counted = writable(index, summary);
       counted.missedRequests = addCount(counted.missedRequests, entry.missed, 'missed_requests', host);
       counted.invalidatedInferences = addCount(counted.invalidatedInferences, entry.invalid, 'invalidated_inferences', host);

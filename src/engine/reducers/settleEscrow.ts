@@ -9,7 +9,8 @@ import { divergence, transferOrFail } from '../payouts.js';
 import { sparseVec, vecGet, vecSet } from '../pvec.js';
 import { escrowOf, hostStatsOf } from '../queries.js';
 import { assignedPerSlot, type HostPayout } from '../rules.js';
-import { copyEscrow, INFERENCE_MODULE, setVecOfState, vecOfState, type ChainState, type Escrow, type HostEpochStats } from '../state.js';
+import { copyEscrow, INFERENCE_MODULE, setVecOfState, vecOfState, type ChainState, type Escrow, type HostEpochStats, type World } from '../state.js';
+import { participantIndexOf } from '../ledger.js';
 import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
 
@@ -60,6 +61,62 @@ function checkSums(ctx: TxContext, hosts: readonly HostStatInput[], fees: bigint
   }
 }
 
+/**
+ * The position of the first entry whose slot id repeats an earlier entry's, in message order, or
+ * -1. A short message (the usual case) is scanned pairwise: a Set costs more to make than the
+ * handful of comparisons it would save.
+ */
+function firstRepeat(entries: readonly HostStatInput[]): number {
+  if (entries.length <= 16) {
+    for (let i = 1; i < entries.length; i++) {
+      const slot = (entries[i] as HostStatInput).slot;
+      for (let j = 0; j < i; j++) if ((entries[j] as HostStatInput).slot === slot) return i;
+    }
+    return -1;
+  }
+  const seen = new Set<number>();
+  for (let i = 0; i < entries.length; i++) {
+    const slot = (entries[i] as HostStatInput).slot;
+    if (seen.has(slot)) return i;
+    seen.add(slot);
+  }
+  return -1;
+}
+
+const duplicate = (entry: HostStatInput): TxError => new TxError(`duplicate host_stats slot_id ${entry.slot}`);
+
+/**
+ * The hosts of an escrow's slots: each host once, in the order of its first slot, with its
+ * participant index, and for each slot the position of its host. The settlement sums per host
+ * by position (arrays), not by name (Maps).
+ */
+interface SlotHosts {
+  readonly names: readonly string[];
+  readonly indexes: readonly number[];
+  readonly of: readonly number[];
+}
+
+function slotHosts(slots: readonly string[], world: World): SlotHosts {
+  const names: string[] = [];
+  const indexes: number[] = [];
+  const of: number[] = new Array<number>(slots.length);
+  // Few slots: a scan of the hosts so far; many: a Map (the scan would be quadratic).
+  const byIndex = slots.length > 16 ? new Map<number, number>() : undefined;
+  for (let slot = 0; slot < slots.length; slot++) {
+    const name = slots[slot] as string;
+    const index = participantIndexOf(world, name);
+    let at = byIndex === undefined ? indexes.indexOf(index) : (byIndex.get(index) ?? -1);
+    if (at < 0) {
+      at = names.length;
+      names.push(name);
+      indexes.push(index);
+      byIndex?.set(index, at);
+    }
+    of[slot] = at;
+  }
+  return { names, indexes, of };
+}
+
 function checkWindow(ctx: TxContext, current: number, x: number): void {
   if (!ctx.rules.settle.epochWindow) return;
   if (current !== x && current !== x + 1) {
@@ -72,11 +129,8 @@ function checkWindow(ctx: TxContext, current: number, x: number): void {
 /** The v1 order (scenario-format 3.1): duplicates, slot range, nonce bounds, sums, epoch window. */
 function checkInV1Order(draft: Draft<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
   const n = escrow.slots.length;
-  const seen = new Set<number>();
-  for (const entry of event.hosts) {
-    if (seen.has(entry.slot)) throw new TxError(`duplicate host_stats slot_id ${entry.slot}`);
-    seen.add(entry.slot);
-  }
+  const repeat = firstRepeat(event.hosts);
+  if (repeat >= 0) throw duplicate(event.hosts[repeat] as HostStatInput);
   for (const entry of event.hosts) {
     if (entry.slot >= n) throw new TxError(`host_stats slot_id ${entry.slot} out of range`);
   }
@@ -93,10 +147,10 @@ function checkInV1Order(draft: Draft<ChainState>, ctx: TxContext, event: EventOf
  * checked while the fees are split.
  */
 function checkInChainOrder(draft: Draft<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
-  const seen = new Set<number>();
-  for (const entry of event.hosts) {
-    if (seen.has(entry.slot)) throw new TxError(`duplicate host_stats slot_id ${entry.slot}`);
-    seen.add(entry.slot);
+  const repeat = firstRepeat(event.hosts);
+  for (let i = 0; i < event.hosts.length; i++) {
+    const entry = event.hosts[i] as HostStatInput;
+    if (i === repeat) throw duplicate(entry);
     if (event.nonce !== undefined && ctx.rules.settle.nonceBounds) nonceBounds(entry, event.nonce, escrow.slots.length);
   }
   checkSums(ctx, event.hosts, fees, escrow.amount);
@@ -136,7 +190,8 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   const split = rules.fees === 'split' ? fees : 0n;
   const share = split / BigInt(n);
   let remainder = split % BigInt(n);
-  const byHost = new Map<string, bigint>();
+  const hosts = slotHosts(slots, ctx.world);
+  const amounts: (bigint | undefined)[] = new Array<bigint | undefined>(hosts.names.length);
   const bonusSlots: number[] = [];
   for (const entry of event.hosts) {
     if (entry.slot >= n) throw new TxError(`host_stats slot_id ${entry.slot} out of range`);
@@ -146,20 +201,26 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
       remainder -= 1n;
       bonusSlots.push(entry.slot);
     }
-    const host = slots[entry.slot] as string;
-    const sum = (byHost.get(host) ?? 0n) + amount;
+    const at = hosts.of[entry.slot] as number;
+    const sum = (amounts[at] ?? 0n) + amount;
     // v0.2.11 adds up each host's costs unchecked: a uint64 that wraps.
-    byHost.set(host, rules.sums === 'wrapping' ? sum % TWO_64 : sum);
+    amounts[at] = rules.sums === 'wrapping' ? sum % TWO_64 : sum;
   }
   if (ctx.trace) ctx.decisions.push({ kind: 'fee_split', fees: split, slots: n, share, remainder: split % BigInt(n), bonusSlots });
   if (remainder > 0n) throw new TxError(`failed to allocate all remainder fees, ${remainder} left`);
+  // One payout per host with an entry, in the order of its first slot.
   const payouts: HostPayout[] = [];
-  const listed = new Set<string>();
-  for (const host of slots) {
-    if (listed.has(host) || !byHost.has(host)) continue;
-    listed.add(host);
-    payouts.push({ host, amount: byHost.get(host) as bigint });
+  const indexes: number[] = [];
+  const payoutOfHost: number[] = new Array<number>(hosts.names.length);
+  for (let at = 0; at < hosts.names.length; at++) {
+    const amount = amounts[at];
+    if (amount === undefined) continue;
+    payoutOfHost[at] = payouts.length;
+    payouts.push({ host: hosts.names[at] as string, amount });
+    indexes.push(hosts.indexes[at] as number);
   }
+  const entryPayout: number[] = new Array<number>(event.hosts.length);
+  for (let i = 0; i < event.hosts.length; i++) entryPayout[i] = payoutOfHost[hosts.of[(event.hosts[i] as HostStatInput).slot] as number] as number;
 
   // The chain's later guards ("total payout %d exceeds escrow amount %d", payouts or refunds
   // above MaxInt64) cannot fire here: an escrow's amount came from a bank balance (≤ MaxInt64)
@@ -167,7 +228,9 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   const delivered = ctx.rules.deliverPayouts(draft, ctx, {
     escrow,
     payouts,
+    indexes,
     entries: event.hosts,
+    entryPayout,
     nonce: event.nonce,
   });
   const { paid, forfeited } = delivered;
@@ -198,29 +261,34 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
 
   // Host stats of epoch X: every entry adds up (uint32 counters, uint64 cost) and each host
   // counts this escrow once; summed per host first so each record is written once.
-  const sums = new Map<string, HostEpochStats>();
+  const sums: (HostEpochStats | undefined)[] = new Array<HostEpochStats | undefined>(payouts.length);
   const v0211 = rules.hostStats === 'v0211';
-  for (const entry of event.hosts) {
-    const host = slots[entry.slot] as string;
-    const index = ctx.world.participantIndex.get(host) as number;
-    const before = sums.get(host) ?? hostStatsOf(draft, x, index);
+  for (let i = 0; i < event.hosts.length; i++) {
+    const entry = event.hosts[i] as HostStatInput;
+    const at = entryPayout[i] as number;
+    const host = (payouts[at] as HostPayout).host;
+    const counted = sums[at];
+    const before = counted ?? hostStatsOf(draft, x, indexes[at] as number);
     const cost = (before?.cost ?? 0n) + entry.cost;
     if (cost > MAX_UINT64) {
       throw new TxError(
         v0211 ? 'failed to aggregate host stats: cost overflow aggregating subnet host stats' : `failed to aggregate host stats: cost overflow for ${host}`,
       );
     }
-    sums.set(host, {
+    sums[at] = {
       missed: add32(before?.missed ?? 0, entry.missed, v0211, 'missed', host),
       invalid: add32(before?.invalid ?? 0, entry.invalid, v0211, 'invalid', host),
       cost,
       requiredValidations: add32(before?.requiredValidations ?? 0, entry.requiredValidations, v0211, 'required_validations', host),
       completedValidations: add32(before?.completedValidations ?? 0, entry.completedValidations, v0211, 'completed_validations', host),
-      escrowCount: sums.has(host) ? (before as HostEpochStats).escrowCount : addCount(before?.escrowCount ?? 0, 1, 'escrow_count', host),
-    });
+      escrowCount: counted !== undefined ? counted.escrowCount : addCount(before?.escrowCount ?? 0, 1, 'escrow_count', host),
+    };
   }
   let stats = vecGet(vecOfState(draft, 'hostStats'), x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
-  for (const [host, sum] of sums) stats = vecSet(stats, ctx.world.participantIndex.get(host) as number, Object.freeze(sum));
+  for (let at = 0; at < sums.length; at++) {
+    const sum = sums[at];
+    if (sum !== undefined) stats = vecSet(stats, indexes[at] as number, Object.freeze(sum));
+  }
   setVecOfState(draft, 'hostStats', vecSet(vecOfState(draft, 'hostStats'), x, stats));
   const closed = copyEscrow(escrow);
   closed.settled = true;
