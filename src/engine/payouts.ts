@@ -33,14 +33,21 @@ export const DEVSHARD_MEMOS: EscrowMemos = {
 
 /** The V0212 per-slot bound from the nonce: `1 + floor((nonce − first) / n)`, 0 before `first`. */
 export function assignedPerSlot(nonce: bigint, slot: number, slotCount: number): bigint {
+  const exact = assignedPerSlotExact(nonce, slot, slotCount);
+  if (exact !== undefined) return BigInt(exact);
+  return 1n + (nonce - BigInt(slot === 0 ? slotCount : slot)) / BigInt(slotCount);
+}
+
+/**
+ * `assignedPerSlot` as a double while the nonce is below 2^53: then every value on the way is an
+ * integer under 2^53 and double arithmetic is exact (and allocates no bigints, which the
+ * per-entry checks did by the dozen). Undefined above.
+ */
+export function assignedPerSlotExact(nonce: bigint, slot: number, slotCount: number): number | undefined {
+  if (nonce > MAX_EXACT) return undefined;
   const first = slot === 0 ? slotCount : slot;
-  if (nonce <= MAX_EXACT) {
-    // Every value below is an integer under 2^53, so double arithmetic is exact (and allocates
-    // no bigints, which this per-entry check did by the dozen).
-    const n = Number(nonce);
-    return n < first ? 0n : BigInt(1 + Math.floor((n - first) / slotCount));
-  }
-  return 1n + (nonce - BigInt(first)) / BigInt(slotCount);
+  const n = Number(nonce);
+  return n < first ? 0 : 1 + Math.floor((n - first) / slotCount);
 }
 
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);

@@ -11,7 +11,7 @@ import type { HostStatInput, RuleName } from '../domain/scenario.js';
 import { transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
 import { creditLedgerMutably, putSummariesMutably, updateParticipantMutably } from './ledger.js';
-import { assignedPerSlot, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } from './payouts.js';
+import { assignedPerSlot, assignedPerSlotExact, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } from './payouts.js';
 import { participantAt, summaryOf } from './queries.js';
 import { addCount } from './counters.js';
 import { copySummary, GOV, INFERENCE_MODULE, type ChainState, type Escrow, type Mutable, type Summary } from './state.js';
@@ -209,8 +209,9 @@ const deferred: Ruleset = {
         missed[at] = addCount(missed[at] as number, entry.missed, 'missed_requests', host);
         invalid[at] = addCount(invalid[at] as number, entry.invalid, 'invalidated_inferences', host);
         if (s.nonce !== undefined) {
-          const done = assignedPerSlot(s.nonce, entry.slot, slots.length) - BigInt(entry.missed);
-          completed[at] = addCount(completed[at] as number, Number(done), 'inference_count', host);
+          const exact = assignedPerSlotExact(s.nonce, entry.slot, slots.length);
+          const done = exact !== undefined ? exact - entry.missed : Number(assignedPerSlot(s.nonce, entry.slot, slots.length) - BigInt(entry.missed));
+          completed[at] = addCount(completed[at] as number, done, 'inference_count', host);
         }
       }
       for (let at = 0; at < hosts; at++) {

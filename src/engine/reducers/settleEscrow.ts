@@ -5,7 +5,7 @@ import { transferMutably } from '../bank.js';
 import type { TxContext } from '../context.js';
 import { addCount } from '../counters.js';
 import { TxError } from '../errors.js';
-import { divergence, transferOrFail } from '../payouts.js';
+import { assignedPerSlotExact, divergence, transferOrFail } from '../payouts.js';
 import { sparseVec, vecGet, vecSet } from '../pvec.js';
 import { escrowOf, hostStatsOf } from '../queries.js';
 import { assignedPerSlot, type HostPayout } from '../rules.js';
@@ -29,12 +29,13 @@ function add32(a: number, b: number, v0211: boolean, field: string, host: string
 }
 
 function nonceBounds(entry: HostStatInput, nonce: bigint, n: number): void {
-  const assigned = assignedPerSlot(nonce, entry.slot, n);
-  if (BigInt(entry.missed) > assigned) {
+  // Below 2^53 the bounds are exact doubles; above, bigints.
+  const assigned = assignedPerSlotExact(nonce, entry.slot, n) ?? assignedPerSlot(nonce, entry.slot, n);
+  if (entry.missed > assigned) {
     throw new TxError(`slot ${entry.slot} missed count ${entry.missed} exceeds assigned per slot ${assigned}`);
   }
-  const completed = assigned - BigInt(entry.missed);
-  if (BigInt(entry.invalid) > completed) {
+  const completed = typeof assigned === 'number' ? assigned - entry.missed : assigned - BigInt(entry.missed);
+  if (entry.invalid > completed) {
     throw new TxError(`slot ${entry.slot} invalid count ${entry.invalid} exceeds completed per slot ${completed}`);
   }
 }
