@@ -53,6 +53,43 @@ export function transferMutably(
   ctx.transfers.push({ from, to, amount, memo });
 }
 
+/** One send of `transferEachMutably`. */
+export interface Send {
+  readonly amount: bigint;
+  readonly memo: string;
+}
+
+/**
+ * Makes `sends` from one account to another in order, exactly as that many `transferMutably`
+ * calls would — each checked against the balances the earlier ones left, each recorded, the
+ * first that cannot be made failing the transaction — but writes the two balances once. For
+ * the hundreds of module → governance sends of an end_epoch, where a write per send copied the
+ * same trie path each time.
+ */
+export function transferEachMutably(draft: Draft<ChainState>, ctx: TxContext, from: string, to: string, sends: readonly Send[]): void {
+  const fromIndex = indexOf(ctx.world, from);
+  const toIndex = indexOf(ctx.world, to);
+  const balances = vecOfState(draft, 'balances');
+  let balance = vecGet(balances, fromIndex) ?? 0n;
+  let received = vecGet(balances, toIndex) ?? 0n;
+  let moved = false;
+  for (const { amount, memo } of sends) {
+    if (amount < 0n) throw new Error(`internal: negative transfer ${amount}`);
+    if (amount === 0n) continue;
+    if (balance < amount) {
+      throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
+    }
+    if (toIndex !== fromIndex) {
+      received += amount;
+      if (received > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${received} > ${MAX_INT64})`);
+      balance -= amount;
+      moved = true;
+    }
+    ctx.transfers.push({ from, to, amount, memo });
+  }
+  if (moved) setVecOfState(draft, 'balances', vecSet2(balances, fromIndex, balance, toIndex, received));
+}
+
 /** Mints new coins into the inference module (`reward_distribution` on chain). */
 export function mintMutably(draft: Draft<ChainState>, ctx: TxContext, amount: bigint, memo: string): void {
   if (amount === 0n) return;

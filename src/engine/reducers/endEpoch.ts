@@ -1,4 +1,4 @@
-import { mintMutably, transferMutably } from '../bank.js';
+import { mintMutably, transferEachMutably, transferMutably, type Send } from '../bank.js';
 import { TxError } from '../errors.js';
 import { participantIndexOf, rewriteParticipantsMutably, updateParticipantMutably } from '../ledger.js';
 import { vecForEach, vecOf, vecSet } from '../pvec.js';
@@ -110,13 +110,14 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
   // 5. Reset the ledgers; a new settle amount replaces (and expires) an older unclaimed one.
   // Every member's record changes, so the vector is rebuilt once rather than written per member.
   const reset = new Map<number, ParticipantState>();
+  const expiredClaims: Send[] = [];
   members.forEach(({ index, before }, i) => {
     const workCoins = work[i] as bigint;
     const rewardCoins = rewards[i] as bigint;
     const replaces = workCoins + rewardCoins > 0n;
     if (replaces && before.settle !== null) {
       const old = before.settle.workCoins + before.settle.rewardCoins;
-      transferMutably(draft, ctx, INFERENCE_MODULE, GOV, old, `expired claim:${world.participants[index]}`);
+      expiredClaims.push({ amount: old, memo: `expired claim:${world.participants[index]}` });
     }
     const p = copyParticipant(before);
     // A debt beyond the reward: forgiven (chain) or still owed (deferred, immediate; see rewardMath.ts).
@@ -129,6 +130,7 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
     if (replaces) p.settle = Object.freeze({ epoch: n, workCoins, rewardCoins });
     reset.set(index, Object.freeze(p));
   });
+  transferEachMutably(draft, ctx, INFERENCE_MODULE, GOV, expiredClaims);
   rewriteParticipantsMutably(draft, (p, index) => reset.get(index) ?? p);
 
   // 6. Sweep every settle amount older than the previous epoch.
@@ -136,9 +138,12 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
   vecForEach(vecOfState(draft, 'participants'), (p, index) => {
     if (p.settle !== null && p.settle.epoch < n - 1) stale.push(index);
   });
-  for (const index of stale) {
+  const expired: Send[] = stale.map((index) => {
     const settle = participantAt(draft, index).settle as NonNullable<ReturnType<typeof participantAt>['settle']>;
-    transferMutably(draft, ctx, INFERENCE_MODULE, GOV, settle.workCoins + settle.rewardCoins, `expired:${world.participants[index]}`);
+    return { amount: settle.workCoins + settle.rewardCoins, memo: `expired:${world.participants[index]}` };
+  });
+  transferEachMutably(draft, ctx, INFERENCE_MODULE, GOV, expired);
+  for (const index of stale) {
     updateParticipantMutably(draft, index, (p) => {
       p.settle = null;
     });
