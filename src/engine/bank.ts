@@ -6,7 +6,7 @@ import type { Draft } from 'immer';
 import { MAX_INT64 } from '../domain/money.js';
 import type { TxContext } from './context.js';
 import { TxError } from './errors.js';
-import { vecGet, vecSet, vecSet2 } from './pvec.js';
+import { vecGet, vecSet, vecSet2, vecSetEach } from './pvec.js';
 import { INFERENCE_MODULE, MINT, setVecOfState, vecOfState, type ChainState, type World } from './state.js';
 
 function indexOf(world: World, account: string): number {
@@ -55,39 +55,60 @@ export function transferMutably(
 
 /** One send of `transferEachMutably`. */
 export interface Send {
+  /** The recipient; `transferEachMutably`'s own `to` when absent. */
+  readonly to?: string;
   readonly amount: bigint;
   readonly memo: string;
 }
 
 /**
- * Makes `sends` from one account to another in order, exactly as that many `transferMutably`
- * calls would — each checked against the balances the earlier ones left, each recorded, the
- * first that cannot be made failing the transaction — but writes the two balances once. For
- * the hundreds of module → governance sends of an end_epoch, where a write per send copied the
- * same trie path each time.
+ * Makes `sends` from one account in order, exactly as that many `transferMutably` calls would —
+ * each checked against the balances the earlier ones left, each recorded, the first that cannot
+ * be made failing the transaction — but writes each balance once. For the hundreds of module →
+ * governance sends of an end_epoch and the module → host payments of a settlement, where a write
+ * per send copied the same trie nodes each time.
  */
-export function transferEachMutably(draft: Draft<ChainState>, ctx: TxContext, from: string, to: string, sends: readonly Send[]): void {
+export function transferEachMutably(
+  draft: Draft<ChainState>,
+  ctx: TxContext,
+  from: string,
+  to: string | undefined,
+  sends: readonly Send[],
+  /** Called before each send is checked (what a caller records per send, in the same order). */
+  before?: (send: Send) => void,
+): void {
   const fromIndex = indexOf(ctx.world, from);
-  const toIndex = indexOf(ctx.world, to);
   const balances = vecOfState(draft, 'balances');
   let balance = vecGet(balances, fromIndex) ?? 0n;
-  let received = vecGet(balances, toIndex) ?? 0n;
-  let moved = false;
-  for (const { amount, memo } of sends) {
+  // The balances written so far, by account index (the sender's kept apart in `balance`).
+  const indexes: number[] = [];
+  const values: bigint[] = [];
+  for (const send of sends) {
+    const { amount, memo } = send;
+    const recipient = send.to ?? (to as string);
+    before?.(send);
     if (amount < 0n) throw new Error(`internal: negative transfer ${amount}`);
     if (amount === 0n) continue;
     if (balance < amount) {
       throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
     }
+    const toIndex = indexOf(ctx.world, recipient);
     if (toIndex !== fromIndex) {
-      received += amount;
-      if (received > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${received} > ${MAX_INT64})`);
+      const at = indexes.indexOf(toIndex);
+      const received = (at < 0 ? (vecGet(balances, toIndex) ?? 0n) : (values[at] as bigint)) + amount;
+      if (received > MAX_INT64) throw new TxError(`bank balance of ${recipient} would exceed max int64 (${received} > ${MAX_INT64})`);
+      if (at < 0) {
+        indexes.push(toIndex);
+        values.push(received);
+      } else values[at] = received;
       balance -= amount;
-      moved = true;
     }
-    ctx.transfers.push({ from, to, amount, memo });
+    ctx.transfers.push({ from, to: recipient, amount, memo });
   }
-  if (moved) setVecOfState(draft, 'balances', vecSet2(balances, fromIndex, balance, toIndex, received));
+  if (indexes.length === 0) return;
+  indexes.push(fromIndex);
+  values.push(balance);
+  setVecOfState(draft, 'balances', vecSetEach(balances, indexes, values));
 }
 
 /** Mints new coins into the inference module (`reward_distribution` on chain). */

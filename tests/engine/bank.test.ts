@@ -1,0 +1,110 @@
+/**
+ * Bank moves (src/engine/bank.ts): `transferEachMutably` writes each balance once, but must be
+ * exactly the sends one by one — same balances, same records in the same order, same error at
+ * the same send, and a failure changes nothing (the transaction drops its draft).
+ */
+import fc from 'fast-check';
+import type { Draft } from 'immer';
+import { DEFAULT_PARAMS } from '../../src/domain/scenario.js';
+import { MAX_INT64 } from '../../src/domain/money.js';
+import { transferEachMutably, transferMutably, type Send } from '../../src/engine/bank.js';
+import type { TxContext } from '../../src/engine/context.js';
+import { vecForEach } from '../../src/engine/pvec.js';
+import { RULESETS } from '../../src/engine/rules.js';
+import { genesis, type ChainState } from '../../src/engine/state.js';
+import { transact } from '../../src/engine/tx.js';
+
+const NAMES = ['alice', 'bob', 'carol'];
+const HOSTS = ['h1', 'h2'];
+const EVERYONE = ['inference', 'gov', ...NAMES, ...HOSTS];
+
+function start(balances: readonly bigint[]): { state: ChainState; ctx: () => TxContext } {
+  const { world, state } = genesis(
+    DEFAULT_PARAMS,
+    NAMES.map((name, i) => ({ name, balance: balances[i] ?? 0n })),
+    HOSTS.map((name, i) => ({ name, weight: 1n, balance: balances[NAMES.length + i] ?? 0n })),
+  );
+  const ctx = (): TxContext => ({ world, params: DEFAULT_PARAMS, rules: RULESETS.deferred, transfers: [], decisions: [], trace: true, result: undefined });
+  return { state, ctx };
+}
+
+/** The balances in account order, the transfers recorded, and the error text (if any). */
+function outcome(state: ChainState, make: (draft: Draft<ChainState>, ctx: TxContext) => void, ctx: TxContext): string {
+  let error = '';
+  let next = state;
+  try {
+    next = transact(state, (draft) => make(draft, ctx)).state;
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  const balances: string[] = [];
+  vecForEach(next.balances, (b, i) => balances.push(`${i}:${b}`));
+  return JSON.stringify({ balances, transfers: ctx.transfers.map((t) => `${t.from}>${t.to}:${t.amount}:${t.memo}`), error });
+}
+
+/** Mostly small amounts (so that several sends succeed), some zero, some at the int64 edge. */
+const amount = fc.oneof(
+  { arbitrary: fc.bigInt({ min: 1n, max: 50n }), weight: 6 },
+  { arbitrary: fc.constant(0n), weight: 1 },
+  { arbitrary: fc.bigInt({ min: MAX_INT64 - 60n, max: MAX_INT64 }), weight: 2 },
+);
+const balance = fc.oneof({ arbitrary: fc.bigInt({ min: 0n, max: 200n }), weight: 3 }, { arbitrary: fc.bigInt({ min: MAX_INT64 - 60n, max: MAX_INT64 }), weight: 1 });
+
+describe('transferEachMutably', () => {
+  it('is the sends one by one: same balances, records and error (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(balance, { minLength: EVERYONE.length - 2, maxLength: EVERYONE.length - 2 }),
+        fc.constantFrom(...EVERYONE),
+        fc.array(fc.record({ to: fc.constantFrom(...EVERYONE), amount, memo: fc.constantFrom('a', 'b') }), { maxLength: 8 }),
+        (balances, from, sends) => {
+          const { state, ctx } = start(balances);
+          const seen: string[] = [];
+          const seenOneByOne: string[] = [];
+          const batched = outcome(state, (d, c) => transferEachMutably(d, c, from, undefined, sends, (s) => seen.push(s.memo)), ctx());
+          const oneByOne = outcome(
+            state,
+            (d, c) =>
+              sends.forEach((s) => {
+                seenOneByOne.push(s.memo);
+                transferMutably(d, c, from, s.to, s.amount, s.memo);
+              }),
+            ctx(),
+          );
+          expect(batched).toBe(oneByOne);
+          // `before` ran for each send up to the one that failed, as a caller's loop would.
+          expect(seen).toEqual(seenOneByOne);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('sends to one default recipient, and fails at the first send the balance cannot cover', () => {
+    const { state, ctx } = start([100n]);
+    const sends: Send[] = [
+      { amount: 60n, memo: 'first' },
+      { amount: 0n, memo: 'nothing' },
+      { amount: 50n, memo: 'too much' },
+    ];
+    expect(outcome(state, (d, c) => transferEachMutably(d, c, 'alice', 'gov', sends.slice(0, 2)), ctx())).toBe(
+      JSON.stringify({ balances: ['0:0', '1:60', '2:40', '3:0', '4:0', '5:0', '6:0'], transfers: ['alice>gov:60:first'], error: '' }),
+    );
+    expect(outcome(state, (d, c) => transferEachMutably(d, c, 'alice', 'gov', sends), ctx())).toBe(
+      JSON.stringify({
+        balances: ['0:0', '1:0', '2:100', '3:0', '4:0', '5:0', '6:0'],
+        transfers: ['alice>gov:60:first'],
+        error: 'spendable balance 40ngonka is smaller than 50ngonka: insufficient funds',
+      }),
+    );
+  });
+
+  it('lets a recipient reach MaxInt64 exactly, and not one more', () => {
+    const { state, ctx } = start([100n, MAX_INT64 - 5n]);
+    const to = (amounts: bigint[]): Send[] => amounts.map((a) => ({ to: 'bob', amount: a, memo: 'm' }));
+    expect(JSON.parse(outcome(state, (d, c) => transferEachMutably(d, c, 'alice', undefined, to([2n, 3n])), ctx())).error).toBe('');
+    expect(JSON.parse(outcome(state, (d, c) => transferEachMutably(d, c, 'alice', undefined, to([2n, 4n])), ctx())).error).toBe(
+      `bank balance of bob would exceed max int64 (${MAX_INT64 + 1n} > ${MAX_INT64})`,
+    );
+  });
+});
