@@ -53,6 +53,41 @@ export function transferMutably(
   ctx.transfers.push({ from, to, amount, memo });
 }
 
+/**
+ * Sends `out` from `a` to `b` and then `back` from `b` to `a` (at most `out`), exactly as two
+ * `transferMutably` calls would — both checked, both recorded, in that order — but writes the two
+ * balances once. For an inference that locks its escrow and refunds the unused part in one step.
+ */
+export function transferAndBackMutably(
+  draft: Draft<ChainState>,
+  ctx: TxContext,
+  a: string,
+  b: string,
+  out: bigint,
+  outMemo: string,
+  back: bigint,
+  backMemo: string,
+): void {
+  if (back < 0n || back > out) throw new Error(`internal: ${back} back of ${out}`);
+  const aIndex = indexOf(ctx.world, a);
+  const bIndex = indexOf(ctx.world, b);
+  if (aIndex === bIndex) {
+    transferMutably(draft, ctx, a, b, out, outMemo);
+    transferMutably(draft, ctx, b, a, back, backMemo);
+    return;
+  }
+  if (out === 0n) return;
+  const balances = vecOfState(draft, 'balances');
+  const aBalance = vecGet(balances, aIndex) ?? 0n;
+  if (aBalance < out) throw new TxError(`spendable balance ${aBalance}ngonka is smaller than ${out}ngonka: insufficient funds`);
+  const bReceived = (vecGet(balances, bIndex) ?? 0n) + out;
+  if (bReceived > MAX_INT64) throw new TxError(`bank balance of ${b} would exceed max int64 (${bReceived} > ${MAX_INT64})`);
+  ctx.transfers.push({ from: a, to: b, amount: out, memo: outMemo });
+  // The send back cannot fail: b holds at least `out` ≥ `back`, and a gets back no more than it had.
+  if (back > 0n) ctx.transfers.push({ from: b, to: a, amount: back, memo: backMemo });
+  setVecOfState(draft, 'balances', vecSet2(balances, aIndex, aBalance - out + back, bIndex, bReceived - back));
+}
+
 /** One send of `transferEachMutably`. */
 export interface Send {
   /** The recipient; `transferEachMutably`'s own `to` when absent. */

@@ -8,7 +8,7 @@
  */
 import type { Draft } from 'immer';
 import { MAX_INT64 } from '../domain/money.js';
-import { transferMutably } from './bank.js';
+import { transferAndBackMutably, transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
 import { addCount } from './counters.js';
 import { creditLedgerMutably, participantIndexOf, updateParticipantMutably } from './ledger.js';
@@ -130,8 +130,24 @@ export function shareWork(workers: readonly string[], joining: string, cost: big
 
 /** Locks `amount` from the requester (memo `escrow for inferenceId:<id>`), with the chain's text when short. */
 export function escrowFromRequesterMutably(draft: Draft<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string): void {
+  requesterPays(() => transferMutably(draft, ctx, requester, INFERENCE_MODULE, amount, escrowMemo(id)));
+}
+
+/**
+ * `escrowFromRequesterMutably` and then `refund` of it back to the requester with `refundMemo`:
+ * the two sends of an inference started and finished in one step, both recorded, the balances
+ * written once.
+ */
+export function escrowAndRefundMutably(draft: Draft<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string, refund: bigint, refundMemo: string): void {
+  requesterPays(() => transferAndBackMutably(draft, ctx, requester, INFERENCE_MODULE, amount, escrowMemo(id), refund, refundMemo));
+}
+
+const escrowMemo = (id: string): string => `escrow for inferenceId:${id}`;
+
+/** Runs a send from the requester, turning the bank's "insufficient funds" into the chain's text. */
+function requesterPays(send: () => void): void {
   try {
-    transferMutably(draft, ctx, requester, INFERENCE_MODULE, amount, `escrow for inferenceId:${id}`);
+    send();
   } catch (error) {
     if (error instanceof TxError && error.message.endsWith('insufficient funds')) throw new TxError('requester cannot pay for inference');
     throw error;

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { Draft } from 'immer';
 import { DEFAULT_PARAMS } from '../../src/domain/scenario.js';
 import { MAX_INT64 } from '../../src/domain/money.js';
-import { transferEachMutably, transferMutably, type Send } from '../../src/engine/bank.js';
+import { transferAndBackMutably, transferEachMutably, transferMutably, type Send } from '../../src/engine/bank.js';
 import type { TxContext } from '../../src/engine/context.js';
 import { vecForEach } from '../../src/engine/pvec.js';
 import { RULESETS } from '../../src/engine/rules.js';
@@ -108,3 +108,33 @@ describe('transferEachMutably', () => {
     );
   });
 });
+
+describe('transferAndBackMutably', () => {
+  it('is the send and the send back one after the other: same balances, records and error (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(balance, { minLength: EVERYONE.length - 2, maxLength: EVERYONE.length - 2 }),
+        fc.constantFrom(...EVERYONE),
+        fc.constantFrom(...EVERYONE),
+        amount,
+        fc.nat({ max: 100 }),
+        (balances, a, b, out, percent) => {
+          const back = (out * BigInt(percent)) / 100n;
+          const { state, ctx } = start(balances);
+          const both = outcome(state, (d, c) => transferAndBackMutably(d, c, a, b, out, 'out', back, 'back'), ctx());
+          const oneByOne = outcome(
+            state,
+            (d, c) => {
+              transferMutably(d, c, a, b, out, 'out');
+              transferMutably(d, c, b, a, back, 'back');
+            },
+            ctx(),
+          );
+          expect(both).toBe(oneByOne);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+

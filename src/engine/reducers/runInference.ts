@@ -1,10 +1,8 @@
-import { transferMutably } from '../bank.js';
 import { addCount } from '../counters.js';
 import { TxError } from '../errors.js';
-import { checkTokenLimit, creditExecutorMutably, escrowFromRequesterMutably, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
+import { checkTokenLimit, creditExecutorMutably, escrowAndRefundMutably, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { isActiveIn } from '../queries.js';
-import { INFERENCE_MODULE } from '../state.js';
 import type { CaseReducer } from './types.js';
 
 const AUTO_ID = /^inf-([0-9]+)$/;
@@ -40,10 +38,11 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
       throw new TxError(`inference id ${id} already exists`);
     }
   }
-  escrowFromRequesterMutably(draft, ctx, requester, escrow, id);
-
   const expired = event.outcome === 'expired';
   const pay = expired ? 0n : cost < escrow ? cost : escrow;
+  // The escrow is locked and what is not paid goes back at once: two sends, one balance write.
+  escrowAndRefundMutably(draft, ctx, requester, escrow, id, escrow - pay, expired ? `expired_inference:${id}` : `inference_refund:${id}`);
+
   putInferenceMutably(draft, {
     id,
     requester,
@@ -62,12 +61,10 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
     validations: NO_NAMES,
   });
   if (expired) {
-    transferMutably(draft, ctx, INFERENCE_MODULE, requester, escrow, `expired_inference:${id}`);
     updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
       p.missedRequests = addCount(p.missedRequests, 1, 'missed_requests', executor);
     });
     return;
   }
   creditExecutorMutably(draft, ctx, executor, pay);
-  transferMutably(draft, ctx, INFERENCE_MODULE, requester, escrow - pay, `inference_refund:${id}`);
 };
