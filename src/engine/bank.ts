@@ -6,7 +6,7 @@ import type { Draft } from 'immer';
 import { MAX_INT64 } from '../domain/money.js';
 import type { TxContext } from './context.js';
 import { TxError } from './errors.js';
-import { vecGet, vecSet, vecSet2, vecSetEach } from './pvec.js';
+import { vecGet, vecSet, vecSet2 } from './pvec.js';
 import { INFERENCE_MODULE, MINT, setVecOfState, vecOfState, type ChainState, type World } from './state.js';
 
 function indexOf(world: World, account: string): number {
@@ -141,9 +141,10 @@ export function transferEachMutably(
     ctx.transfers.push({ from, to: recipient, amount, memo });
   }
   if (indexes.length === 0) return;
-  indexes.push(fromIndex);
-  values.push(balance);
-  setVecOfState(draft, 'balances', vecSetEach(balances, indexes, values));
+  // The sender and the first recipient in one pass; any further recipient on its own.
+  let next = vecSet2(balances, fromIndex, balance, indexes[0] as number, values[0] as bigint);
+  for (let k = 1; k < indexes.length; k++) next = vecSet(next, indexes[k] as number, values[k] as bigint);
+  setVecOfState(draft, 'balances', next);
 }
 
 /** Mints new coins into the inference module (`reward_distribution` on chain). */

@@ -6,7 +6,7 @@
 import type { Draft } from 'immer';
 import { MAX_INT64, MAX_UINT64 } from '../domain/money.js';
 import { TxError } from './errors.js';
-import { sparseVec, vecForEach, vecGet, vecOf, vecSet, vecSetEach } from './pvec.js';
+import { sparseVec, vecForEach, vecGet, vecOf, vecSet } from './pvec.js';
 import { participantAt } from './queries.js';
 import {
   copyParticipant,
@@ -34,40 +34,14 @@ export function updateParticipantMutably(
   index: number,
   recipe: (p: Draft<ParticipantState>) => void,
 ): void {
-  const p = edited(participantAt(draft, index), recipe);
-  if (p !== undefined) setVecOfState(draft, 'participants', vecSet(vecOfState(draft, 'participants'), index, p));
-}
-
-/**
- * `updateParticipantMutably` of each of `indexes` (which must differ), in order, with
- * `recipe(p, k)` for the k-th; the changed records are stored in one write of the vector.
- */
-export function updateParticipantsMutably(
-  draft: Draft<ChainState>,
-  indexes: readonly number[],
-  recipe: (p: Draft<ParticipantState>, k: number) => void,
-): void {
-  const written: number[] = [];
-  const records: ParticipantState[] = [];
-  for (let k = 0; k < indexes.length; k++) {
-    const index = indexes[k] as number;
-    const p = edited(participantAt(draft, index), (copy) => recipe(copy, k));
-    if (p === undefined) continue;
-    written.push(index);
-    records.push(p);
-  }
-  if (written.length > 0) setVecOfState(draft, 'participants', vecSetEach(vecOfState(draft, 'participants'), written, records));
-}
-
-/** The record `recipe` makes of a copy of `before`, frozen; undefined when it changed nothing. */
-function edited(before: ParticipantState, recipe: (p: Draft<ParticipantState>) => void): ParticipantState | undefined {
+  const before = participantAt(draft, index);
   const p = copyParticipant(before);
   recipe(p);
   // Unchanged: the record stays as it was (as immer would keep it), and nothing is written.
-  if (sameParticipant(before, p)) return undefined;
+  if (sameParticipant(before, p)) return;
   // A settle amount the recipe assigned is frozen with the record, so no one writes into it later.
   if (p.settle !== before.settle && p.settle !== null) Object.freeze(p.settle);
-  return Object.freeze(p);
+  setVecOfState(draft, 'participants', vecSet(vecOfState(draft, 'participants'), index, Object.freeze(p)));
 }
 
 /**

@@ -206,50 +206,6 @@ function set2In<T>(node: PNode<T> | null | undefined, level: number, i: number, 
   return copy;
 }
 
-/**
- * `vecSet` of every `values[k]` at `indexes[k]`, in order, in one pass: a node above several of
- * the indexes is copied once, not once per index (a settlement writes the records of a few hosts,
- * which share the root and the nodes below it). The indexes must differ and the values must not
- * be vectors.
- */
-export function vecSetEach<T>(vec: PVec<T>, indexes: readonly number[], values: readonly T[]): PVec<T> {
-  if (indexes.length < 2) return indexes.length === 0 ? vec : vecSet(vec, indexes[0] as number, values[0] as T);
-  let size = vec.size;
-  for (const index of indexes) {
-    checkIndex(index);
-    if (index + 1 > size) size = index + 1;
-  }
-  let { root, shift } = vec;
-  while (capacity(shift) < size) {
-    root = [root];
-    shift += BITS;
-  }
-  // The nodes made here (the new root first): written in place by the later indexes.
-  const made: (T | PNode<T> | null | undefined)[][] = [root.slice()];
-  let next: PVec<T> = vec;
-  for (let k = 0; k < indexes.length; k++) {
-    const index = indexes[k] as number;
-    let node = made[0] as (T | PNode<T> | null | undefined)[];
-    for (let level = shift; level > 0; level -= BITS) {
-      const slot = (index >>> level) & MASK;
-      const below = node[slot] as PNode<T> | null | undefined;
-      let copy: (T | PNode<T> | null | undefined)[] | undefined;
-      for (let m = 1; m < made.length; m++) if (made[m] === below) copy = made[m];
-      if (copy === undefined) {
-        copy = below ? below.slice() : [];
-        made.push(copy);
-        node[slot] = copy;
-      }
-      node = copy;
-    }
-    if (values[k] instanceof PVec) throw new Error('internal: vecSetEach stores no vectors');
-    node[index & MASK] = values[k] as T;
-    // One history link per index, each with the final root (as vecSet2 does).
-    next = child(next, size, shift, made[0] as PNode<T>, index);
-  }
-  return next;
-}
-
 /** A new vector without the element at `index` (it reads as absent; the size is unchanged). */
 export function vecRemove<T>(vec: PVec<T>, index: number): PVec<T> {
   if (vecGet(vec, index) === undefined) return vec;

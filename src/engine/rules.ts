@@ -10,7 +10,7 @@ import type { Draft } from 'immer';
 import type { HostStatInput, RuleName } from '../domain/scenario.js';
 import { transferEachMutably, transferMutably, type Send } from './bank.js';
 import type { TxContext } from './context.js';
-import { creditLedgerMutably, putSummariesMutably, updateParticipantMutably, updateParticipantsMutably } from './ledger.js';
+import { creditLedgerMutably, putSummariesMutably, updateParticipantMutably } from './ledger.js';
 import { assignedPerSlot, assignedPerSlotExact, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } from './payouts.js';
 import { participantAt, summaryOf } from './queries.js';
 import { addCount } from './counters.js';
@@ -216,15 +216,17 @@ const deferred: Ruleset = {
           completed[at] = addCount(completed[at] as number, done, 'inference_count', host);
         }
       }
-      updateParticipantsMutably(draft, s.indexes, (p, at) => {
+      for (let at = 0; at < hosts; at++) {
         const { host, amount } = s.payouts[at] as HostPayout;
-        p.missedRequests = addCount(p.missedRequests, missed[at] as number, 'missed_requests', host);
-        p.invalidatedInferences = addCount(p.invalidatedInferences, invalid[at] as number, 'invalidated_inferences', host);
-        p.inferenceCount = addCount(p.inferenceCount, completed[at] as number, 'inference_count', host);
-        if (amount > 0n) creditLedgerMutably(p, host, amount);
+        updateParticipantMutably(draft, s.indexes[at] as number, (p) => {
+          p.missedRequests = addCount(p.missedRequests, missed[at] as number, 'missed_requests', host);
+          p.invalidatedInferences = addCount(p.invalidatedInferences, invalid[at] as number, 'invalidated_inferences', host);
+          p.inferenceCount = addCount(p.inferenceCount, completed[at] as number, 'inference_count', host);
+          if (amount > 0n) creditLedgerMutably(p, host, amount);
+        });
         if (amount > 0n && ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger' });
-      });
-      for (const { amount } of s.payouts) paid += amount;
+        paid += amount;
+      }
       return { paid, forfeited };
     }
     // Cross epoch: the host's performance summary of epoch X decides.

@@ -4,7 +4,7 @@
  * per-event invariants rely on.
  */
 import fc from 'fast-check';
-import { emptyVec, sealed, sparseVec, vecDiff, vecForEach, vecGet, vecOf, vecRemove, vecSet, vecSet2, vecSetEach, writtenSince, type PVec } from '../../src/engine/pvec.js';
+import { emptyVec, sealed, sparseVec, vecDiff, vecForEach, vecGet, vecOf, vecRemove, vecSet, vecSet2, writtenSince, type PVec } from '../../src/engine/pvec.js';
 
 type Op = { kind: 'set'; index: number; value: number } | { kind: 'remove'; index: number };
 
@@ -152,48 +152,3 @@ describe('vecSet2', () => {
     expect(() => vecSet2(v, 1, 0, -1, 0)).toThrow('vector index -1 out of range');
   });
 });
-
-describe('vecSetEach', () => {
-  const all = (v: PVec<number>): [number, number][] => {
-    const out: [number, number][] = [];
-    vecForEach(v, (x, k) => out.push([k, x]));
-    return out;
-  };
-
-  it('equals one vecSet per index in order, keeps the vector it came from, and its history lists every index (property)', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.integer(), { maxLength: 1200 }),
-        fc.uniqueArray(fc.nat({ max: 40_000 }), { maxLength: 12 }),
-        fc.array(fc.integer(), { minLength: 12, maxLength: 12 }),
-        (initial, indexes, values) => {
-          const start = sparseOrFull(initial);
-          const was = all(start);
-          const each = vecSetEach(start, indexes, values.slice(0, indexes.length));
-          let oneByOne = start;
-          indexes.forEach((index, k) => (oneByOne = vecSet(oneByOne, index, values[k] as number)));
-          expect(each.size).toBe(oneByOne.size);
-          expect(all(each)).toEqual(all(oneByOne));
-          expect(writtenSince(start, each)).toEqual([...indexes].sort((x, y) => x - y));
-          expect(all(start)).toEqual(was);
-        },
-      ),
-    );
-  });
-
-  it('copies a node above several indexes once, and shares the rest', () => {
-    const v = vecOf(Array.from({ length: 2000 }, (_, k) => k));
-    const each = vecSetEach(v, [5, 900, 7], [-5, -900, -7]);
-    // 5 and 7 share a leaf (copied once); 900 has its own; the second half of the tree is shared.
-    expect(each.root[1]).toBe(v.root[1]);
-    expect([vecGet(each, 5), vecGet(each, 7), vecGet(each, 900), vecGet(each, 6)]).toEqual([-5, -7, -900, 6]);
-    expect([vecGet(v, 5), vecGet(v, 7), vecGet(v, 900)]).toEqual([5, 7, 900]);
-    expect(() => vecSetEach(v, [1, -1], [0, 0])).toThrow('vector index -1 out of range');
-    expect(() => vecSetEach(sparseVec<unknown>(4), [1, 2], [0, emptyVec()])).toThrow('internal: vecSetEach stores no vectors');
-  });
-});
-
-/** Half of the cases start from a sparse vector, to grow tries from nothing. */
-function sparseOrFull(initial: number[]): PVec<number> {
-  return initial.length % 2 === 0 ? vecOf(initial) : sparseVec<number>(initial.length);
-}

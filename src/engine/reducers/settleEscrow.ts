@@ -6,7 +6,7 @@ import type { TxContext } from '../context.js';
 import { addCount } from '../counters.js';
 import { TxError } from '../errors.js';
 import { assignedPerSlotExact, divergence, transferOrFail } from '../payouts.js';
-import { sparseVec, vecGet, vecSet, vecSetEach } from '../pvec.js';
+import { sparseVec, vecGet, vecSet } from '../pvec.js';
 import { escrowOf, hostStatsOf } from '../queries.js';
 import { assignedPerSlot, type HostPayout } from '../rules.js';
 import { copyEscrow, INFERENCE_MODULE, setVecOfState, vecOfState, type ChainState, type Escrow, type HostEpochStats, type World } from '../state.js';
@@ -285,10 +285,12 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
       escrowCount: counted !== undefined ? counted.escrowCount : addCount(before?.escrowCount ?? 0, 1, 'escrow_count', host),
     };
   }
-  // Every payout's host has an entry, so `sums` is full: one write of the epoch's vector.
-  const stats = vecGet(vecOfState(draft, 'hostStats'), x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
-  for (const sum of sums) Object.freeze(sum);
-  setVecOfState(draft, 'hostStats', vecSet(vecOfState(draft, 'hostStats'), x, vecSetEach(stats, indexes, sums as HostEpochStats[])));
+  let stats = vecGet(vecOfState(draft, 'hostStats'), x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
+  for (let at = 0; at < sums.length; at++) {
+    const sum = sums[at];
+    if (sum !== undefined) stats = vecSet(stats, indexes[at] as number, Object.freeze(sum));
+  }
+  setVecOfState(draft, 'hostStats', vecSet(vecOfState(draft, 'hostStats'), x, stats));
   const closed = copyEscrow(escrow);
   closed.settled = true;
   setVecOfState(draft, 'escrows', vecSet(vecOfState(draft, 'escrows'), escrow.id - 1, Object.freeze(closed)));
