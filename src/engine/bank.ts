@@ -90,61 +90,39 @@ export function transferAndBackMutably(
 
 /** One send of `transferEachMutably`. */
 export interface Send {
-  /** The recipient; `transferEachMutably`'s own `to` when absent. */
-  readonly to?: string;
   readonly amount: bigint;
   readonly memo: string;
 }
 
 /**
- * Makes `sends` from one account in order, exactly as that many `transferMutably` calls would —
- * each checked against the balances the earlier ones left, each recorded, the first that cannot
- * be made failing the transaction — but writes each balance once. For the hundreds of module →
- * governance sends of an end_epoch and the module → host payments of a settlement, where a write
- * per send copied the same trie nodes each time.
+ * Makes `sends` from one account to another in order, exactly as that many `transferMutably`
+ * calls would — each checked against the balances the earlier ones left, each recorded, the
+ * first that cannot be made failing the transaction — but writes the two balances once. For
+ * the hundreds of module → governance sends of an end_epoch, where a write per send copied the
+ * same trie path each time.
  */
-export function transferEachMutably(
-  draft: Draft<ChainState>,
-  ctx: TxContext,
-  from: string,
-  to: string | undefined,
-  sends: readonly Send[],
-  /** Called before each send is checked (what a caller records per send, in the same order). */
-  before?: (send: Send) => void,
-): void {
+export function transferEachMutably(draft: Draft<ChainState>, ctx: TxContext, from: string, to: string, sends: readonly Send[]): void {
   const fromIndex = indexOf(ctx.world, from);
+  const toIndex = indexOf(ctx.world, to);
   const balances = vecOfState(draft, 'balances');
   let balance = vecGet(balances, fromIndex) ?? 0n;
-  // The balances written so far, by account index (the sender's kept apart in `balance`).
-  const indexes: number[] = [];
-  const values: bigint[] = [];
-  for (const send of sends) {
-    const { amount, memo } = send;
-    const recipient = send.to ?? (to as string);
-    before?.(send);
+  let received = vecGet(balances, toIndex) ?? 0n;
+  let moved = false;
+  for (const { amount, memo } of sends) {
     if (amount < 0n) throw new Error(`internal: negative transfer ${amount}`);
     if (amount === 0n) continue;
     if (balance < amount) {
       throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
     }
-    const toIndex = indexOf(ctx.world, recipient);
     if (toIndex !== fromIndex) {
-      const at = indexes.indexOf(toIndex);
-      const received = (at < 0 ? (vecGet(balances, toIndex) ?? 0n) : (values[at] as bigint)) + amount;
-      if (received > MAX_INT64) throw new TxError(`bank balance of ${recipient} would exceed max int64 (${received} > ${MAX_INT64})`);
-      if (at < 0) {
-        indexes.push(toIndex);
-        values.push(received);
-      } else values[at] = received;
+      received += amount;
+      if (received > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${received} > ${MAX_INT64})`);
       balance -= amount;
+      moved = true;
     }
-    ctx.transfers.push({ from, to: recipient, amount, memo });
+    ctx.transfers.push({ from, to, amount, memo });
   }
-  if (indexes.length === 0) return;
-  // The sender and the first recipient in one pass; any further recipient on its own.
-  let next = vecSet2(balances, fromIndex, balance, indexes[0] as number, values[0] as bigint);
-  for (let k = 1; k < indexes.length; k++) next = vecSet(next, indexes[k] as number, values[k] as bigint);
-  setVecOfState(draft, 'balances', next);
+  if (moved) setVecOfState(draft, 'balances', vecSet2(balances, fromIndex, balance, toIndex, received));
 }
 
 /** Mints new coins into the inference module (`reward_distribution` on chain). */

@@ -8,7 +8,7 @@
 import type { RewardMath } from './rewardMath.js';
 import type { Draft } from 'immer';
 import type { HostStatInput, RuleName } from '../domain/scenario.js';
-import { transferEachMutably, transferMutably, type Send } from './bank.js';
+import { transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
 import { creditLedgerMutably, putSummariesMutably, updateParticipantMutably } from './ledger.js';
 import { assignedPerSlot, assignedPerSlotExact, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } from './payouts.js';
@@ -167,14 +167,12 @@ const immediate: Ruleset = {
   deliverPayouts(draft, ctx, s) {
     if (ctx.trace) ctx.decisions.push(windowDecision(draft, s.escrow, 'immediate'));
     let paid = 0n;
-    const sends: Send[] = [];
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
-      sends.push({ to: host, amount, memo: SUBNET_PAYMENT_MEMO });
+      if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank' });
+      transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
       paid += amount;
     }
-    const decide = ctx.trace ? ({ to, amount }: Send) => ctx.decisions.push({ kind: 'host_payout', host: to as string, amount, route: 'bank' }) : undefined;
-    transferEachMutably(draft, ctx, INFERENCE_MODULE, undefined, sends, decide);
     return { paid, forfeited: 0n };
   },
 };
