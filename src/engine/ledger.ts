@@ -59,18 +59,32 @@ export function rewriteParticipantsMutably(
   setVecOfState(draft, 'participants', vecOf(all));
 }
 
-/** Writes the performance summaries of `epoch` given by participant index (one write of the epoch's vector). */
-export function putSummariesMutably(draft: Draft<ChainState>, world: World, epoch: number, summaries: ReadonlyMap<number, Summary>): void {
-  if (summaries.size === 0) return;
+/**
+ * Writes the performance summaries of `epoch`: `summaries[k]` for participant `indexes[k]`, none
+ * where it is undefined (one write of the epoch's vector).
+ */
+export function putSummariesMutably(
+  draft: Draft<ChainState>,
+  world: World,
+  epoch: number,
+  indexes: readonly number[],
+  summaries: readonly (Summary | undefined)[],
+): void {
   const all = vecOfState(draft, 'summaries');
   let byParticipant = vecGet(all, epoch) ?? sparseVec<Summary>(world.participants.length);
-  for (const [index, summary] of summaries) byParticipant = vecSet(byParticipant, index, Object.freeze(summary));
-  setVecOfState(draft, 'summaries', vecSet(all, epoch, byParticipant));
+  let wrote = false;
+  for (let k = 0; k < indexes.length; k++) {
+    const summary = summaries[k];
+    if (summary === undefined) continue;
+    byParticipant = vecSet(byParticipant, indexes[k] as number, Object.freeze(summary));
+    wrote = true;
+  }
+  if (wrote) setVecOfState(draft, 'summaries', vecSet(all, epoch, byParticipant));
 }
 
 /** Writes the performance summary of (`epoch`, participant `index`). */
 export function putSummaryMutably(draft: Draft<ChainState>, world: World, epoch: number, index: number, summary: Summary): void {
-  putSummariesMutably(draft, world, epoch, new Map([[index, summary]]));
+  putSummariesMutably(draft, world, epoch, [index], [summary]);
 }
 
 /** Credits owed work coins, with the chain's overflow checks (PR #1000 `processParticipantPayment`). */

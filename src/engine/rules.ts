@@ -227,32 +227,28 @@ const deferred: Ruleset = {
       }
       return { paid, forfeited };
     }
-    // Cross epoch: the host's performance summary of epoch X decides.
-    // The summaries of epoch X as this settlement changes them: written once per host at the end.
-    // Writable copies, made once per host and changed in place (nothing else holds them).
-    const changed = new Map<number, Mutable<Summary>>();
+    // Cross epoch: the host's performance summary of epoch X decides. By payout position: each
+    // host's summary as it was, and the writable copy this settlement makes of it (at most one,
+    // changed in place; all are written once at the end).
+    const hosts = s.payouts.length;
+    const before: (Summary | undefined)[] = new Array<Summary | undefined>(hosts);
+    for (let at = 0; at < hosts; at++) before[at] = summaryOf(draft, x, s.indexes[at] as number);
+    const changed: (Mutable<Summary> | undefined)[] = new Array<Mutable<Summary> | undefined>(hosts);
     /** The host's summary of epoch X as this settlement leaves it so far; undefined when punished. */
-    const rewarded = (index: number): Mutable<Summary> | Summary | undefined => {
-      const summary = changed.get(index) ?? summaryOf(draft, x, index);
+    const rewarded = (at: number): Summary | undefined => {
+      const summary = changed[at] ?? before[at];
       return summary === undefined || summary.rewardedCoins === 0n ? undefined : summary;
     };
-    const writable = (index: number, summary: Mutable<Summary> | Summary): Mutable<Summary> => {
-      let copy = changed.get(index);
-      if (copy === undefined) {
-        copy = copySummary(summary);
-        changed.set(index, copy);
-      }
-      return copy;
-    };
-    for (let at = 0; at < s.payouts.length; at++) {
+    const writable = (at: number, summary: Summary): Mutable<Summary> => (changed[at] ??= copySummary(summary));
+    for (let at = 0; at < hosts; at++) {
       const { host, amount } = s.payouts[at] as HostPayout;
       if (amount === 0n) continue;
       const index = s.indexes[at] as number;
       const settle = participantAt(draft, index).settle;
-      const summary = rewarded(index);
+      const summary = rewarded(at);
       if (summary === undefined) {
         if (ctx.trace) {
-          const rewardInX = (changed.get(index) ?? summaryOf(draft, x, index))?.rewardedCoins;
+          const rewardInX = (changed[at] ?? before[at])?.rewardedCoins;
           ctx.decisions.push({ kind: 'host_payout', host, amount, rewardInX, settleEpoch: settle?.epoch, route: ctx.params.skippedPayout });
         }
         if (ctx.params.skippedPayout === 'governance') {
@@ -272,21 +268,20 @@ const deferred: Ruleset = {
       } else {
         transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
       }
-      writable(index, summary).earnedCoins += amount;
+      writable(at, summary).earnedCoins += amount;
       paid += amount;
     }
     for (let i = 0; i < s.entries.length; i++) {
       const entry = s.entries[i] as HostStatInput;
       const at = s.entryPayout[i] as number;
-      const index = s.indexes[at] as number;
-      const summary = rewarded(index);
+      const summary = rewarded(at);
       if (summary === undefined) continue;
       const host = (s.payouts[at] as HostPayout).host;
-      const counted = writable(index, summary);
+      const counted = writable(at, summary);
       counted.missedRequests = addCount(counted.missedRequests, entry.missed, 'missed_requests', host);
       counted.invalidatedInferences = addCount(counted.invalidatedInferences, entry.invalid, 'invalidated_inferences', host);
     }
-    putSummariesMutably(draft, world, x, changed);
+    putSummariesMutably(draft, world, x, s.indexes, changed);
     return { paid, forfeited };
   },
 };
