@@ -109,7 +109,8 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
 
   // 5. Reset the ledgers; a new settle amount replaces (and expires) an older unclaimed one.
   // Every member's record changes, so the vector is rebuilt once rather than written per member.
-  const reset = new Map<number, ParticipantState>();
+  // The new records, by participant index.
+  const reset: (ParticipantState | undefined)[] = new Array<ParticipantState | undefined>(world.participants.length);
   const expiredClaims: Send[] = [];
   members.forEach(({ index, before }, i) => {
     const workCoins = work[i] as bigint;
@@ -128,10 +129,10 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
     p.invalidatedInferences = 0;
     p.validatedInferences = 0;
     if (replaces) p.settle = Object.freeze({ epoch: n, workCoins, rewardCoins });
-    reset.set(index, Object.freeze(p));
+    reset[index] = Object.freeze(p);
   });
   transferEachMutably(draft, ctx, INFERENCE_MODULE, GOV, expiredClaims);
-  rewriteParticipantsMutably(draft, (p, index) => reset.get(index) ?? p);
+  rewriteParticipantsMutably(draft, (p, index) => reset[index] ?? p);
 
   // 6. Sweep every settle amount older than the previous epoch.
   const stale: number[] = [];
