@@ -1,7 +1,8 @@
 /**
  * The chain state the reducers transform, and the static world it lives in.
  *
- * `ChainState` is immutable (each transaction freezes the root it commits; tx.ts); everything
+ * `ChainState` is immutable: its type is read-only, a transaction commits a new root (tx.ts),
+ * and the records in its vectors are frozen; everything
  * that grows with the number of participants, accounts or escrows sits in a `PVec`, so that one
  * event copies a few short arrays and never a container of every participant. The `World` holds what never changes
  * during a replay: names, their indexes, the params and the ruleset.

@@ -1,7 +1,7 @@
 /**
  * The transaction around one reducer: the reducer mutates a draft of the state; when it returns,
- * the draft becomes the next (frozen) state; when it throws, the draft is dropped and the state
- * it came from is untouched — a failed Cosmos transaction changes nothing.
+ * the draft becomes the next state; when it throws, the draft is dropped and the state it came
+ * from is untouched — a failed Cosmos transaction changes nothing.
  *
  * Two interchangeable mechanisms give exactly the same states:
  *
@@ -150,7 +150,11 @@ export function transact(state: ChainState, recipe: (draft: Draft<ChainState>) =
   recipe(draft as Draft<ChainState>);
   if (unchanged(state, draft)) return { state, written: NOTHING_WRITTEN };
   const written = seal(state, draft);
-  return { state: Object.freeze(draft), written };
+  // The committed root is not frozen, like the tries below it (pvec.ts): its type is read-only,
+  // nothing in the engine keeps a draft once committed, and the tests check that no event
+  // changes an earlier state. Freezing it cost 8 % of a replay (A/B, six fresh processes each:
+  // 258 000 against 280 000 events/s); the records in the tries stay frozen.
+  return { state: draft, written };
 }
 
 const NOTHING_WRITTEN: Written = Object.freeze({
