@@ -2,12 +2,11 @@
  * Bank moves on a draft. Every move is checked against the chain's bounds (no balance below 0 or
  * above MaxInt64) and recorded with its memo; a zero amount moves nothing and records nothing.
  */
-import type { Draft } from 'immer';
 import { MAX_INT64 } from '../domain/money.js';
 import type { TxContext } from './context.js';
 import { TxError } from './errors.js';
 import { vecGet, vecSet, vecSet2 } from './pvec.js';
-import { INFERENCE_MODULE, MINT, setVecOfState, vecOfState, type ChainState, type World } from './state.js';
+import { INFERENCE_MODULE, MINT, type ChainState, type Mutable, type World } from './state.js';
 
 function indexOf(world: World, account: string): number {
   const index = world.accountIndex.get(account);
@@ -15,17 +14,17 @@ function indexOf(world: World, account: string): number {
   return index;
 }
 
-function creditMutably(draft: Draft<ChainState>, world: World, to: string, amount: bigint): void {
+function creditMutably(draft: Mutable<ChainState>, world: World, to: string, amount: bigint): void {
   const index = indexOf(world, to);
-  const balances = vecOfState(draft, 'balances');
+  const balances = draft.balances;
   const next = (vecGet(balances, index) ?? 0n) + amount;
   if (next > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${next} > ${MAX_INT64})`);
-  setVecOfState(draft, 'balances', vecSet(balances, index, next));
+  draft.balances = vecSet(balances, index, next);
 }
 
 /** Sends `amount` from one account to another, as `SendCoins` with a memo does on chain. */
 export function transferMutably(
-  draft: Draft<ChainState>,
+  draft: Mutable<ChainState>,
   ctx: TxContext,
   from: string,
   to: string,
@@ -36,7 +35,7 @@ export function transferMutably(
   if (amount === 0n) return;
   const fromIndex = indexOf(ctx.world, from);
   const toIndex = indexOf(ctx.world, to);
-  const balances = vecOfState(draft, 'balances');
+  const balances = draft.balances;
   const balance = vecGet(balances, fromIndex) ?? 0n;
   if (balance < amount) {
     throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
@@ -49,7 +48,7 @@ export function transferMutably(
   const received = (vecGet(balances, toIndex) ?? 0n) + amount;
   if (received > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${received} > ${MAX_INT64})`);
   // Both balances in one pass: they share the trie nodes above their leaves.
-  setVecOfState(draft, 'balances', vecSet2(balances, fromIndex, balance - amount, toIndex, received));
+  draft.balances = vecSet2(balances, fromIndex, balance - amount, toIndex, received);
   ctx.transfers.push({ from, to, amount, memo });
 }
 
@@ -59,7 +58,7 @@ export function transferMutably(
  * balances once. For an inference that locks its escrow and refunds the unused part in one step.
  */
 export function transferAndBackMutably(
-  draft: Draft<ChainState>,
+  draft: Mutable<ChainState>,
   ctx: TxContext,
   a: string,
   b: string,
@@ -77,7 +76,7 @@ export function transferAndBackMutably(
     return;
   }
   if (out === 0n) return;
-  const balances = vecOfState(draft, 'balances');
+  const balances = draft.balances;
   const aBalance = vecGet(balances, aIndex) ?? 0n;
   if (aBalance < out) throw new TxError(`spendable balance ${aBalance}ngonka is smaller than ${out}ngonka: insufficient funds`);
   const bReceived = (vecGet(balances, bIndex) ?? 0n) + out;
@@ -85,7 +84,7 @@ export function transferAndBackMutably(
   ctx.transfers.push({ from: a, to: b, amount: out, memo: outMemo });
   // The send back cannot fail: b holds at least `out` ≥ `back`, and a gets back no more than it had.
   if (back > 0n) ctx.transfers.push({ from: b, to: a, amount: back, memo: backMemo });
-  setVecOfState(draft, 'balances', vecSet2(balances, aIndex, aBalance - out + back, bIndex, bReceived - back));
+  draft.balances = vecSet2(balances, aIndex, aBalance - out + back, bIndex, bReceived - back);
 }
 
 /** One send of `transferEachMutably`. */
@@ -101,10 +100,10 @@ export interface Send {
  * the hundreds of module → governance sends of an end_epoch, where a write per send copied the
  * same trie path each time.
  */
-export function transferEachMutably(draft: Draft<ChainState>, ctx: TxContext, from: string, to: string, sends: readonly Send[]): void {
+export function transferEachMutably(draft: Mutable<ChainState>, ctx: TxContext, from: string, to: string, sends: readonly Send[]): void {
   const fromIndex = indexOf(ctx.world, from);
   const toIndex = indexOf(ctx.world, to);
-  const balances = vecOfState(draft, 'balances');
+  const balances = draft.balances;
   let balance = vecGet(balances, fromIndex) ?? 0n;
   let received = vecGet(balances, toIndex) ?? 0n;
   let moved = false;
@@ -122,11 +121,11 @@ export function transferEachMutably(draft: Draft<ChainState>, ctx: TxContext, fr
     }
     ctx.transfers.push({ from, to, amount, memo });
   }
-  if (moved) setVecOfState(draft, 'balances', vecSet2(balances, fromIndex, balance, toIndex, received));
+  if (moved) draft.balances = vecSet2(balances, fromIndex, balance, toIndex, received);
 }
 
 /** Mints new coins into the inference module (`reward_distribution` on chain). */
-export function mintMutably(draft: Draft<ChainState>, ctx: TxContext, amount: bigint, memo: string): void {
+export function mintMutably(draft: Mutable<ChainState>, ctx: TxContext, amount: bigint, memo: string): void {
   if (amount === 0n) return;
   creditMutably(draft, ctx.world, INFERENCE_MODULE, amount);
   draft.minted += amount;

@@ -6,7 +6,6 @@
  * records), whatever the number of inferences. The lifecycle order
  * is not kept: nothing needs it (run --json does not list inferences).
  */
-import type { Draft } from 'immer';
 import { MAX_INT64 } from '../domain/money.js';
 import { transferAndBackMutably, transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
@@ -14,9 +13,9 @@ import { addCount } from './counters.js';
 import { creditLedgerMutably, participantIndexOf, updateParticipantMutably } from './ledger.js';
 import { TxError } from './errors.js';
 import { vecForEach, vecGet, vecSet } from './pvec.js';
-import { INFERENCE_BUCKETS, INFERENCE_MODULE, setVecOfState, vecOfState, type ChainState, type InferenceRecord } from './state.js';
+import { INFERENCE_BUCKETS, INFERENCE_MODULE, type ChainState, type InferenceRecord, type Mutable } from './state.js';
 
-type AnyState = ChainState | Draft<ChainState>;
+type AnyState = ChainState | Mutable<ChainState>;
 
 /** `MaxAllowedTokens`: the chain's cap on every token count of a message. */
 export const MAX_ALLOWED_TOKENS = 1_000_000n;
@@ -34,7 +33,7 @@ function bucketOf(id: string): number {
 }
 
 export function inferenceOf(state: AnyState, id: string): InferenceRecord | undefined {
-  const bucket = vecGet(vecOfState(state, 'inferences'), bucketOf(id));
+  const bucket = vecGet(state.inferences, bucketOf(id));
   if (bucket === undefined) return undefined;
   for (const r of bucket) if (r.id === id) return r;
   return undefined;
@@ -42,7 +41,7 @@ export function inferenceOf(state: AnyState, id: string): InferenceRecord | unde
 
 /** Visits every inference (in bucket order, not in the order they appeared). */
 export function forEachInference(state: AnyState, visit: (r: InferenceRecord) => void): void {
-  vecForEach(vecOfState(state, 'inferences'), (bucket) => {
+  vecForEach(state.inferences, (bucket) => {
     for (const r of bucket) visit(r);
   });
 }
@@ -51,9 +50,9 @@ export function forEachInference(state: AnyState, visit: (r: InferenceRecord) =>
 export const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /** Writes a record (frozen, not copied): a new id is added to its bucket, a known one replaced. */
-export function putInferenceMutably(draft: Draft<ChainState>, record: InferenceRecord): void {
+export function putInferenceMutably(draft: Mutable<ChainState>, record: InferenceRecord): void {
   const frozen = Object.freeze(record);
-  const all = vecOfState(draft, 'inferences');
+  const all = draft.inferences;
   const b = bucketOf(record.id);
   const bucket = vecGet(all, b);
   let next: InferenceRecord[];
@@ -64,7 +63,7 @@ export function putInferenceMutably(draft: Draft<ChainState>, record: InferenceR
     if (at < 0) next.push(frozen);
     else next[at] = frozen;
   }
-  setVecOfState(draft, 'inferences', vecSet(all, b, next));
+  draft.inferences = vecSet(all, b, next);
 }
 
 /** Σ escrow held by the inferences of one bucket. */
@@ -129,7 +128,7 @@ export function shareWork(workers: readonly string[], joining: string, cost: big
 }
 
 /** Locks `amount` from the requester (memo `escrow for inferenceId:<id>`), with the chain's text when short. */
-export function escrowFromRequesterMutably(draft: Draft<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string): void {
+export function escrowFromRequesterMutably(draft: Mutable<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string): void {
   requesterPays(() => transferMutably(draft, ctx, requester, INFERENCE_MODULE, amount, escrowMemo(id)));
 }
 
@@ -138,7 +137,7 @@ export function escrowFromRequesterMutably(draft: Draft<ChainState>, ctx: TxCont
  * the two sends of an inference started and finished in one step, both recorded, the balances
  * written once.
  */
-export function escrowAndRefundMutably(draft: Draft<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string, refund: bigint, refundMemo: string): void {
+export function escrowAndRefundMutably(draft: Mutable<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string, refund: bigint, refundMemo: string): void {
   requesterPays(() => transferAndBackMutably(draft, ctx, requester, INFERENCE_MODULE, amount, escrowMemo(id), refund, refundMemo));
 }
 
@@ -155,7 +154,7 @@ function requesterPays(send: () => void): void {
 }
 
 /** The executor is paid for a completed inference: coin_balance and earned_coins + pay, inference_count + 1. */
-export function creditExecutorMutably(draft: Draft<ChainState>, ctx: TxContext, executor: string, pay: bigint): void {
+export function creditExecutorMutably(draft: Mutable<ChainState>, ctx: TxContext, executor: string, pay: bigint): void {
   updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
     if (pay > 0n) creditLedgerMutably(p, executor, pay);
     p.inferenceCount = addCount(p.inferenceCount, 1, 'inference_count', executor);

@@ -3,7 +3,6 @@
  * vector it changes and replaces it on the draft; a record is changed by `edit` (a frozen
  * copy), so reducers still write `p.coinBalance += x`.
  */
-import type { Draft } from 'immer';
 import { MAX_INT64, MAX_UINT64 } from '../domain/money.js';
 import { TxError } from './errors.js';
 import { sparseVec, vecForEach, vecGet, vecOf, vecSet } from './pvec.js';
@@ -11,9 +10,8 @@ import { participantAt } from './queries.js';
 import {
   copyParticipant,
   sameParticipant,
-  setVecOfState,
-  vecOfState,
   type ChainState,
+  type Mutable,
   type ParticipantState,
   type Summary,
   type World,
@@ -30,9 +28,9 @@ export function participantIndexOf(world: World, name: string): number {
  * (records are never written in place).
  */
 export function updateParticipantMutably(
-  draft: Draft<ChainState>,
+  draft: Mutable<ChainState>,
   index: number,
-  recipe: (p: Draft<ParticipantState>) => void,
+  recipe: (p: Mutable<ParticipantState>) => void,
 ): void {
   const before = participantAt(draft, index);
   const p = copyParticipant(before);
@@ -41,7 +39,7 @@ export function updateParticipantMutably(
   if (sameParticipant(before, p)) return;
   // A settle amount the recipe assigned is frozen with the record, so no one writes into it later.
   if (p.settle !== before.settle && p.settle !== null) Object.freeze(p.settle);
-  setVecOfState(draft, 'participants', vecSet(vecOfState(draft, 'participants'), index, Object.freeze(p)));
+  draft.participants = vecSet(draft.participants, index, Object.freeze(p));
 }
 
 /**
@@ -49,14 +47,14 @@ export function updateParticipantMutably(
  * changes to most participants at once (end_epoch), O(participants) instead of a path copy each.
  */
 export function rewriteParticipantsMutably(
-  draft: Draft<ChainState>,
+  draft: Mutable<ChainState>,
   next: (p: ParticipantState, index: number) => ParticipantState,
 ): void {
   const all: ParticipantState[] = [];
-  vecForEach(vecOfState(draft, 'participants'), (p, index) => {
+  vecForEach(draft.participants, (p, index) => {
     all[index] = next(p, index);
   });
-  setVecOfState(draft, 'participants', vecOf(all));
+  draft.participants = vecOf(all);
 }
 
 /**
@@ -64,13 +62,13 @@ export function rewriteParticipantsMutably(
  * where it is undefined (one write of the epoch's vector).
  */
 export function putSummariesMutably(
-  draft: Draft<ChainState>,
+  draft: Mutable<ChainState>,
   world: World,
   epoch: number,
   indexes: readonly number[],
   summaries: readonly (Summary | undefined)[],
 ): void {
-  const all = vecOfState(draft, 'summaries');
+  const all = draft.summaries;
   let byParticipant = vecGet(all, epoch) ?? sparseVec<Summary>(world.participants.length);
   let wrote = false;
   for (let k = 0; k < indexes.length; k++) {
@@ -79,16 +77,16 @@ export function putSummariesMutably(
     byParticipant = vecSet(byParticipant, indexes[k] as number, Object.freeze(summary));
     wrote = true;
   }
-  if (wrote) setVecOfState(draft, 'summaries', vecSet(all, epoch, byParticipant));
+  if (wrote) draft.summaries = vecSet(all, epoch, byParticipant);
 }
 
 /** Writes the performance summary of (`epoch`, participant `index`). */
-export function putSummaryMutably(draft: Draft<ChainState>, world: World, epoch: number, index: number, summary: Summary): void {
+export function putSummaryMutably(draft: Mutable<ChainState>, world: World, epoch: number, index: number, summary: Summary): void {
   putSummariesMutably(draft, world, epoch, [index], [summary]);
 }
 
 /** Credits owed work coins, with the chain's overflow checks (PR #1000 `processParticipantPayment`). */
-export function creditLedgerMutably(p: Draft<ParticipantState>, name: string, amount: bigint): void {
+export function creditLedgerMutably(p: Mutable<ParticipantState>, name: string, amount: bigint): void {
   const balance = p.coinBalance + amount;
   if (balance > MAX_INT64) throw new TxError(`participant balance overflow for ${name}`);
   const earned = p.earnedCoins + amount;

@@ -3,7 +3,6 @@
  * bound, the settle-window decision, the stats merge into a host's current epoch, guarded bank
  * moves for paths where the chain only logs a failed send, and divergence records.
  */
-import type { Draft } from 'immer';
 import type { HostStatInput } from '../domain/scenario.js';
 import { transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
@@ -11,7 +10,7 @@ import { addCount } from './counters.js';
 import { TxError } from './errors.js';
 import { participantIndexOf, updateParticipantMutably } from './ledger.js';
 import type { EscrowMemos } from './rules.js';
-import type { ChainState, Escrow } from './state.js';
+import type { ChainState, Escrow, Mutable } from './state.js';
 import type { Decision, DivergenceId } from './trace.js';
 
 export const SUBNET_PAYMENT_MEMO = 'subnet_escrow_payment';
@@ -53,7 +52,7 @@ export function assignedPerSlotExact(nonce: bigint, slot: number, slotCount: num
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 export function windowDecision(
-  draft: Draft<ChainState>,
+  draft: Mutable<ChainState>,
   escrow: Escrow,
   mode: Extract<Decision, { kind: 'settle_window' }>['mode'],
 ): Decision {
@@ -80,7 +79,7 @@ export function divergence(ctx: TxContext, id: DivergenceId, amount: bigint, sou
  * already checked both differences). Without a nonce only missed and invalid are merged.
  */
 export function mergeNonceStats(
-  draft: Draft<ChainState>,
+  draft: Mutable<ChainState>,
   ctx: TxContext,
   slots: readonly string[],
   entries: readonly HostStatInput[],
@@ -119,7 +118,7 @@ export function mergeNonceStats(
 
 /** A bank send whose failure fails the message with the chain's wrapper text (`prefix: cause`). */
 export function transferOrFail(
-  draft: Draft<ChainState>,
+  draft: Mutable<ChainState>,
   ctx: TxContext,
   from: string,
   to: string,
@@ -140,7 +139,7 @@ export function transferOrFail(
  * the recipient stays within MaxInt64, and otherwise moves nothing. Returns whether it sent.
  */
 export function trySend(
-  draft: Draft<ChainState>,
+  draft: Mutable<ChainState>,
   ctx: TxContext,
   from: string,
   to: string,

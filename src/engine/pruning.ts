@@ -10,11 +10,10 @@
  * epoch goes at once. A send the chain would only log as failed (the module short of coins, or
  * in this model a recipient past MaxInt64) is skipped and its share stays in the module too.
  */
-import type { Draft } from 'immer';
 import type { TxContext } from './context.js';
 import { divergence, trySend } from './payouts.js';
 import { vecForEach, vecRemove } from './pvec.js';
-import { INFERENCE_MODULE, setVecOfState, vecOfState, type ChainState, type Escrow } from './state.js';
+import { INFERENCE_MODULE, type ChainState, type Escrow, type Mutable } from './state.js';
 import { DIVERGENCE_SOURCES } from './versions.js';
 
 /** Each host's share of an unsettled escrow, hosts in slot order of their first slot. */
@@ -30,11 +29,11 @@ export function unsettledShares(escrow: Escrow, split: 'per_host' | 'per_slot'):
 }
 
 /** Deletes the escrows of `epoch` (called by start_epoch with the new effective epoch − 2). */
-export function pruneEscrowsOf(draft: Draft<ChainState>, ctx: TxContext, epoch: number): void {
+export function pruneEscrowsOf(draft: Mutable<ChainState>, ctx: TxContext, epoch: number): void {
   const split = ctx.rules.pruning;
   if (split === 'none' || epoch < 1) return;
   const due: Escrow[] = [];
-  vecForEach(vecOfState(draft, 'escrows'), (e) => {
+  vecForEach(draft.escrows, (e) => {
     if (e.epoch === epoch) due.push(e);
   });
   for (const escrow of due) {
@@ -59,7 +58,7 @@ export function pruneEscrowsOf(draft: Draft<ChainState>, ctx: TxContext, epoch: 
           `${sent} ngonka go to its ${per}, ${escrow.creator} gets nothing back and ${remainder} ngonka stay in the inference module`,
       );
     }
-    setVecOfState(draft, 'escrows', vecRemove(vecOfState(draft, 'escrows'), escrow.id - 1));
+    draft.escrows = vecRemove(draft.escrows, escrow.id - 1);
   }
-  if (due.length > 0) setVecOfState(draft, 'hostStats', vecRemove(vecOfState(draft, 'hostStats'), epoch));
+  if (due.length > 0) draft.hostStats = vecRemove(draft.hostStats, epoch);
 }

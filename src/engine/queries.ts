@@ -2,20 +2,19 @@
  * Read-only selectors over a state (or a draft: immer hands the vectors out unproxied). Shared by
  * the reducers, the invariants, checkpoints, the JSON output and the report.
  */
-import type { Draft } from 'immer';
 import { vecForEach, vecGet } from './pvec.js';
 import {
-  vecOfState,
   type ActiveSet,
   type ChainState,
   type Escrow,
   type HostEpochStats,
+  type Mutable,
   type ParticipantState,
   type Summary,
   type World,
 } from './state.js';
 
-type AnyState = ChainState | Draft<ChainState>;
+type AnyState = ChainState | Mutable<ChainState>;
 
 function accountIndex(world: World, account: string): number {
   const index = world.accountIndex.get(account);
@@ -24,22 +23,22 @@ function accountIndex(world: World, account: string): number {
 }
 
 export function balanceOf(state: AnyState, world: World, account: string): bigint {
-  return vecGet(vecOfState(state, 'balances'), accountIndex(world, account)) ?? 0n;
+  return vecGet(state.balances, accountIndex(world, account)) ?? 0n;
 }
 
 export function participantAt(state: AnyState, index: number): ParticipantState {
-  const p = vecGet(vecOfState(state, 'participants'), index);
+  const p = vecGet(state.participants, index);
   if (!p) throw new Error(`internal: no participant at index ${index}`);
   return p;
 }
 
 export function participantOf(state: AnyState, world: World, name: string): ParticipantState | undefined {
   const index = world.participantIndex.get(name);
-  return index === undefined ? undefined : vecGet(vecOfState(state, 'participants'), index);
+  return index === undefined ? undefined : vecGet(state.participants, index);
 }
 
 export function activeSetOf(state: AnyState, epoch: number): ActiveSet | undefined {
-  return epoch < 0 ? undefined : vecGet(vecOfState(state, 'activeSets'), epoch);
+  return epoch < 0 ? undefined : vecGet(state.activeSets, epoch);
 }
 
 /** True when `name` is a participant in the active set of `epoch`. */
@@ -49,25 +48,25 @@ export function isActiveIn(state: AnyState, world: World, epoch: number, name: s
 }
 
 export function summaryOf(state: AnyState, epoch: number, index: number): Summary | undefined {
-  const byParticipant = vecGet(vecOfState(state, 'summaries'), epoch);
+  const byParticipant = vecGet(state.summaries, epoch);
   return byParticipant && vecGet(byParticipant, index);
 }
 
 export function hostStatsOf(state: AnyState, epoch: number, index: number): HostEpochStats | undefined {
-  const byParticipant = vecGet(vecOfState(state, 'hostStats'), epoch);
+  const byParticipant = vecGet(state.hostStats, epoch);
   return byParticipant && vecGet(byParticipant, index);
 }
 
 export function escrowOf(state: AnyState, id: number): Escrow | undefined {
-  return id >= 1 ? vecGet(vecOfState(state, 'escrows'), id - 1) : undefined;
+  return id >= 1 ? vecGet(state.escrows, id - 1) : undefined;
 }
 
 export function escrowsCreatedIn(state: AnyState, epoch: number): number {
-  return vecGet(vecOfState(state, 'escrowsPerEpoch'), epoch) ?? 0;
+  return vecGet(state.escrowsPerEpoch, epoch) ?? 0;
 }
 
 export function exclusionsOf(state: AnyState, epoch: number): readonly string[] {
-  return vecGet(vecOfState(state, 'exclusions'), epoch) ?? [];
+  return vecGet(state.exclusions, epoch) ?? [];
 }
 
 /** Every epoch before the effective one has ended (start_epoch requires it), plus the effective one once ended. */
@@ -93,10 +92,10 @@ export interface Holdings {
 /** The holdings of every account and participant, in the world's account order. */
 export function holdingsOf(state: AnyState, world: World): Map<string, Holdings> {
   const escrowed = new Map<string, bigint>();
-  vecForEach(vecOfState(state, 'escrows'), (e) => {
+  vecForEach(state.escrows, (e) => {
     if (!e.settled) escrowed.set(e.creator, (escrowed.get(e.creator) ?? 0n) + e.amount);
   });
-  vecForEach(vecOfState(state, 'inferences'), (bucket) => {
+  vecForEach(state.inferences, (bucket) => {
     for (const r of bucket) {
       if (r.status === 'STARTED' && r.requester !== undefined) escrowed.set(r.requester, (escrowed.get(r.requester) ?? 0n) + r.escrow);
     }

@@ -6,7 +6,6 @@
  * `Ruleset` value; reducers consult it and never branch on a ruleset's name.
  */
 import type { RewardMath } from './rewardMath.js';
-import type { Draft } from 'immer';
 import type { HostStatInput, RuleName } from '../domain/scenario.js';
 import { transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
@@ -109,7 +108,7 @@ export interface Ruleset {
   readonly creatorNotAllowed: string;
   readonly settle: SettleRules;
   /** Delivers every host payout of a settlement; the caller refunds the rest to the creator. */
-  readonly deliverPayouts: (draft: Draft<ChainState>, ctx: TxContext, s: Settlement) => Delivered;
+  readonly deliverPayouts: (draft: Mutable<ChainState>, ctx: TxContext, s: Settlement) => Delivered;
   /** End of epoch: a non-ACTIVE member's positive coin balance goes to governance, or is zeroed and stranded (#1746). */
   readonly nonActiveWorkCoins: 'governance' | 'strand';
   /**

@@ -7,7 +7,6 @@
  * event copies a few short arrays and never a container of every participant. The `World` holds what never changes
  * during a replay: names, their indexes, the params and the ruleset.
  */
-import type { Draft } from 'immer';
 import type { GenesisAccount, GenesisParticipant, Params } from '../domain/scenario.js';
 import { emptyVec, vecOf, type PVec } from './pvec.js';
 
@@ -152,16 +151,6 @@ export type InferenceBucket = readonly InferenceRecord[];
 export type VecKey = {
   [K in keyof ChainState]: ChainState[K] extends PVec<unknown> ? K : never;
 }[keyof ChainState];
-
-/** Reads a vector field of a state or a draft (an immer draft hands PVecs out as they are). */
-export function vecOfState<K extends VecKey>(state: ChainState | Draft<ChainState>, key: K): ChainState[K] {
-  return (state as unknown as ChainState)[key];
-}
-
-/** Replaces a vector field of a draft with a new version of it. */
-export function setVecOfState<K extends VecKey>(draft: Draft<ChainState>, key: K, value: ChainState[K]): void {
-  (draft as unknown as Record<K, ChainState[K]>)[key] = value;
-}
 
 export const INFERENCE_MODULE = 'inference';
 export const GOV = 'gov';

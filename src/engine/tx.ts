@@ -15,7 +15,7 @@
  *   throughput target, so replays use `copy`; the test suite replays every bundled scenario
  *   under both and requires identical outcomes, so the two cannot drift.
  */
-import { produce, type Draft } from 'immer';
+import { produce } from 'immer';
 import { sealed, writtenSince, type PVec } from './pvec.js';
 import type { ChainState, Mutable, VecKey } from './state.js';
 
@@ -136,18 +136,23 @@ function seal(s: ChainState, d: Mutable<ChainState>): Written {
   return written;
 }
 
-/** Applies `recipe` to a draft of `state`. */
-export function transact(state: ChainState, recipe: (draft: Draft<ChainState>) => void, mechanism: TxMechanism = 'copy'): Committed {
+/**
+ * Applies `recipe` to a draft of `state`. The draft is typed as a writable root whose vectors
+ * and records keep their read-only types: a reducer replaces a vector or a record, never edits
+ * one (an immer draft behaves the same way for them: it hands the class instances and frozen
+ * records out as they are).
+ */
+export function transact(state: ChainState, recipe: (draft: Mutable<ChainState>) => void, mechanism: TxMechanism = 'copy'): Committed {
   if (mechanism === 'immer') {
     let written: Written | undefined;
     const next = produce(state, (draft) => {
-      recipe(draft);
+      recipe(draft as unknown as Mutable<ChainState>);
       written = seal(state, draft as Mutable<ChainState>);
     });
     return { state: next, written: written as unknown as Written };
   }
   const draft = draftOf(state);
-  recipe(draft as Draft<ChainState>);
+  recipe(draft);
   if (unchanged(state, draft)) return { state, written: NOTHING_WRITTEN };
   const written = seal(state, draft);
   // The committed root is not frozen, like the tries below it (pvec.ts): its type is read-only,

@@ -5,7 +5,6 @@
  * leaks or traps value the delivery records a known divergence with its amount (trace.ts); the
  * runner reports those as findings, and the surplus invariant checks that nothing else leaks.
  */
-import type { Draft } from 'immer';
 import { MAX_INT64 } from '../domain/money.js';
 import type { TxContext } from './context.js';
 import { TxError } from './errors.js';
@@ -23,7 +22,7 @@ import {
 import { exclusionsOf, isActiveIn, summaryOf } from './queries.js';
 import { CHAIN_REWARD_MATH } from './rewardMath.js';
 import type { Delivered, Ruleset, SettleRules, Settlement } from './rules.js';
-import { GOV, INFERENCE_MODULE, type ChainState } from './state.js';
+import { GOV, INFERENCE_MODULE, type ChainState, type Mutable } from './state.js';
 import type { PayoutReason } from './trace.js';
 
 /** The chain issue, review point or version each known divergence comes from. */
@@ -59,7 +58,7 @@ function payAtOnce(word: 'cost' | 'payout'): Ruleset['deliverPayouts'] {
  * PR's own comment: after an epoch change a host may no longer be a participant); its payout
  * was already added to totalPayout, so it is neither credited nor refunded.
  */
-function creditCurrentLedger(draft: Draft<ChainState>, ctx: TxContext, s: Settlement): Delivered {
+function creditCurrentLedger(draft: Mutable<ChainState>, ctx: TxContext, s: Settlement): Delivered {
   if (ctx.trace) ctx.decisions.push(windowDecision(draft, s.escrow, 'ledger_any_epoch'));
   const c = draft.effectiveEpoch;
   let paid = 0n;

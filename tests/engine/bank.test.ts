@@ -4,14 +4,13 @@
  * the same send, and a failure changes nothing (the transaction drops its draft).
  */
 import fc from 'fast-check';
-import type { Draft } from 'immer';
 import { DEFAULT_PARAMS } from '../../src/domain/scenario.js';
 import { MAX_INT64 } from '../../src/domain/money.js';
 import { transferAndBackMutably, transferEachMutably, transferMutably, type Send } from '../../src/engine/bank.js';
 import type { TxContext } from '../../src/engine/context.js';
 import { vecForEach } from '../../src/engine/pvec.js';
 import { RULESETS } from '../../src/engine/rules.js';
-import { genesis, type ChainState } from '../../src/engine/state.js';
+import { genesis, type ChainState, type Mutable } from '../../src/engine/state.js';
 import { transact } from '../../src/engine/tx.js';
 
 const NAMES = ['alice', 'bob', 'carol'];
@@ -29,7 +28,7 @@ function start(balances: readonly bigint[]): { state: ChainState; ctx: () => TxC
 }
 
 /** The balances in account order, the transfers recorded, and the error text (if any). */
-function outcome(state: ChainState, make: (draft: Draft<ChainState>, ctx: TxContext) => void, ctx: TxContext): string {
+function outcome(state: ChainState, make: (draft: Mutable<ChainState>, ctx: TxContext) => void, ctx: TxContext): string {
   let error = '';
   let next = state;
   try {

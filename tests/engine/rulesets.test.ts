@@ -6,7 +6,6 @@
  * the nonce-derived stats) they are reproduced.
  */
 import fc from 'fast-check';
-import { produce } from 'immer';
 import { MAX_UINT32, MAX_UINT64 } from '../../src/domain/money.js';
 import { RULE_NAMES, type ChainEvent, type RuleName } from '../../src/domain/scenario.js';
 import type { Transfer } from '../../src/engine/context.js';
@@ -16,7 +15,8 @@ import { vecForEach, vecGet, vecSet } from '../../src/engine/pvec.js';
 import type { TxOutcome } from '../../src/engine/reducers/index.js';
 import { RULESETS } from '../../src/engine/rules.js';
 import { runScenario } from '../../src/engine/run.js';
-import { setVecOfState, vecOfState, type ChainState } from '../../src/engine/state.js';
+import type { ChainState } from '../../src/engine/state.js';
+import { transact } from '../../src/engine/tx.js';
 import type { Decision } from '../../src/engine/trace.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { aScenario, Chain, escrowParams, ev, hosts, tr, type ScenarioSpec } from '../builders.js';
@@ -369,12 +369,12 @@ describe('v0.2.12 and newest: ledger or bank, per host', () => {
   test('every slot address must be a participant: "participant %s not found", the first in sorted order', () => {
     const c = chain('v0.2.12').go(ev.start(), ev.create('alice', 1000n, ['h1', 'h2']));
     // Slots are sampled from the active set, so no event can make one; edit the escrow in place.
-    c.state = produce(c.state, (draft) => {
-      const escrows = vecOfState(draft, 'escrows');
+    c.state = transact(c.state, (draft) => {
+      const escrows = draft.escrows;
       const escrow = vecGet(escrows, 0);
       if (!escrow) throw new Error('no escrow');
-      setVecOfState(draft, 'escrows', vecSet(escrows, 0, { ...escrow, slots: ['h1', 'zed', 'bob'] }));
-    });
+      draft.escrows = vecSet(escrows, 0, { ...escrow, slots: ['h1', 'zed', 'bob'] });
+    }).state;
     expect(c.fail(ev.settle(1n, [{ slot: 0, cost: 1n }]))).toBe('participant bob not found');
   });
 
@@ -502,11 +502,11 @@ describe('pruning unsettled escrows when the effective epoch reaches X + 2', () 
 function drainTo(c: Chain, left: bigint): void {
   const inference = c.world.accountIndex.get('inference') as number;
   const gov = c.world.accountIndex.get('gov') as number;
-  c.state = produce(c.state, (draft) => {
-    const balances = vecOfState(draft, 'balances');
+  c.state = transact(c.state, (draft) => {
+    const balances = draft.balances;
     const held = vecGet(balances, inference) ?? 0n;
-    setVecOfState(draft, 'balances', vecSet(vecSet(balances, inference, left), gov, (vecGet(balances, gov) ?? 0n) + held - left));
-  });
+    draft.balances = vecSet(vecSet(balances, inference, left), gov, (vecGet(balances, gov) ?? 0n) + held - left);
+  }).state;
 }
 
 describe('claims when the inference module cannot pay', () => {

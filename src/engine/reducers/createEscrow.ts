@@ -2,7 +2,7 @@ import { transferMutably } from '../bank.js';
 import { TxError } from '../errors.js';
 import { vecPush, vecSet } from '../pvec.js';
 import { escrowsCreatedIn, isActiveIn } from '../queries.js';
-import { INFERENCE_MODULE, setVecOfState, vecOfState } from '../state.js';
+import { INFERENCE_MODULE } from '../state.js';
 import type { CaseReducer } from './types.js';
 
 /**
@@ -30,7 +30,7 @@ export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) =>
       throw new TxError(`slot host ${host} is not in the active set of epoch ${epoch}`);
     }
   }
-  const id = vecOfState(draft, 'escrows').size + 1;
+  const id = draft.escrows.size + 1;
   if (event.id !== undefined && event.id !== BigInt(id)) {
     throw new TxError(`escrow id ${event.id} is not the next id ${id}`);
   }
@@ -41,6 +41,6 @@ export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) =>
     throw error;
   }
   const escrow = Object.freeze({ id, creator, amount, epoch, slots: Object.freeze([...slots]), settled: false });
-  setVecOfState(draft, 'escrows', vecPush(vecOfState(draft, 'escrows'), escrow));
-  setVecOfState(draft, 'escrowsPerEpoch', vecSet(vecOfState(draft, 'escrowsPerEpoch'), epoch, count + 1));
+  draft.escrows = vecPush(draft.escrows, escrow);
+  draft.escrowsPerEpoch = vecSet(draft.escrowsPerEpoch, epoch, count + 1);
 };

@@ -4,7 +4,7 @@ import { participantIndexOf, rewriteParticipantsMutably, updateParticipantMutabl
 import { vecForEach, vecOf, vecSet } from '../pvec.js';
 import { activeSetOf, participantAt } from '../queries.js';
 import { epochRewards, rewardMathOf } from '../rewardMath.js';
-import { copyParticipant, GOV, INFERENCE_MODULE, setVecOfState, vecOfState, type ActiveSet, type ParticipantState, type Summary } from '../state.js';
+import { copyParticipant, GOV, INFERENCE_MODULE, type ActiveSet, type ParticipantState, type Summary } from '../state.js';
 import { divergence } from '../payouts.js';
 import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
@@ -105,7 +105,7 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
     });
     return w;
   });
-  setVecOfState(draft, 'summaries', vecSet(vecOfState(draft, 'summaries'), n, vecOf(summaries)));
+  draft.summaries = vecSet(draft.summaries, n, vecOf(summaries));
 
   // 5. Reset the ledgers; a new settle amount replaces (and expires) an older unclaimed one.
   // Every member's record changes, so the vector is rebuilt once rather than written per member.
@@ -136,7 +136,7 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
 
   // 6. Sweep every settle amount older than the previous epoch.
   const stale: number[] = [];
-  vecForEach(vecOfState(draft, 'participants'), (p, index) => {
+  vecForEach(draft.participants, (p, index) => {
     if (p.settle !== null && p.settle.epoch < n - 1) stale.push(index);
   });
   const expired: Send[] = stale.map((index) => {

@@ -2,7 +2,6 @@ import { TxError } from '../errors.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { vecSet } from '../pvec.js';
 import { exclusionsOf, isActiveIn } from '../queries.js';
-import { setVecOfState, vecOfState } from '../state.js';
 import type { CaseReducer } from './types.js';
 
 /**
@@ -19,5 +18,5 @@ export const excludeParticipant: CaseReducer<'exclude_participant'> = (draft, ev
   updateParticipantMutably(draft, participantIndexOf(ctx.world, name), (p) => {
     p.status = event.reason === 'invalid' ? 'INVALID' : 'INACTIVE';
   });
-  setVecOfState(draft, 'exclusions', vecSet(vecOfState(draft, 'exclusions'), epoch, Object.freeze([...excluded, name])));
+  draft.exclusions = vecSet(draft.exclusions, epoch, Object.freeze([...excluded, name]));
 };

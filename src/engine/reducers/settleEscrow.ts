@@ -1,4 +1,3 @@
-import type { Draft } from 'immer';
 import { MAX_UINT32, MAX_UINT64 } from '../../domain/money.js';
 import type { EventOf, HostStatInput } from '../../domain/scenario.js';
 import { transferMutably } from '../bank.js';
@@ -9,7 +8,7 @@ import { assignedPerSlotExact, divergence, transferOrFail } from '../payouts.js'
 import { sparseVec, vecGet, vecSet } from '../pvec.js';
 import { escrowOf, hostStatsOf } from '../queries.js';
 import { assignedPerSlot, type HostPayout } from '../rules.js';
-import { copyEscrow, INFERENCE_MODULE, setVecOfState, vecOfState, type ChainState, type Escrow, type HostEpochStats, type World } from '../state.js';
+import { copyEscrow, INFERENCE_MODULE, type ChainState, type Escrow, type HostEpochStats, type Mutable, type World } from '../state.js';
 import { participantIndexOf } from '../ledger.js';
 import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
@@ -128,7 +127,7 @@ function checkWindow(ctx: TxContext, current: number, x: number): void {
 }
 
 /** The v1 order (scenario-format 3.1): duplicates, slot range, nonce bounds, sums, epoch window. */
-function checkInV1Order(draft: Draft<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
+function checkInV1Order(draft: Mutable<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
   const n = escrow.slots.length;
   const repeat = firstRepeat(event.hosts);
   if (repeat >= 0) throw duplicate(event.hosts[repeat] as HostStatInput);
@@ -147,7 +146,7 @@ function checkInV1Order(draft: Draft<ChainState>, ctx: TxContext, event: EventOf
  * then the sums), the epoch window and the participant lookups (v0.2.12+); the slot range is
  * checked while the fees are split.
  */
-function checkInChainOrder(draft: Draft<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
+function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
   const repeat = firstRepeat(event.hosts);
   for (let i = 0; i < event.hosts.length; i++) {
     const entry = event.hosts[i] as HostStatInput;
@@ -171,7 +170,7 @@ function checkInChainOrder(draft: Draft<ChainState>, ctx: TxContext, event: Even
  */
 export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) => {
   const id = event.escrow;
-  const escrow = id >= 1n && id <= BigInt(vecOfState(draft, 'escrows').size) ? escrowOf(draft, Number(id)) : undefined;
+  const escrow = id >= 1n && id <= BigInt(draft.escrows.size) ? escrowOf(draft, Number(id)) : undefined;
   if (!escrow) throw new TxError(`escrow ${id} not found`);
   if (escrow.settled) throw new TxError(`escrow ${id} already settled`);
   const settler = event.settler ?? escrow.creator;
@@ -285,13 +284,13 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
       escrowCount: counted !== undefined ? counted.escrowCount : addCount(before?.escrowCount ?? 0, 1, 'escrow_count', host),
     };
   }
-  let stats = vecGet(vecOfState(draft, 'hostStats'), x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
+  let stats = vecGet(draft.hostStats, x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
   for (let at = 0; at < sums.length; at++) {
     const sum = sums[at];
     if (sum !== undefined) stats = vecSet(stats, indexes[at] as number, Object.freeze(sum));
   }
-  setVecOfState(draft, 'hostStats', vecSet(vecOfState(draft, 'hostStats'), x, stats));
+  draft.hostStats = vecSet(draft.hostStats, x, stats);
   const closed = copyEscrow(escrow);
   closed.settled = true;
-  setVecOfState(draft, 'escrows', vecSet(vecOfState(draft, 'escrows'), escrow.id - 1, Object.freeze(closed)));
+  draft.escrows = vecSet(draft.escrows, escrow.id - 1, Object.freeze(closed));
 };

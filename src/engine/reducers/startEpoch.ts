@@ -2,7 +2,7 @@ import { TxError } from '../errors.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { vecSet } from '../pvec.js';
 import { participantAt } from '../queries.js';
-import { setVecOfState, vecOfState, type ActiveSet } from '../state.js';
+import { type ActiveSet } from '../state.js';
 import { pruneEscrowsOf } from '../pruning.js';
 import type { CaseReducer } from './types.js';
 
@@ -40,7 +40,7 @@ export const startEpoch: CaseReducer<'start_epoch'> = (draft, event, ctx) => {
     totalWeight += p.weight;
   });
   const set: ActiveSet = Object.freeze({ members: Object.freeze(members), weights: Object.freeze(weights), totalWeight, isMember: Object.freeze(isMember) });
-  setVecOfState(draft, 'activeSets', vecSet(vecOfState(draft, 'activeSets'), next, set));
+  draft.activeSets = vecSet(draft.activeSets, next, set);
   draft.effectiveEpoch = next;
   draft.epochEnded = false;
   // The chain's EndBlock prunes the devshard escrows of epoch next − 2 (version rulesets only).
