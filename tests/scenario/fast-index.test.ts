@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fastParse, jsYamlParse } from '../../src/scenario/fast.js';
 import { scanSubset } from '../../src/scenario/subset.js';
-import { isRawMap, yamlPackage, YamlIndex, type Path, type Raw, type SourceIndex } from '../../src/scenario/source.js';
+import { yamlPackage, YamlIndex, type SourceIndex } from '../../src/scenario/source.js';
+import { paths } from './paths.js';
 
 const root = process.cwd();
 const yamlIn = (dir: string): string[] =>
@@ -20,21 +21,6 @@ function positioned(text: string): SourceIndex {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   return new YamlIndex(doc, lines);
-}
-
-/** Every path into `value`, the root included, and a missing key or index below each. */
-function paths(value: Raw, at: Path = [], out: Path[] = []): Path[] {
-  out.push(at);
-  if (Array.isArray(value)) {
-    (value as readonly Raw[]).forEach((v, i) => paths(v, [...at, i], out));
-    out.push([...at, (value as readonly Raw[]).length]);
-  } else if (isRawMap(value)) {
-    for (const k of Object.keys(value)) paths(value[k] as Raw, [...at, k], out);
-    out.push([...at, 'no-such-key']);
-  } else {
-    out.push([...at, 'below-a-scalar'], [...at, 0]);
-  }
-  return out;
 }
 
 function compareIndexes(text: string, read: typeof fastParse): number {

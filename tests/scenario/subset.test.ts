@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { jsYamlParse } from '../../src/scenario/fast.js';
-import { isRawMap, yamlPackage, YamlIndex, type Path, type Raw } from '../../src/scenario/source.js';
+import { isRawMap, yamlPackage, YamlIndex, type Raw } from '../../src/scenario/source.js';
+import { paths } from './paths.js';
 import { scanSubset } from '../../src/scenario/subset.js';
 
 /** A small deterministic generator (mulberry32), so a failing seed reproduces. */
@@ -121,21 +122,6 @@ function document(seed: number): string {
     text = op === 0 ? text.slice(0, at) + ch + text.slice(at) : op === 1 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + ch + text.slice(at + 1);
   }
   return text;
-}
-
-/** Every path into `value`, the root included, and a missing key or index below each. */
-function paths(value: Raw, at: Path = [], out: Path[] = []): Path[] {
-  out.push(at);
-  if (Array.isArray(value)) {
-    (value as readonly Raw[]).forEach((v, i) => paths(v, [...at, i], out));
-    out.push([...at, (value as readonly Raw[]).length]);
-  } else if (isRawMap(value)) {
-    for (const k of Object.keys(value)) paths(value[k] as Raw, [...at, k], out);
-    out.push([...at, 'no-such-key']);
-  } else {
-    out.push([...at, 'below-a-scalar'], [...at, 0]);
-  }
-  return out;
 }
 
 /** Checks the scanner against the positioned path on `text`; whether the scanner took it. */
