@@ -573,6 +573,39 @@ describe('settle_escrow: host stats never wrap', () => {
   });
 });
 
+describe('settle_escrow: long messages (more than 16 slots and entries)', () => {
+  // 20 slots over 5 hosts (slot s is h(s mod 5 + 1)), settled in reverse slot order.
+  const slots = Array.from({ length: 20 }, (_, s) => `h${(s % 5) + 1}`);
+  const longSpec = spec({ participants: hosts(5) });
+  const all = Array.from({ length: 20 }, (_, k) => ({ slot: 19 - k, cost: 10n }));
+
+  test('the fee remainder follows message order and each host is paid once for its four slots', () => {
+    // fees 7 over 20 entries: share 0, +1 to the first seven entries (slots 19 … 13).
+    const c = new Chain(longSpec, 'deferred').run(ev.start(), ev.create('alice', 1000n, slots));
+    const { transfers } = c.ok(ev.settle(1n, all, { fees: 7n }));
+    expect(['h1', 'h2', 'h3', 'h4', 'h5'].map((h) => c.p(h).coinBalance)).toEqual([41n, 41n, 41n, 42n, 42n]);
+    expect(c.hostStats(1, 'h4')).toEqual({ missed: 0, invalid: 0, cost: 40n, requiredValidations: 0, completedValidations: 0, escrowCount: 1 });
+    expect(transfers).toEqual([tr('inference', 'alice', 793n, 'subnet_escrow_refund')]);
+
+    const i = new Chain(longSpec, 'immediate').run(ev.start(), ev.create('alice', 1000n, slots));
+    expect(i.ok(ev.settle(1n, all, { fees: 7n })).transfers).toEqual([
+      tr('inference', 'h1', 41n, 'subnet_escrow_payment'),
+      tr('inference', 'h2', 41n, 'subnet_escrow_payment'),
+      tr('inference', 'h3', 41n, 'subnet_escrow_payment'),
+      tr('inference', 'h4', 42n, 'subnet_escrow_payment'),
+      tr('inference', 'h5', 42n, 'subnet_escrow_payment'),
+      tr('inference', 'alice', 793n, 'subnet_escrow_refund'),
+    ]);
+  });
+
+  test('the first repeated slot id is reported, before an out-of-range one earlier in the message', () => {
+    const c = new Chain(longSpec, 'deferred').run(ev.start(), ev.create('alice', 1000n, slots));
+    const repeated = [...all.slice(0, 18), { slot: 12, cost: 1n }, { slot: 3, cost: 1n }];
+    expect(c.fail(ev.settle(1n, repeated))).toBe('duplicate host_stats slot_id 12');
+    expect(c.fail(ev.settle(1n, [{ slot: 25, cost: 1n }, ...all.slice(0, 17), { slot: 19, cost: 1n }]))).toBe('duplicate host_stats slot_id 19');
+  });
+});
+
 describe('settle_escrow: atomicity', () => {
   test('immediate: a payment that fails half-way (bank balance above MaxInt64) undoes the payments before it', () => {
     const c = new Chain(
