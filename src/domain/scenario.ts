@@ -4,6 +4,9 @@
  * accounts and participants; every amount is an exact bigint within its bound.
  */
 
+/** `DefaultMaxTokens`: the chain's max_tokens when a message gives 0, and the format's when run_inference gives none. */
+export const DEFAULT_MAX_TOKENS = 5000n;
+
 /**
  * `deferred` and `immediate` are the v1 rulesets (PR #1000 as settled in review, and the chain
  * just before it); the others replay a released or proposed chain version as it was coded,

@@ -19,8 +19,6 @@ type AnyState = ChainState | Mutable<ChainState>;
 
 /** `MaxAllowedTokens`: the chain's cap on every token count of a message. */
 export const MAX_ALLOWED_TOKENS = 1_000_000n;
-/** `DefaultMaxTokens`: a message's max_tokens of 0 means this many. */
-export const DEFAULT_MAX_TOKENS = 5000n;
 
 /** 32-bit FNV-1a over the UTF-16 code units, folded onto the bucket range. */
 function bucketOf(id: string): number {

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { formatGonka } from '../domain/money.js';
 import {
   DEFAULT_PARAMS,
+  DEFAULT_MAX_TOKENS,
   EVENT_TYPES,
   type ChainEvent,
   type EventType,
@@ -446,7 +447,7 @@ function parseEvent(type: EventType, fields: Raw | undefined, path: Path, sink: 
           executor: d.executor,
           promptTokens: d.prompt_tokens,
           completionTokens: d.completion_tokens,
-          maxTokens: d.max_tokens ?? 5000n,
+          maxTokens: d.max_tokens ?? DEFAULT_MAX_TOKENS,
           price: d.price,
           id: d.id,
           outcome: d.outcome ?? 'finished',

@@ -5,7 +5,8 @@
  */
 import { groupDigits } from '../../domain/money.js';
 import type { ChainEvent, Scenario } from '../../domain/scenario.js';
-import { DEFAULT_MAX_TOKENS, inferenceOf } from '../../engine/inferences.js';
+import { DEFAULT_MAX_TOKENS } from '../../domain/scenario.js';
+import { inferenceOf } from '../../engine/inferences.js';
 import { balanceOf } from '../../engine/queries.js';
 import type { ChainState, InferenceRecord } from '../../engine/state.js';
 import { listWords, money, plural } from './layout.js';

@@ -1,8 +1,8 @@
+import { DEFAULT_MAX_TOKENS } from '../../domain/scenario.js';
 import { TxError } from '../errors.js';
 import {
   checkTokenLimit,
   creditExecutorMutably,
-  DEFAULT_MAX_TOKENS,
   escrowFromRequesterMutably,
   inferenceOf,
   NO_NAMES,
