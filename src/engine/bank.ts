@@ -14,12 +14,23 @@ function indexOf(world: World, account: string): number {
   return index;
 }
 
+/** The sender's balance after spending `amount`, or the bank's refusal when it is short. */
+function spent(balance: bigint, amount: bigint): bigint {
+  if (balance < amount) throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
+  return balance - amount;
+}
+
+/** `to`'s balance after receiving `amount`, or the bank's refusal above MaxInt64. */
+function received(to: string, balance: bigint, amount: bigint): bigint {
+  const next = balance + amount;
+  if (next > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${next} > ${MAX_INT64})`);
+  return next;
+}
+
 function creditMutably(draft: Mutable<ChainState>, world: World, to: string, amount: bigint): void {
   const index = indexOf(world, to);
   const balances = draft.balances;
-  const next = (vecGet(balances, index) ?? 0n) + amount;
-  if (next > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${next} > ${MAX_INT64})`);
-  draft.balances = vecSet(balances, index, next);
+  draft.balances = vecSet(balances, index, received(to, vecGet(balances, index) ?? 0n, amount));
 }
 
 /** Sends `amount` from one account to another, as `SendCoins` with a memo does on chain. */
@@ -36,19 +47,15 @@ export function transferMutably(
   const fromIndex = indexOf(ctx.world, from);
   const toIndex = indexOf(ctx.world, to);
   const balances = draft.balances;
-  const balance = vecGet(balances, fromIndex) ?? 0n;
-  if (balance < amount) {
-    throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
-  }
+  const left = spent(vecGet(balances, fromIndex) ?? 0n, amount);
   if (toIndex === fromIndex) {
     // A send to oneself moves nothing; the bank still checks the balance and records it.
     ctx.transfers.push({ from, to, amount, memo });
     return;
   }
-  const received = (vecGet(balances, toIndex) ?? 0n) + amount;
-  if (received > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${received} > ${MAX_INT64})`);
+  const got = received(to, vecGet(balances, toIndex) ?? 0n, amount);
   // Both balances in one pass: they share the trie nodes above their leaves.
-  draft.balances = vecSet2(balances, fromIndex, balance - amount, toIndex, received);
+  draft.balances = vecSet2(balances, fromIndex, left, toIndex, got);
   ctx.transfers.push({ from, to, amount, memo });
 }
 
@@ -77,14 +84,12 @@ export function transferAndBackMutably(
   }
   if (out === 0n) return;
   const balances = draft.balances;
-  const aBalance = vecGet(balances, aIndex) ?? 0n;
-  if (aBalance < out) throw new TxError(`spendable balance ${aBalance}ngonka is smaller than ${out}ngonka: insufficient funds`);
-  const bReceived = (vecGet(balances, bIndex) ?? 0n) + out;
-  if (bReceived > MAX_INT64) throw new TxError(`bank balance of ${b} would exceed max int64 (${bReceived} > ${MAX_INT64})`);
+  const aLeft = spent(vecGet(balances, aIndex) ?? 0n, out);
+  const bGot = received(b, vecGet(balances, bIndex) ?? 0n, out);
   ctx.transfers.push({ from: a, to: b, amount: out, memo: outMemo });
   // The send back cannot fail: b holds at least `out` ≥ `back`, and a gets back no more than it had.
   if (back > 0n) ctx.transfers.push({ from: b, to: a, amount: back, memo: backMemo });
-  draft.balances = vecSet2(balances, aIndex, aBalance - out + back, bIndex, bReceived - back);
+  draft.balances = vecSet2(balances, aIndex, aLeft + back, bIndex, bGot - back);
 }
 
 /** One send of `transferEachMutably`. */
@@ -105,23 +110,20 @@ export function transferEachMutably(draft: Mutable<ChainState>, ctx: TxContext, 
   const toIndex = indexOf(ctx.world, to);
   const balances = draft.balances;
   let balance = vecGet(balances, fromIndex) ?? 0n;
-  let received = vecGet(balances, toIndex) ?? 0n;
+  let got = vecGet(balances, toIndex) ?? 0n;
   let moved = false;
   for (const { amount, memo } of sends) {
     if (amount < 0n) throw new Error(`internal: negative transfer ${amount}`);
     if (amount === 0n) continue;
-    if (balance < amount) {
-      throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
-    }
+    const left = spent(balance, amount);
     if (toIndex !== fromIndex) {
-      received += amount;
-      if (received > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${received} > ${MAX_INT64})`);
-      balance -= amount;
+      got = received(to, got, amount);
+      balance = left;
       moved = true;
     }
     ctx.transfers.push({ from, to, amount, memo });
   }
-  if (moved) draft.balances = vecSet2(balances, fromIndex, balance, toIndex, received);
+  if (moved) draft.balances = vecSet2(balances, fromIndex, balance, toIndex, got);
 }
 
 /** Mints new coins into the inference module (`reward_distribution` on chain). */

@@ -15,7 +15,8 @@ import { TxError } from './errors.js';
 import { vecForEach, vecGet, vecSet } from './pvec.js';
 import { INFERENCE_BUCKETS, INFERENCE_MODULE, type ChainState, type InferenceRecord, type Mutable } from './state.js';
 
-type AnyState = ChainState | Mutable<ChainState>;
+/** A committed state or a draft: a draft's writable root reads as a ChainState. */
+type AnyState = ChainState;
 
 /** `MaxAllowedTokens`: the chain's cap on every token count of a message. */
 export const MAX_ALLOWED_TOKENS = 1_000_000n;

@@ -8,13 +8,13 @@ import {
   type ChainState,
   type Escrow,
   type HostEpochStats,
-  type Mutable,
   type ParticipantState,
   type Summary,
   type World,
 } from './state.js';
 
-type AnyState = ChainState | Mutable<ChainState>;
+/** A committed state or a draft: a draft's writable root reads as a ChainState. */
+type AnyState = ChainState;
 
 function accountIndex(world: World, account: string): number {
   const index = world.accountIndex.get(account);
