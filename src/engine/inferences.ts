@@ -86,43 +86,56 @@ export function checkTokenLimit(value: bigint, field: 'max_tokens' | 'prompt_tok
   if (value > MAX_ALLOWED_TOKENS) throw new TxError(`${field} exceeds limit (${value} > ${MAX_ALLOWED_TOKENS})`);
 }
 
-/** One worker's coin_balance change when a validator joins the pay of an inference. */
+/** One worker's coin_balance change when validators join the pay of an inference. */
 export interface WorkAdjustment {
   readonly name: string;
   readonly amount: bigint;
 }
 
 /**
- * Work sharing (`calculations/share_work.go`): with k workers — the executor first, then the
- * validators who already shared, then the new validator — each holds floor(cost / k) and the
- * executor also the remainder. Returns each worker's change from the split among k − 1 to the
- * split among k, in worker order, zero changes left out; the changes always sum to 0.
+ * Work sharing, as `calculations/share_work.go` `ShareWork` computes it since gonka-ai/gonka #206
+ * (167e5385, 2025-07-18; unchanged at v0.2.11 bd1fd508, v0.2.12 d8b8e907 and 8a35022b). The
+ * existing workers (the executor first, then the validators who already shared) are taken to
+ * hold an equal split of `cost` with the remainder on the executor; they move to an equal split
+ * over existing + joining workers, the new remainder again on the executor (only when it is
+ * positive). An existing worker whose share does not change gets no entry; every joining worker
+ * gets an entry of `cost / total`, zero included. Finally, if the entries do not sum to zero,
+ * the executor's entry is corrected by the total. Go int64 arithmetic: `/` truncates toward
+ * zero and `%` takes the dividend's sign, as bigint's do.
  *
- * `chainRounding` reproduces the chain's ShareWork exactly, which is not always zero-sum: when
- * the new remainder is 0 it takes from the executor only old share − new share, so the executor
- * keeps the old remainder (cost 100 from 3 to 4 workers: −8, −8, −8, +25, sum +1); and it never
- * gives the executor a positive change (cost 7 from 3 to 4 workers: the executor should go from
- * 3 to 4, the chain leaves it at 3: −1, −1, +1, sum −1). The default keeps the sum at 0.
+ * For cost ≥ 0 (an inference's actual_cost always is) the entries sum to zero before the
+ * correction, so it never fires; for a negative cost the executor always has an entry for it
+ * to correct (tests/engine/sharework.test.ts checks both by property).
  */
-export function shareWork(workers: readonly string[], joining: string, cost: bigint, chainRounding = false): WorkAdjustment[] {
-  const k = BigInt(workers.length + 1);
-  const oldCount = BigInt(workers.length);
-  const oldShare = cost / oldCount;
-  const oldRemainder = cost % oldCount;
-  const newShare = cost / k;
-  const newRemainder = cost % k;
-  const out: WorkAdjustment[] = [];
-  workers.forEach((name, i) => {
-    const before = oldShare + (i === 0 ? oldRemainder : 0n);
-    const after = newShare + (i === 0 ? newRemainder : 0n);
-    if (!chainRounding) {
-      if (before !== after) out.push({ name, amount: after - before });
-      return;
-    }
-    const deduct = i === 0 && newRemainder === 0n ? oldShare - newShare : before - after;
-    if (deduct > 0n) out.push({ name, amount: -deduct });
+export function shareWork(existing: readonly string[], joining: readonly string[], cost: bigint): WorkAdjustment[] {
+  const total = BigInt(existing.length + joining.length);
+  if (total === 0n) return [];
+  const newShare = cost / total;
+  const newRemainder = cost % total;
+  const out: { name: string; amount: bigint }[] = [];
+  if (existing.length === 0) {
+    joining.forEach((name, i) => out.push({ name, amount: newShare + (i === 0 ? newRemainder : 0n) }));
+    return out;
+  }
+  const oldShare = cost / BigInt(existing.length);
+  const oldRemainder = cost % BigInt(existing.length);
+  let sum = 0n;
+  existing.forEach((name, i) => {
+    const current = oldShare + (i === 0 ? oldRemainder : 0n);
+    const target = newShare + (i === 0 && newRemainder > 0n ? newRemainder : 0n);
+    const deduct = current - target;
+    if (deduct === 0n) return;
+    out.push({ name, amount: -deduct });
+    sum -= deduct;
   });
-  out.push({ name: joining, amount: newShare });
+  for (const name of joining) {
+    out.push({ name, amount: newShare });
+    sum += newShare;
+  }
+  if (sum !== 0n) {
+    const first = out.find((a) => a.name === existing[0]);
+    if (first !== undefined) first.amount -= sum;
+  }
   return out;
 }
 

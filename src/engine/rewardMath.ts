@@ -31,12 +31,10 @@ export interface RewardMath {
    * where it backs those shares, and the rest stays on coin_balance into the next epoch.
    */
   readonly debt: 'carry' | 'chain';
-  /** Work sharing among validators: `exact` (zero-sum) or `chain` (ShareWork's rounding, see inferences.ts). */
-  readonly workSharing: 'exact' | 'chain';
 }
 
-export const V1_REWARD_MATH: RewardMath = Object.freeze({ powerCapping: false, supplyCap: 'pool', debt: 'carry', workSharing: 'exact' });
-export const CHAIN_REWARD_MATH: RewardMath = Object.freeze({ powerCapping: true, supplyCap: 'chain', debt: 'chain', workSharing: 'chain' });
+export const V1_REWARD_MATH: RewardMath = Object.freeze({ powerCapping: false, supplyCap: 'pool', debt: 'carry' });
+export const CHAIN_REWARD_MATH: RewardMath = Object.freeze({ powerCapping: true, supplyCap: 'chain', debt: 'chain' });
 
 /** The reward math of a replay: the ruleset's, with `params.power_capping` overriding its capping. */
 export function rewardMathOf(rules: Ruleset, params: Params): RewardMath {

@@ -56,9 +56,7 @@ export type DivergenceId =
   /** chain reward math: a debt is recovered into governance or forgiven, and the validators' shares it stood for stay owed (domain 3.2). */
   | 'debt_written_off'
   /** chain reward math: the epoch that crosses the subsidy cap sends governance the unscaled undistributed part too (domain 4, item 28). */
-  | 'supply_cap_over_transfer'
-  /** chain work sharing: ShareWork's rounding is not zero-sum in two cases (see inferences.ts shareWork). */
-  | 'share_work_rounding';
+  | 'supply_cap_over_transfer';
 
 export type Decision =
   | {

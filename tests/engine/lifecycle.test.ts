@@ -5,10 +5,9 @@
  * vectors where it has them, every error text, and that a failed message changes nothing.
  */
 import type { ChainEvent } from '../../src/domain/scenario.js';
-import { inferenceOf, shareWork } from '../../src/engine/inferences.js';
+import { inferenceOf } from '../../src/engine/inferences.js';
 import { recount, surplusOf } from '../../src/engine/invariants.js';
 import { RULESETS } from '../../src/engine/rules.js';
-import { CHAIN_REWARD_MATH } from '../../src/engine/rewardMath.js';
 import type { Decision } from '../../src/engine/trace.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { Chain, ev, expectSkippedInReplay, GNK, hosts, tr } from '../builders.js';
@@ -180,52 +179,6 @@ describe('expire_inference', () => {
   });
 });
 
-describe('work sharing (calculations/share_work.go)', () => {
-  test("the chain's test vectors, one validator at a time", () => {
-    // "One existing, one new, cost 100": −50, +50
-    expect(shareWork(['w1'], 'w2', 100n)).toEqual([{ name: 'w1', amount: -50n }, { name: 'w2', amount: 50n }]);
-    // "Very uneven distribution": 8 workers hold 16, 12 × 7 of 100; a 9th: −4, −1 × 7, +11
-    const eight = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'];
-    const uneven = [{ name: 'w1', amount: -4n }, ...eight.slice(1).map((name) => ({ name, amount: -1n })), { name: 'w9', amount: 11n }];
-    expect(shareWork(eight, 'w9', 100n)).toEqual(uneven);
-    expect(shareWork(eight, 'w9', 100n, true)).toEqual(uneven);
-  });
-
-  test('the exact split is always zero-sum; the chain rounding is not in two cases', () => {
-    // 100 from 3 to 4 workers: 34/33/33 → 25 each
-    expect(shareWork(['a', 'b', 'c'], 'd', 100n)).toEqual([
-      { name: 'a', amount: -9n },
-      { name: 'b', amount: -8n },
-      { name: 'c', amount: -8n },
-      { name: 'd', amount: 25n },
-    ]);
-    expect(shareWork(['a', 'b', 'c'], 'd', 100n, true)).toEqual([
-      { name: 'a', amount: -8n },
-      { name: 'b', amount: -8n },
-      { name: 'c', amount: -8n },
-      { name: 'd', amount: 25n },
-    ]);
-    // 7 from 3 to 4 workers: 3/2/2 → 4/1/1/1, the executor gains
-    expect(shareWork(['a', 'b', 'c'], 'd', 7n)).toEqual([
-      { name: 'a', amount: 1n },
-      { name: 'b', amount: -1n },
-      { name: 'c', amount: -1n },
-      { name: 'd', amount: 1n },
-    ]);
-    expect(shareWork(['a', 'b', 'c'], 'd', 7n, true)).toEqual([
-      { name: 'b', amount: -1n },
-      { name: 'c', amount: -1n },
-      { name: 'd', amount: 1n },
-    ]);
-    for (let cost = 0n; cost < 60n; cost++) {
-      for (let k = 1; k < 7; k++) {
-        const workers = Array.from({ length: k }, (_, i) => `w${i}`);
-        expect(shareWork(workers, 'new', cost).reduce((s, a) => s + a.amount, 0n)).toBe(0n);
-      }
-    }
-  });
-});
-
 describe('validate_inference', () => {
   // Executor h1 is owed 100 for inference a (price 1, 50 + 50 tokens).
   const paid = (): Chain => started().run(ev.startInf('a', 'dev', 'h1', 50n, { price: 1n, maxTokens: 100n }), ev.finishInf('a', 'h1', 50n));
@@ -286,18 +239,11 @@ describe('validate_inference', () => {
     expect(d.fail(ev.validate('a', 'h3'))).toBe('participant not found');
   });
 
-  test('the chain rounding (chain reward math) reports the coin it creates as a known divergence', () => {
-    const chain = { ...RULESETS.deferred, rewardMath: CHAIN_REWARD_MATH };
-    const c = new Chain(spec, chain).run(ev.start(), ev.startInf('a', 'dev', 'h1', 50n, { price: 1n, maxTokens: 100n }), ev.finishInf('a', 'h1', 50n));
-    c.run(ev.validate('a', 'h2'), ev.validate('a', 'h3'));
-    const outcome = c.apply(ev.validate('a', 'h4'));
-    if (!outcome.ok) throw new Error(outcome.error);
-    expect(outcome.decisions.filter((d) => d.kind === 'divergence')).toEqual([
-      expect.objectContaining({ kind: 'divergence', id: 'share_work_rounding', amount: -1n }),
-    ]);
-    c.state = outcome.state;
-    expect([c.p('h1').coinBalance, c.p('h2').coinBalance, c.p('h3').coinBalance, c.p('h4').coinBalance]).toEqual([26n, 25n, 25n, 25n]);
-    expect(surplusOf(recount(c.state))).toBe(-1n);
+  test('a chain version shares by ShareWork too: four workers end at 25 each of 100, nothing created', () => {
+    const c = new Chain(spec, RULESETS['v0.2.12']).run(ev.start(), ev.startInf('a', 'dev', 'h1', 50n, { price: 1n, maxTokens: 100n }), ev.finishInf('a', 'h1', 50n));
+    c.run(ev.validate('a', 'h2'), ev.validate('a', 'h3'), ev.validate('a', 'h4'));
+    expect([c.p('h1').coinBalance, c.p('h2').coinBalance, c.p('h3').coinBalance, c.p('h4').coinBalance]).toEqual([25n, 25n, 25n, 25n]);
+    expect(surplusOf(recount(c.state))).toBe(0n);
   });
 });
 

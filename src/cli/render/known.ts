@@ -86,14 +86,6 @@ function describe(view: EventView, at: number, d: Extract<Decision, { kind: 'div
         who: members,
       };
     }
-    case 'share_work_rounding': {
-      const v = nearestBefore(decisions, at, 'inference_validation');
-      const workers = (v?.adjustments ?? []).map((a) => a.name);
-      return {
-        what: `ShareWork's rounding when ${v?.validator ?? 'a validator'} joined inference ${v?.id ?? '?'}: the workers got ${amount} ${d.amount > 0n ? 'less' : 'more'} than the cost`,
-        who: workers,
-      };
-    }
   }
 }
 

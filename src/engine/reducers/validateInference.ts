@@ -3,9 +3,7 @@ import { addCount } from '../counters.js';
 import { TxError } from '../errors.js';
 import { inferenceOf, putInferenceMutably, shareWork } from '../inferences.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
-import { divergence } from '../payouts.js';
 import { isActiveIn } from '../queries.js';
-import { rewardMathOf } from '../rewardMath.js';
 import type { CaseReducer } from './types.js';
 
 const MIN_INT64 = -MAX_INT64 - 1n;
@@ -28,8 +26,8 @@ export function adjustBalanceMutably(p: { coinBalance: bigint }, name: string, a
  *
  * Passed: status VALIDATED, the executor's validated_inferences + 1, and — only while the
  * inference's epoch is the effective one and not yet settled — its actual_cost is re-split among
- * the executor, the validators who already shared and this one: floor(cost / k) each, the
- * remainder to the executor, on coin_balance only (not earned_coins). Failed: the chain would
+ * the executor, the validators who already shared and this one by the chain's ShareWork:
+ * floor(cost / k) each, the remainder to the executor, on coin_balance only (not earned_coins). Failed: the chain would
  * open an invalidation vote, which is out of scope; the validation is only recorded
  * (`invalidate_inference` is the vote's outcome).
  */
@@ -70,20 +68,12 @@ export const validateInference: CaseReducer<'validate_inference'> = (draft, even
     putInferenceMutably(draft, { ...inference, status: 'VALIDATED', validations });
     return;
   }
-  const chainRounding = rewardMathOf(ctx.rules, ctx.params).workSharing === 'chain';
-  const adjustments = shareWork([executor, ...inference.validatedBy], validator, inference.actualCost, chainRounding);
+  // ShareWork's entries always sum to zero for a non-negative cost (inferences.ts).
+  const adjustments = shareWork([executor, ...inference.validatedBy], [validator], inference.actualCost);
   if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'shared', adjustments });
   for (const { name, amount } of adjustments) {
     if (amount === 0n) continue;
     updateParticipantMutably(draft, participantIndexOf(ctx.world, name), (p) => adjustBalanceMutably(p, name, amount));
   }
-  const net = adjustments.reduce((sum, a) => sum + a.amount, 0n);
-  divergence(
-    ctx,
-    'share_work_rounding',
-    -net,
-    'calculations/share_work.go ShareWork: the remainder of the old split is not re-split',
-    `sharing inference ${id} among ${inference.validatedBy.length + 2} workers changes the coin balances by ${net} ngonka in total instead of 0`,
-  );
   putInferenceMutably(draft, { ...inference, status: 'VALIDATED', validatedBy: [...inference.validatedBy, validator], validations });
 };
