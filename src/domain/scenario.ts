@@ -23,6 +23,13 @@ export interface Loc {
 
 export type SkippedPayout = 'refund' | 'governance';
 
+/**
+ * `decay_rate`: the governance params the chain accepts (`types/params.go` `validateDecayRate`,
+ * which allows only the rates `GetExponent` has a factor for and refuses positive ones).
+ */
+export type DecayRate = '-0.000475' | '-0.000001' | '0';
+export const DECAY_RATES: readonly DecayRate[] = ['-0.000475', '-0.000001', '0'];
+
 export interface EscrowParams {
   readonly minAmount: bigint;
   readonly maxAmount: bigint;
@@ -38,6 +45,8 @@ export interface Params {
   readonly epochReward: bigint | undefined;
   readonly initialEpochReward: bigint;
   readonly genesisEpoch: bigint;
+  /** `decay_rate`: the per-epoch decay of the formula's pool. */
+  readonly decayRate: DecayRate;
   readonly standardRewardAmount: bigint;
   readonly skippedPayout: SkippedPayout;
   /**
@@ -70,6 +79,7 @@ export const DEFAULT_PARAMS: Params = {
   epochReward: undefined,
   initialEpochReward: 285_000_000_000_000n,
   genesisEpoch: 1n,
+  decayRate: '-0.000475',
   standardRewardAmount: 600_000_000_000_000_000n,
   skippedPayout: 'refund',
   powerCapping: undefined,

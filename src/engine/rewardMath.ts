@@ -210,6 +210,8 @@ export interface EpochRewards {
   /** The epoch's pool before the lifetime cap. */
   readonly uncapped: bigint;
   readonly source: 'param' | 'formula';
+  /** The formula's error when it gave no pool (logged on chain; the pool is 0). */
+  readonly poolError?: string | undefined;
   /** W: the full weight of every member. */
   readonly totalWeight: bigint;
   /** Each member's reward coins, after debt and the cap. */
@@ -236,7 +238,7 @@ export function epochRewards(
   downtime: boolean,
 ): EpochRewards {
   const decisions: Decision[] = [];
-  const { pool: cappedPool, uncapped, source } = epochRewardPool(params, epoch, mintedSoFar);
+  const { pool: cappedPool, uncapped, source, error: poolError } = epochRewardPool(params, epoch, mintedSoFar);
   const cap = params.standardRewardAmount;
   const capReached = mintedSoFar >= cap;
   // The pool the rewards are computed from: the capped one (v1), or F itself (chain; 0 once the cap is reached).
@@ -341,5 +343,5 @@ export function epochRewards(
       });
     }
   }
-  return { minted, uncapped, source, totalWeight, rewards, noReward, distributed, toGovernance, debtAfter, decisions };
+  return { minted, uncapped, source, poolError, totalWeight, rewards, noReward, distributed, toGovernance, debtAfter, decisions };
 }

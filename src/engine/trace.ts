@@ -133,6 +133,11 @@ export type Decision =
       readonly epoch: number;
       readonly pool: bigint;
       readonly source: 'param' | 'formula';
+      /**
+       * The formula's error when it gave no pool: the chain logs it and uses 0 ("exponent
+       * overflow: n" before genesis_epoch, where n − genesis wraps in uint64).
+       */
+      readonly error?: string | undefined;
       /** The pool before the lifetime cap, when the cap cut it. */
       readonly uncapped?: bigint | undefined;
       readonly totalWeight: bigint;

@@ -289,6 +289,7 @@ function checkParams(root: RawMap, sink: Sink): Params | undefined {
     epochReward: p.epoch_reward ?? d.epochReward,
     initialEpochReward: p.initial_epoch_reward ?? d.initialEpochReward,
     genesisEpoch: p.genesis_epoch ?? d.genesisEpoch,
+    decayRate: p.decay_rate ?? d.decayRate,
     standardRewardAmount: p.standard_reward_amount ?? d.standardRewardAmount,
     skippedPayout: p.skipped_payout ?? d.skippedPayout,
     powerCapping: p.power_capping ?? d.powerCapping,

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { parseAmount, BOUND_MAX, type Bound } from '../domain/money.js';
-import { EVENT_TYPES, RULE_NAMES, type EventType } from '../domain/scenario.js';
+import { DECAY_RATES, EVENT_TYPES, RULE_NAMES, type EventType } from '../domain/scenario.js';
 
 /** A zod `error` option whose message is the expected value, as in "must be <expected>". */
 const want = (expected: string): { error: () => string } => ({ error: () => expected });
@@ -33,6 +33,11 @@ export function parseCount(value: bigint | string, max: bigint, boundName: strin
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const rawInteger = (expected: string) => z.union([z.bigint(), z.string()], want(expected));
+/**
+ * A decimal read from its source text: the loader hands non-integer scalars over as their text;
+ * `number` is there for the JSON Schema, so that editors accept `0.10` as written.
+ */
+const rawDecimal = (expected: string) => z.union([z.bigint(), z.number(), z.string()], want(expected));
 
 /** Free text (a name, a note, an inference id); a YAML integer is taken as its decimal text. */
 export const textSchema = z.union([z.string(), z.bigint()], want('a string')).transform((v) => v.toString());
@@ -78,7 +83,7 @@ export function signedAmountSchema(bound: Bound) {
 const FRACTION_RE = /^0?\.([0-9]{1,18})$/;
 
 /** A decimal fraction in (0, 0.5] (`binom_test_p0`), read exactly: "0.10" → 10/100. */
-export const p0Schema = rawInteger('a decimal fraction')
+export const p0Schema = rawDecimal('a decimal fraction')
   .transform((v, ctx) => {
     const m = typeof v === 'string' ? FRACTION_RE.exec(v.trim()) : null;
     const digits = m?.[1];
@@ -91,6 +96,29 @@ export const p0Schema = rawInteger('a decimal fraction')
     return z.NEVER;
   })
   .meta({ description: 'a decimal fraction in (0, 0.5], such as 0.10' });
+
+const DECIMAL_RE = /^(-?)([0-9]*)(?:\.([0-9]*))?$/;
+
+/** `decay_rate`: a decimal equal to one of the rates the chain accepts ("-0.000475", "-0.0004750" …). */
+export const decayRateSchema = rawDecimal('a decimal')
+  .transform((v, ctx) => {
+    const m = DECIMAL_RE.exec(v.toString().trim());
+    if (m !== null && (m[2] !== '' || (m[3] ?? '') !== '')) {
+      const fraction = (m[3] ?? '').replace(/0+$/, '');
+      const whole = (m[2] ?? '').replace(/^0+/, '');
+      const value = `${whole === '' ? '0' : whole}${fraction === '' ? '' : `.${fraction}`}`;
+      const signed = m[1] === '-' && value !== '0' ? `-${value}` : value;
+      const rate = DECAY_RATES.find((r) => r === signed);
+      if (rate !== undefined) return rate;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: `{field} must be one of the decay rates the chain accepts (${DECAY_RATES.join(', ')}), found {found}`,
+      input: v,
+    });
+    return z.NEVER;
+  })
+  .meta({ description: `the per-epoch decay rate of the reward formula: ${DECAY_RATES.join(', ')}` });
 
 /** A non-negative integer within `bound`, as a bigint. */
 export function countSchema(bound: Bound) {
@@ -145,6 +173,7 @@ export const paramsSchema = z.strictObject(
     epoch_reward: amountSchema('uint64').optional(),
     initial_epoch_reward: amountSchema('uint64').optional(),
     genesis_epoch: countSchema('uint64').optional(),
+    decay_rate: decayRateSchema.optional(),
     standard_reward_amount: amountSchema('uint64').optional(),
     skipped_payout: z.enum(['refund', 'governance'], want('refund or governance')).optional(),
     power_capping: z.enum(['chain', 'off'], want('chain or off')).optional(),

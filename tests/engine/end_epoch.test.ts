@@ -5,7 +5,7 @@
 import { DEFAULT_PARAMS } from '../../src/domain/scenario.js';
 import { endedEpochs } from '../../src/engine/queries.js';
 import { MAX_INT64 } from '../../src/domain/money.js';
-import { decayedEpochReward, epochRewardPool } from '../../src/engine/reward.js';
+import { decayedEpochReward, epochRewardPool, epochsSinceGenesis, fixedEpochReward } from '../../src/engine/reward.js';
 import { Chain, escrowParams, ev, expectSkippedInReplay, GNK, hosts, tr } from '../builders.js';
 
 describe('reward pool: the chain formula', () => {
@@ -19,6 +19,58 @@ describe('reward pool: the chain formula', () => {
     // k counts from genesis_epoch
     expect(decayedEpochReward(initial, 5n, 105n)).toBe(271_778_984_842_800n);
     expect(decayedEpochReward(1_000n, 1n, 2n)).toBe(999n);
+  });
+
+  // keeper/bitcoin_rewards_test.go TestFixedEpochRewardPrecise (identical at v0.2.11 bd1fd508,
+  // v0.2.12 d8b8e907, 8a35022b): initial 285 000 000 000 000, decay rate -0.000475.
+  test.each([
+    [0n, 285_000_000_000_000n],
+    [100n, 271_778_984_842_800n],
+    [500n, 224_750_113_929_613n],
+    [1000n, 177_237_241_092_541n],
+    [1460n, 142_449_732_098_072n],
+    [2920n, 71_199_740_964_254n],
+    [5000n, 26_509_129_425_046n],
+    [10000n, 2_465_733_132_890n],
+  ])('TestFixedEpochRewardPrecise: %d epochs since genesis → %d', (n, expected) => {
+    expect(fixedEpochReward(n, 285_000_000_000_000n, '-0.000475')).toEqual({ amount: expected });
+  });
+
+  test('CalculateFixedEpochReward: an initial reward of 0, n = 0, and n ≥ MaxInt32 (the caller then uses 0)', () => {
+    expect(fixedEpochReward(5n, 0n, '-0.000475')).toEqual({ amount: 0n });
+    expect(fixedEpochReward(0n, 7n, '-0.000001')).toEqual({ amount: 7n });
+    expect(fixedEpochReward(2_147_483_646n, 1n, '0')).toEqual({ amount: 1n });
+    expect(fixedEpochReward(2_147_483_647n, 1n, '0')).toEqual({ amount: 0n, error: 'exponent overflow: 2147483647' });
+  });
+
+  test('the other decay rates GetExponent knows: e^-0.000001 = 0.9999990000005, e^0 = 1', () => {
+    // bitcoin_integration_test.go: 100 000 at -0.000001 decays (n = 10 below n = 0, n = 100 below n = 10)
+    expect(fixedEpochReward(10n, 100_000n, '-0.000001').amount).toBe(99_999n);
+    expect(fixedEpochReward(1n, 1_000_000_000n, '-0.000001').amount).toBe(999_999_000n);
+    expect(fixedEpochReward(1000n, 285_000_000_000_000n, '0').amount).toBe(285_000_000_000_000n);
+  });
+
+  test('before genesis_epoch the uint64 subtraction wraps: "exponent overflow", no pool', () => {
+    expect(epochsSinceGenesis(3n, 5n)).toBe(2n ** 64n - 2n);
+    expect(epochsSinceGenesis(5n, 5n)).toBe(0n);
+    expect(decayedEpochReward(285_000_000_000_000n, 5n, 3n)).toBe(0n);
+    expect(epochRewardPool({ ...DEFAULT_PARAMS, genesisEpoch: 5n }, 3, 0n)).toEqual({
+      pool: 0n,
+      uncapped: 0n,
+      source: 'formula',
+      error: 'exponent overflow: 18446744073709551614',
+    });
+    expect(epochRewardPool({ ...DEFAULT_PARAMS, genesisEpoch: 5n }, 5, 0n).pool).toBe(285_000_000_000_000n);
+  });
+
+  test('end_epoch before genesis_epoch mints nothing and records the chain\'s error', () => {
+    const c = new Chain({ participants: hosts(2), params: { genesisEpoch: 3n } }).run(ev.start());
+    const outcome = c.apply(ev.end());
+    if (!outcome.ok) throw new Error(outcome.error);
+    expect(outcome.transfers).toEqual([]);
+    expect(outcome.decisions.find((d) => d.kind === 'reward_pool')).toMatchObject({ pool: 0n, error: 'exponent overflow: 18446744073709551614' });
+    c.ok(ev.end());
+    expect(c.settleOf('h1')).toBeNull();
   });
 
   test('epochRewardPool: formula or epoch_reward, never past standard_reward_amount', () => {

@@ -66,6 +66,7 @@ describe('a valid scenario (the example of format section 1)', () => {
       epochReward: 1_000_000_000_000n,
       initialEpochReward: 285_000_000_000_000n,
       genesisEpoch: 1n,
+      decayRate: '-0.000475',
       standardRewardAmount: 600_000_000_000_000_000n,
       skippedPayout: 'refund',
       powerCapping: undefined,
@@ -323,7 +324,23 @@ describe('every kind of bad input gives its exact first line', () => {
     const text = file('name: x', 'participants: {}', 'events: []', 'params: { colour: red }');
     expect(errors(text)).toEqual(['bad.yaml:4:11: error: unknown key "colour" in params']);
     expect(hints(text)).toEqual([
-      'allowed keys: token_price, escrow, epoch_reward, initial_epoch_reward, genesis_epoch, standard_reward_amount, skipped_payout, power_capping, downtime_test, binom_test_p0',
+      'allowed keys: token_price, escrow, epoch_reward, initial_epoch_reward, genesis_epoch, decay_rate, standard_reward_amount, skipped_payout, power_capping, downtime_test, binom_test_p0',
+    ]);
+  });
+
+  test('decay_rate: the rates the chain accepts, in any decimal spelling; others are refused', () => {
+    const withRate = (rate: string) => file('name: x', 'participants: {}', 'events: []', `params: { decay_rate: ${rate} }`);
+    expect(load(withRate('-0.000475')).params.decayRate).toBe('-0.000475');
+    expect(load(withRate('"-0.0004750"')).params.decayRate).toBe('-0.000475');
+    expect(load(withRate('-0.000001')).params.decayRate).toBe('-0.000001');
+    expect(load(withRate('0')).params.decayRate).toBe('0');
+    expect(load(withRate('0.0')).params.decayRate).toBe('0');
+    expect(load(file('name: x', 'participants: {}', 'events: []')).params.decayRate).toBe('-0.000475');
+    expect(errors(withRate('0.0001'))).toEqual([
+      'bad.yaml:4:23: error: params.decay_rate must be one of the decay rates the chain accepts (-0.000475, -0.000001, 0), found 0.0001',
+    ]);
+    expect(errors(withRate('-0.5'))).toEqual([
+      'bad.yaml:4:23: error: params.decay_rate must be one of the decay rates the chain accepts (-0.000475, -0.000001, 0), found -0.5',
     ]);
   });
 

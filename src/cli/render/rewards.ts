@@ -6,7 +6,7 @@
  * supply_cap).
  */
 import { groupDigits } from '../../domain/money.js';
-import type { EventOf, Fraction } from '../../domain/scenario.js';
+import type { DecayRate, EventOf, Fraction } from '../../domain/scenario.js';
 import { participantOf } from '../../engine/queries.js';
 import { criticalMisses } from '../../engine/rewardMath.js';
 import { listWords, money, plural } from './layout.js';
@@ -131,6 +131,9 @@ function downtimeText(d: DecisionOf<'downtime_test'>, p0Param: Fraction, t: Text
   }
 }
 
+/** The per-epoch factor of each decay rate (types/params.go GetExponent). */
+const DECAY_FACTOR_TEXT: Readonly<Record<DecayRate, string>> = { '-0.000475': '0.9995251127946402', '-0.000001': '0.9999990000005', '0': '1' };
+
 export function explainEndEpoch(view: EventView, ctx: StepContext, t: Text): void {
   const { before } = view;
   const world = ctx.world;
@@ -143,10 +146,14 @@ export function explainEndEpoch(view: EventView, ctx: StepContext, t: Text): voi
   const supply = decisionsOf(view.decisions, 'supply_cap')[0];
   const debts = decisionsOf(view.decisions, 'debt');
   const members = decisionsOf(view.decisions, 'member_settled');
+  const factor = DECAY_FACTOR_TEXT[params.decayRate];
   const source =
     pool.source === 'param'
       ? `${money(pool.uncapped ?? pool.pool)} (params.epoch_reward)`
-      : `the chain's formula, floor(${money(params.initialEpochReward)} × 0.9995251127946402^(${n} − ${params.genesisEpoch})) = ${money(pool.uncapped ?? pool.pool)}`;
+      : pool.error !== undefined
+        ? `0: the chain's formula counts ${n} − ${params.genesisEpoch} epochs since genesis_epoch in uint64, and its ` +
+          `"${pool.error}" error makes the chain use 0 (keeper/bitcoin_rewards.go CalculateParticipantBitcoinRewards)`
+        : `the chain's formula, floor(${money(params.initialEpochReward)} × ${factor}^(${n} − ${params.genesisEpoch})) = ${money(pool.uncapped ?? pool.pool)}`;
   const cap =
     pool.uncapped === undefined || supply !== undefined
       ? ''

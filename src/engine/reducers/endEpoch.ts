@@ -52,6 +52,7 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
     epoch: n,
     pool,
     source: settled.source,
+    error: settled.poolError,
     uncapped: settled.uncapped === pool ? undefined : settled.uncapped,
     totalWeight: set.totalWeight,
     distributed,
