@@ -134,7 +134,12 @@ export interface InferenceRecord {
   readonly status: InferenceStatus;
   /** escrow_amount: locked by start (held while STARTED), or exactly the pay when finish came first. */
   readonly escrow: bigint;
-  /** actual_cost: what the executor was credited, min(cost, escrow); 0 until paid, and after expiry. */
+  /**
+   * actual_cost: the cost (prompt + completion) × price, raw when start came first — above the
+   * escrow when the finish reports more tokens than the start reserved, while the executor was
+   * credited only the escrow — and min(cost, escrow) when finish came first (what start paid); 0
+   * until paid, and after expiry (calculations/inference_state.go).
+   */
   readonly actualCost: bigint;
   /** epoch_id: the effective epoch when the pair completed and the executor was credited (0 before). */
   readonly epoch: number;

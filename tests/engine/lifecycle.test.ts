@@ -47,12 +47,40 @@ describe('start_inference first, then finish_inference', () => {
     expect(inf(shorthand, 'a')).toEqual(inf(c, 'a'));
   });
 
-  test('an overrun is not charged: cost above the escrow pays the escrow, nothing is refunded', () => {
+  test('an overrun is not charged: cost above the escrow pays the escrow, nothing is refunded; actual_cost stays raw', () => {
     const c = started().run(ev.startInf('a', 'dev', 'h1', 10n, { maxTokens: 100n, price: 1n }));
     const { transfers } = c.ok(ev.finishInf('a', 'h1', 500n));
     expect(transfers).toEqual([]);
     expect(c.p('h1').coinBalance).toBe(110n);
-    expect(inf(c, 'a')).toMatchObject({ escrow: 110n, actualCost: 110n });
+    // inference_state.go ProcessFinishInference: ActualCost = the raw cost, the payment capped at the escrow
+    expect(inf(c, 'a')).toMatchObject({ escrow: 110n, actualCost: 510n });
+    const shorthand = started().run(ev.inference('dev', 'h1', 10n, 500n, { id: 'a', maxTokens: 100n, price: 1n }));
+    expect(inf(shorthand, 'a')).toMatchObject({ escrow: 110n, actualCost: 510n });
+    expect(shorthand.p('h1').coinBalance).toBe(110n);
+  });
+
+  test('finish first caps actual_cost at what start pays (setEscrowForFinished)', () => {
+    const c = started().run(ev.finishInf('a', 'h1', 500n, 10n), ev.startInf('a', 'dev', 'h1', 10n, { maxTokens: 100n }));
+    expect(inf(c, 'a')).toMatchObject({ escrow: 110_000n, actualCost: 110_000n });
+  });
+
+  test('a raw actual_cost above the escrow: sharing splits it, invalidation refunds it all and the executor owes the rest', () => {
+    // E = 1000 escrowed (prompt 100 + max 900, price 1), C = 1500 (completion 1400): the executor is paid 1000.
+    // Another inference's escrow is held in the module too: the refund is paid from the pooled coins.
+    const c = started().run(ev.startInf('b', 'rich', 'h3', 0n), ev.startInf('a', 'dev', 'h1', 100n, { maxTokens: 900n, price: 1n }), ev.finishInf('a', 'h1', 1400n, 100n));
+    expect(c.p('h1').coinBalance).toBe(1000n);
+    // ShareWork([h1], [h2], 1500): h1 750 → −750, h2 +750
+    c.ok(ev.validate('a', 'h2'));
+    expect([c.p('h1').coinBalance, c.p('h2').coinBalance]).toEqual([250n, 750n]);
+    // refundInvalidatedInference: the requester gets the raw 1500 back, the executor alone is debited it
+    const dev = c.bank('dev');
+    const { transfers } = c.ok(ev.invalidate('a'));
+    expect(transfers).toEqual([tr('inference', 'dev', 1500n, 'invalidated_inference:a')]);
+    expect(c.bank('dev') - dev).toBe(1500n);
+    expect([c.p('h1').coinBalance, c.p('h2').coinBalance]).toEqual([-1250n, 750n]);
+    // The module now holds 500 less than the escrows it holds for others and the positive claims:
+    // the executor's debt stands for them (the chain's end of epoch forgives what its reward cannot cover).
+    expect(held(c)).toBe(5_000_000n);
   });
 
   test('max_tokens 0 is the chain default 5000; a finish prompt count of 0 keeps the start count', () => {

@@ -133,7 +133,11 @@ export function explainLifecycle(view: EventView, ctx: StepContext, t: Text): vo
           ? `, and the rest of the escrow, ${money(refund)}, is refunded to ${requester} (inference_refund:${d.id}).`
           : '; nothing is left to refund.') +
         ` ${d.executor} is paid through the settle amount written when the epoch ends. Inference ${d.id} is FINISHED, in ` +
-        `epoch ${r.epoch}.`,
+        `epoch ${r.epoch}.` +
+        (d.cost > escrow
+          ? ` Its actual_cost stays the raw ${money(d.cost)} (calculations/inference_state.go): validators share that, and an ` +
+            `invalidation refunds all of it to ${requester} and debits it from ${d.executor}.`
+          : ''),
     );
   }
   for (const d of decisionsOf(view.decisions, 'inference_validation')) explainValidation(d, before, after, t);

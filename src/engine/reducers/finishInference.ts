@@ -10,7 +10,9 @@ import type { CaseReducer } from './types.js';
  * active set of the effective or the previous epoch; token counts; not already finish-processed;
  * not expired; if start came first, the executor must be the one it assigned. Start came first:
  * the executor is credited min(cost, escrow) — an overrun is not charged — and the rest of the
- * escrow is refunded (`inference_refund:<id>`). Finish first: the inference is recorded with its
+ * escrow is refunded (`inference_refund:<id>`); actual_cost keeps the raw cost, above the escrow
+ * when the finish reports more tokens than the start reserved (inference_state.go, v0.2.11 to
+ * 8a35022b), and validation sharing and invalidation refunds use it. Finish first: the inference is recorded with its
  * tokens and the price locked now; no coins move until start_inference.
  */
 export const finishInference: CaseReducer<'finish_inference'> = (draft, event, ctx) => {
@@ -66,7 +68,9 @@ export const finishInference: CaseReducer<'finish_inference'> = (draft, event, c
     completionTokens: event.completionTokens,
     finished: true,
     status: 'FINISHED',
-    actualCost: pay,
+    // calculations/inference_state.go ProcessFinishInference keeps the raw cost as ActualCost
+    // while the executor is paid at most the escrow; sharing and invalidation then use it.
+    actualCost: cost,
     epoch: current,
   });
 };

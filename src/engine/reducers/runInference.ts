@@ -55,7 +55,8 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
     finished: !expired,
     status: expired ? 'EXPIRED' : 'FINISHED',
     escrow,
-    actualCost: pay,
+    // As start then finish: the raw cost, above the escrow when completion exceeds max_tokens.
+    actualCost: expired ? 0n : cost,
     epoch: draft.effectiveEpoch,
     validatedBy: NO_NAMES,
     validations: NO_NAMES,
