@@ -74,16 +74,16 @@ export function divergence(ctx: TxContext, id: DivergenceId, amount: bigint, sou
 /**
  * v0.2.12+ (`AggregateDevshardHostStatsIntoCurrentEpochStats`): merges the entries of the given
  * hosts into their current epoch stats — `missed_requests += missed`,
- * `invalidated_inferences += invalid` and, with a nonce, `inference_count += assigned − missed`
- * and `validated_inferences += assigned − missed − invalid` (the settle's nonce bounds have
- * already checked both differences). Without a nonce only missed and invalid are merged.
+ * `invalidated_inferences += invalid`, `inference_count += assigned − missed` and
+ * `validated_inferences += assigned − missed − invalid` (the settle's nonce bounds have already
+ * checked both differences; a message without a nonce is nonce 0: nothing is assigned).
  */
 export function mergeNonceStats(
   draft: Mutable<ChainState>,
   ctx: TxContext,
   slots: readonly string[],
   entries: readonly HostStatInput[],
-  nonce: bigint | undefined,
+  nonce: bigint,
   hosts: ReadonlySet<string>,
 ): void {
   interface Sum {
@@ -99,11 +99,9 @@ export function mergeNonceStats(
     const sum = merged.get(host) ?? { missed: 0, invalid: 0, completed: 0, validated: 0 };
     sum.missed = addCount(sum.missed, entry.missed, 'missed_requests', host);
     sum.invalid = addCount(sum.invalid, entry.invalid, 'invalidated_inferences', host);
-    if (nonce !== undefined) {
-      const completed = assignedPerSlot(nonce, entry.slot, slots.length) - BigInt(entry.missed);
-      sum.completed = addCount(sum.completed, Number(completed), 'inference_count', host);
-      sum.validated = addCount(sum.validated, Number(completed - BigInt(entry.invalid)), 'validated_inferences', host);
-    }
+    const completed = assignedPerSlot(nonce, entry.slot, slots.length) - BigInt(entry.missed);
+    sum.completed = addCount(sum.completed, Number(completed), 'inference_count', host);
+    sum.validated = addCount(sum.validated, Number(completed - BigInt(entry.invalid)), 'validated_inferences', host);
     merged.set(host, sum);
   }
   for (const [host, sum] of merged) {

@@ -58,11 +58,16 @@ export interface EscrowMemos {
 /** How `settle_escrow` checks and splits a message before the payouts are delivered. */
 export interface SettleRules {
   /**
-   * `v1`: duplicate slots, slot range, nonce bounds, sums, epoch window (scenario-format 3.1).
-   * `chain`: the chain's order — duplicates and nonce bounds, sums, epoch window, participants,
-   * then the slot range while the fees are split.
+   * `v1`: duplicate slots, slot range, nonce bounds (when the message has a nonce), sums, epoch
+   * window (scenario-format 3.1). The chain's verifier checks entry by entry, in message order,
+   * then the rest of the sums: `subnet` (VerifySubnetSettlement, v0.2.11 to PR #1000): a
+   * duplicate slot, the cost sum; `devshard` (VerifyDevshardSettlement, v0.2.12+): the nonce
+   * against its maximum first, then per entry a duplicate slot, the slot range ("slot %d out of
+   * range for slot count %d"), the nonce bounds — a message without a nonce is nonce 0, so every
+   * slot's assigned count is 0 — and the cost sum. Then (chain) the epoch window, the
+   * participants, and the slot range while the fees are split.
    */
-  readonly checkOrder: 'v1' | 'chain';
+  readonly checkOrder: 'v1' | 'subnet' | 'devshard';
   /**
    * `checked`: "total cost overflow", "total cost plus fees overflow", "total debit …".
    * `wrapping` (v0.2.11): Σcost and each host's payout wrap at 2^64 as coded, and the check is
@@ -71,8 +76,6 @@ export interface SettleRules {
   readonly sums: 'checked' | 'wrapping';
   /** `split` per slot; `kept` in the module with no owner (fees-kept); `ignored` (v0.2.11 has no fees field). */
   readonly fees: 'split' | 'kept' | 'ignored';
-  /** The v0.2.12 nonce bounds on missed and invalid counts, when the message has a nonce. */
-  readonly nonceBounds: boolean;
   /** "devshard settlement only supports current or previous epoch …" (C must be X or X+1). */
   readonly epochWindow: boolean;
   /** v0.2.12+: every slot address must be a participant ("participant %s not found"). */
@@ -134,7 +137,6 @@ const V1_SETTLE: SettleRules = {
   checkOrder: 'v1',
   sums: 'checked',
   fees: 'split',
-  nonceBounds: true,
   epochWindow: true,
   requireParticipants: false,
   hostStats: 'checked',

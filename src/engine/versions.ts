@@ -134,17 +134,16 @@ function devshardDelivery(newestRules: boolean): Ruleset['deliverPayouts'] {
       }
       paid += amount;
     }
-    mergeNonceStats(draft, ctx, s.escrow.slots, s.entries, s.nonce, same);
+    mergeNonceStats(draft, ctx, s.escrow.slots, s.entries, s.nonce ?? 0n, same);
     return { paid, forfeited };
   };
 }
 
 /** Settlement checks of the subnet era (v0.2.11 and its successors before v0.2.12). */
 const SUBNET_SETTLE: SettleRules = {
-  checkOrder: 'chain',
+  checkOrder: 'subnet',
   sums: 'checked',
   fees: 'split',
-  nonceBounds: false,
   epochWindow: false,
   requireParticipants: false,
   hostStats: 'v0211',
@@ -152,10 +151,9 @@ const SUBNET_SETTLE: SettleRules = {
 };
 
 const DEVSHARD_SETTLE: SettleRules = {
-  checkOrder: 'chain',
+  checkOrder: 'devshard',
   sums: 'checked',
   fees: 'split',
-  nonceBounds: true,
   epochWindow: true,
   requireParticipants: true,
   hostStats: 'checked',
@@ -166,7 +164,7 @@ const LINES = {
   bankAtOnce:
     'settlement pays every host at once by bank (subnet_escrow_payment), whatever the epoch: no ledger credit, no cross-epoch rule, params.skipped_payout unused',
   subnetChecks:
-    'settlement checks in the chain\'s order (sums before the slot range); no nonce bounds and no epoch-window check: an escrow is pruned when the effective epoch reaches X + 2, so a later settle fails with "escrow %d not found"',
+    'settlement checks in the chain\'s order (VerifySubnetSettlement: per entry a duplicate slot and the cost sum, then the debit; the slot range while the fees are split); no nonce bounds and no epoch-window check: an escrow is pruned when the effective epoch reaches X + 2, so a later settle fails with "escrow %d not found"',
   pruneHost: (memo: string): string =>
     `an unsettled escrow is pruned when the effective epoch reaches X + 2: floor(amount / unique hosts) to each unique host in slot order (${memo}); the creator gets nothing; the remainder stays in the module [known divergence]`,
   strand: 'end of epoch: a non-ACTIVE member\'s positive work coins are zeroed and stay in the module (gonka-ai/gonka #1746) [known divergence]',
@@ -176,9 +174,9 @@ const LINES = {
   devshardNames:
     'devshard names: memos devshard_escrow_lock, devshard_escrow_payment, devshard_escrow_refund, devshard_escrow_unsettled_distribution; "address is not allowed to create devshard escrows for devshards"',
   devshardChecks:
-    'settlement checks in the chain\'s order (sums, epoch window, participants, then the slot range); every slot address must be a participant ("participant %s not found")',
+    'settlement checks in the chain\'s order: VerifyDevshardSettlement (a nonce above 20 000; per entry a duplicate slot, the slot range "slot %d out of range for slot count %d", the nonce bounds and the cost sum; then the debit), the epoch window, then every slot address must be a participant ("participant %s not found")',
   nonceStats:
-    'a same-epoch host\'s current stats add the nonce-derived counts: inference_count += assigned − missed, validated_inferences += assigned − missed − invalid (missed and invalid as given)',
+    'a same-epoch host\'s current stats add the nonce-derived counts: inference_count += assigned − missed, validated_inferences += assigned − missed − invalid; a message without a nonce is nonce 0, so nothing is assigned and any miss fails the settlement',
 } as const;
 
 /** What every ruleset of the subnet era shares besides its settlement. */

@@ -198,15 +198,17 @@ describe('v0.2.11: unchecked uint64 sums', () => {
     const c = twice('v0.2.11');
     c.step(ev.settle(2n, [{ slot: 0, cost: 0n, missed }]));
     expect(c.hostStats(1, 'h1')).toMatchObject({ missed: missed - 1, escrowCount: 2 });
-    expect(twice('v0.2.12').fail(ev.settle(2n, [{ slot: 0, cost: 0n, missed }]))).toBe('failed to aggregate host stats: missed overflow for h1');
+    // From v0.2.12 the verifier bounds missed by the nonce (at most 20 000), so the counters cannot get near 2^32.
+    expect(chain('v0.2.12').go(ev.start(), ev.create('alice', 1000n, ['h1'])).fail(ev.settle(1n, [{ slot: 0, cost: 0n, missed }], { nonce: 20_000n }))).toBe(
+      'slot 0 missed count 4294967295 exceeds assigned per slot 20000',
+    );
   });
 
   test('the chain\'s order: the sums are checked before the slot range (v1 checks the range first)', () => {
     const settle = ev.settle(1n, [{ slot: 5, cost: 2000n }]);
     expect(chain('v0.2.11').go(ev.start(), ev.create('alice', 1000n, ['h1'])).fail(settle)).toBe('total cost 2000 exceeds escrow amount 1000');
-    expect(chain('v0.2.12').go(ev.start(), ev.create('alice', 1000n, ['h1'])).fail(settle)).toBe(
-      'total debit 2000 (cost 2000 + fees 0) exceeds escrow amount 1000',
-    );
+    // v0.2.12's verifier checks each entry's slot before it adds the cost (VerifyDevshardSettlement)
+    expect(chain('v0.2.12').go(ev.start(), ev.create('alice', 1000n, ['h1'])).fail(settle)).toBe('slot 5 out of range for slot count 1');
     expect(chain('deferred').go(ev.start(), ev.create('alice', 1000n, ['h1'])).fail(settle)).toBe('host_stats slot_id 5 out of range');
     expect(chain('v0.2.11').go(ev.start(), ev.create('alice', 1000n, ['h1'])).fail(ev.settle(1n, [{ slot: 5, cost: 1n }]))).toBe(
       'host_stats slot_id 5 out of range',
@@ -299,14 +301,31 @@ describe('v0.2.12 and newest: ledger or bank, per host', () => {
     expect(c.p('h1')).toMatchObject({ inferenceCount: 9, missedRequests: 1, invalidatedInferences: 3, validatedInferences: 0 });
   });
 
-  test('without a nonce only missed and invalid are merged', () => {
-    const c = chain('v0.2.12').go(ev.start(), ev.create('alice', 1000n, ['h1', 'h2']), ev.settle(1n, [{ slot: 0, cost: 1n, missed: 2, invalid: 1 }]));
-    expect(c.p('h1')).toMatchObject({ inferenceCount: 0, missedRequests: 2, invalidatedInferences: 1, validatedInferences: 0 });
+  test('a message without a nonce is nonce 0: no slot is assigned anything, so any miss or invalid count fails; costs alone pass', () => {
+    const c = chain('v0.2.12').go(ev.start(), ev.create('alice', 1000n, ['h1', 'h2']));
+    expect(c.fail(ev.settle(1n, [{ slot: 0, cost: 1n, missed: 2 }]))).toBe('slot 0 missed count 2 exceeds assigned per slot 0');
+    expect(c.fail(ev.settle(1n, [{ slot: 1, cost: 1n, invalid: 1 }]))).toBe('slot 1 invalid count 1 exceeds completed per slot 0');
+    c.go(ev.settle(1n, [{ slot: 0, cost: 1n }]));
+    expect(c.p('h1')).toMatchObject({ coinBalance: 1n, inferenceCount: 0, missedRequests: 0, invalidatedInferences: 0, validatedInferences: 0 });
+  });
+
+  test('the verifier: a nonce above 20 000, then per entry in message order a duplicate, the slot range, the bounds, the cost sum', () => {
+    const c = chain('v0.2.12').go(ev.start(), ev.create('alice', 1000n, ['h1', 'h2']));
+    expect(c.fail(ev.settle(1n, [{ slot: 0, cost: 1n }], { nonce: 20_001n }))).toBe('nonce 20001 exceeds maximum 20000');
+    c.go(ev.settle(1n, [{ slot: 0, cost: 1n }], { nonce: 20_000n }));
+    const d = chain('v0.2.12').go(ev.start(), ev.create('alice', 1000n, ['h1', 'h2']));
+    // the cost overflow of entry 2 comes before the duplicate of entry 3
+    expect(d.fail(ev.settle(1n, [{ slot: 0, cost: MAX_UINT64 }, { slot: 1, cost: 1n }, { slot: 0, cost: 0n }]))).toBe('total cost overflow');
+    expect(d.fail(ev.settle(1n, [{ slot: 0, cost: 0n }, { slot: 0, cost: 0n }, { slot: 9, cost: 0n }]))).toBe('duplicate host_stats slot_id 0');
+    expect(d.fail(ev.settle(1n, [{ slot: 9, cost: 0n }, { slot: 0, cost: 0n }, { slot: 0, cost: 0n }]))).toBe('slot 9 out of range for slot count 2');
+    // the subnet-era verifier has no range check: the fee split finds it
+    const e = chain('v0.2.11').go(ev.start(), ev.create('alice', 1000n, ['h1', 'h2']));
+    expect(e.fail(ev.settle(1n, [{ slot: 9, cost: 0n }, { slot: 0, cost: 0n }, { slot: 0, cost: 0n }]))).toBe('duplicate host_stats slot_id 0');
   });
 
   test.each<RuleName>(['v0.2.12', 'newest'])('%s: an epoch-1 escrow settled in epoch 2 is paid at once by bank; the participant records are untouched', (rules) => {
     const c = chain(rules).go(ev.start(), ev.create('alice', 1000n, ['h1', 'h2']), ev.end(), ev.start());
-    const outcome = c.step(ev.settle(1n, [{ slot: 0, cost: 30n, missed: 1 }, { slot: 1, cost: 40n }]));
+    const outcome = c.step(ev.settle(1n, [{ slot: 0, cost: 30n, missed: 1 }, { slot: 1, cost: 40n }], { nonce: 20n }));
     expect(outcome.transfers).toEqual([
       tr('inference', 'h1', 30n, 'devshard_escrow_payment'),
       tr('inference', 'h2', 40n, 'devshard_escrow_payment'),

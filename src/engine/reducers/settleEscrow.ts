@@ -27,6 +27,7 @@ function add32(a: number, b: number, v0211: boolean, field: string, host: string
   throw new TxError(`failed to aggregate host stats: ${field} overflow for ${host}`);
 }
 
+/** The V0212 bounds of one entry: missed ≤ assigned, invalid ≤ assigned − missed. */
 function nonceBounds(entry: HostStatInput, nonce: bigint, n: number): void {
   // Below 2^53 the bounds are exact doubles; above, bigints.
   const assigned = assignedPerSlotExact(nonce, entry.slot, n) ?? assignedPerSlot(nonce, entry.slot, n);
@@ -39,26 +40,26 @@ function nonceBounds(entry: HostStatInput, nonce: bigint, n: number): void {
   }
 }
 
-/**
- * The sum checks. `checked`: Σcost and Σcost + fees within uint64 and the amount. `wrapping`
- * (v0.2.11): Σcost wraps at 2^64 as the chain's unchecked `+=` did, and only it is compared.
- */
-function checkSums(ctx: TxContext, hosts: readonly HostStatInput[], fees: bigint, amount: bigint): void {
-  let totalCost = 0n;
-  if (ctx.rules.settle.sums === 'wrapping') {
-    for (const entry of hosts) totalCost = (totalCost + entry.cost) % TWO_64;
-    if (totalCost > amount) throw new TxError(`total cost ${totalCost} exceeds escrow amount ${amount}`);
-    return;
-  }
-  for (const entry of hosts) {
-    totalCost += entry.cost;
-    if (totalCost > MAX_UINT64) throw new TxError('total cost overflow');
-  }
+/** `DevshardMaxNonce` (keeper/devshard_settlement.go, v0.2.12; a param defaulting to it later). */
+export const DEVSHARD_MAX_NONCE = 20_000n;
+
+/** After the cost sum: Σcost + fees within uint64 and the escrow amount (the checked versions). */
+function checkDebit(totalCost: bigint, fees: bigint, amount: bigint): void {
   const debit = totalCost + fees;
   if (debit > MAX_UINT64) throw new TxError('total cost plus fees overflow');
   if (debit > amount) {
     throw new TxError(`total debit ${debit} (cost ${totalCost} + fees ${fees}) exceeds escrow amount ${amount}`);
   }
+}
+
+/** Σcost, failing "total cost overflow" past uint64. */
+function checkedCostSum(hosts: readonly HostStatInput[]): bigint {
+  let totalCost = 0n;
+  for (const entry of hosts) {
+    totalCost += entry.cost;
+    if (totalCost > MAX_UINT64) throw new TxError('total cost overflow');
+  }
+  return totalCost;
 }
 
 /**
@@ -134,28 +135,46 @@ function checkInV1Order(draft: Mutable<ChainState>, ctx: TxContext, event: Event
   for (const entry of event.hosts) {
     if (entry.slot >= n) throw new TxError(`host_stats slot_id ${entry.slot} out of range`);
   }
-  if (event.nonce !== undefined && ctx.rules.settle.nonceBounds) {
+  if (event.nonce !== undefined) {
     for (const entry of event.hosts) nonceBounds(entry, event.nonce, n);
   }
-  checkSums(ctx, event.hosts, fees, escrow.amount);
+  checkDebit(checkedCostSum(event.hosts), fees, escrow.amount);
   checkWindow(ctx, draft.effectiveEpoch, escrow.epoch);
 }
 
 /**
- * The chain's order: the verifier (duplicates and, from v0.2.12, nonce bounds entry by entry;
- * then the sums), the epoch window and the participant lookups (v0.2.12+); the slot range is
- * checked while the fees are split.
+ * The chain's order: its verifier (VerifySubnetSettlement / VerifyDevshardSettlement) walks the
+ * entries in message order — a duplicate slot; from v0.2.12 the slot range and the nonce bounds;
+ * the cost sum — then checks the debit; then (v0.2.12+) the epoch window and the participants.
+ * The subnet-era slot range is checked while the fees are split.
  */
 function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
+  const rules = ctx.rules.settle;
+  const devshard = rules.checkOrder === 'devshard';
+  // A message without a nonce carries nonce 0 on chain.
+  const nonce = event.nonce ?? 0n;
+  if (devshard && nonce > DEVSHARD_MAX_NONCE) throw new TxError(`nonce ${nonce} exceeds maximum ${DEVSHARD_MAX_NONCE}`);
+  const n = escrow.slots.length;
   const repeat = firstRepeat(event.hosts);
+  const wrapping = rules.sums === 'wrapping';
+  let totalCost = 0n;
   for (let i = 0; i < event.hosts.length; i++) {
     const entry = event.hosts[i] as HostStatInput;
     if (i === repeat) throw duplicate(entry);
-    if (event.nonce !== undefined && ctx.rules.settle.nonceBounds) nonceBounds(entry, event.nonce, escrow.slots.length);
+    if (devshard) {
+      if (entry.slot >= n) throw new TxError(`slot ${entry.slot} out of range for slot count ${n}`);
+      nonceBounds(entry, nonce, n);
+    }
+    // v0.2.11 adds the costs unchecked: a uint64 that wraps.
+    totalCost += entry.cost;
+    if (wrapping) totalCost %= TWO_64;
+    else if (totalCost > MAX_UINT64) throw new TxError('total cost overflow');
   }
-  checkSums(ctx, event.hosts, fees, escrow.amount);
+  if (wrapping) {
+    if (totalCost > escrow.amount) throw new TxError(`total cost ${totalCost} exceeds escrow amount ${escrow.amount}`);
+  } else checkDebit(totalCost, fees, escrow.amount);
   checkWindow(ctx, draft.effectiveEpoch, escrow.epoch);
-  if (ctx.rules.settle.requireParticipants) {
+  if (rules.requireParticipants) {
     for (const host of [...new Set(escrow.slots)].sort()) {
       if (!ctx.world.participantIndex.has(host)) throw new TxError(`participant ${host} not found`);
     }
