@@ -11,8 +11,11 @@
  *     deltas and never clamped: invalidations (failures = Δinvalidated, passes = Δvalidated) →
  *     INVALID at LLR ≥ invalidation_h_threshold; downtime (failures = Δmissed, passes =
  *     Δinference_count) → INACTIVE at LLR ≥ downtime_h_threshold.
- * The confirmation-PoC check that follows them (confirmation_poc_params.alpha_threshold) is out
- * of scope: this port has no ConfirmationPoCRatio (nil on chain until a confirmation PoC ran).
+ * The confirmation-PoC check that follows them (confirmation_poc_params.alpha_threshold, 0.5 since
+ * the v0.2.5 upgrade) is out of scope: this port has no ConfirmationPoCRatio. On chain a non-nil
+ * ratio also makes StatsHaveChanged compare two pointers, so every write recomputes.
+ * Not modelled either: ComputeStatus' nil-params branch ("genesis only") and its algorithm_error
+ * outcome, which only nil params or nil precomputed values reach; here the params always exist.
  *
  * Numbers are exact. The per-outcome log-likelihoods are computed once per params exactly as the
  * chain does (keeper/sprt_precompute.go CalculateLogLLR: `p1.Div(p0).Ln(12)` with shopspring
@@ -103,8 +106,8 @@ export interface PreparedStatusParams {
   readonly precomputeError: string | null;
   /** Smallest N with false_positive_rate^N < quick_failure_threshold (Infinity: none). */
   readonly quickFailureFrom: number;
-  readonly invalidation: Threshold;
-  readonly downtime: Threshold;
+  readonly invalidation: Sprt;
+  readonly downtime: Sprt;
 }
 
 export interface SprtLogs {
@@ -114,8 +117,11 @@ export interface SprtLogs {
   readonly inactiveLogPass: bigint;
 }
 
-/** `llr × scale ≥ target` ⇔ LLR ≥ H, for an LLR in units of 10^-12. */
-interface Threshold {
+/** One SPRT (calculations/sprt.go): its logs, and H as `llr × scale ≥ target` ⇔ LLR ≥ H. */
+interface Sprt {
+  readonly field: 'invalid_llr' | 'inactive_llr';
+  readonly logFail: bigint;
+  readonly logPass: bigint;
   readonly scale: bigint;
   readonly target: bigint;
 }
@@ -146,9 +152,11 @@ function parseChainDecimal(field: string, text: string): ChainDecimal {
 
 const LLR_DECIMALS = 12;
 
-function thresholdOf(h: ChainDecimal): Threshold {
+function sprtOf(field: Sprt['field'], logFail: bigint, logPass: bigint, h: ChainDecimal): Sprt {
   const k = h.exp + LLR_DECIMALS;
-  return k >= 0 ? { scale: 1n, target: h.coef * 10n ** BigInt(k) } : { scale: 10n ** BigInt(-k), target: h.coef };
+  return k >= 0
+    ? { field, logFail, logPass, scale: 1n, target: h.coef * 10n ** BigInt(k) }
+    : { field, logFail, logPass, scale: 10n ** BigInt(-k), target: h.coef };
 }
 
 /** Builds everything `nextStatus` needs from the params (once per params, a few ms at most). */
@@ -180,8 +188,8 @@ export function prepareStatusParams(params: StatusParams): PreparedStatusParams 
     logs,
     precomputeError,
     quickFailureFrom: quickFailureFrom(fpr, qft),
-    invalidation: thresholdOf(invH),
-    downtime: thresholdOf(downH),
+    invalidation: sprtOf('invalid_llr', logs.invalidationLogFail, logs.invalidationLogPass, invH),
+    downtime: sprtOf('inactive_llr', logs.inactiveLogFail, logs.inactiveLogPass, downH),
   };
 }
 
@@ -245,8 +253,10 @@ function quickFailureFrom(fpr: ChainDecimal, t: ChainDecimal): number {
 // ---------------------------------------------------------------------------------------------
 // shopspring/decimal v1.4.0, the parts CalculateLogLLR uses, on a private decimal.js clone.
 // Every operation below is exact (guarded) except where shopspring itself rounds: DivRound
-// (half away from zero at a fixed number of decimals), Round (half away from zero) and the
-// float64 first guess of Ln's Halley iteration.
+// (half away from zero at a fixed number of decimals), Round (half away from zero), and two
+// float64 steps of Ln: NumDigits' math.Log10 for coefficients up to 2^53 and the math.Log first
+// guess of its Halley iteration. Those use the JS Math.log for Go's amd64 math.Log; the tests pin
+// them against real shopspring output, and show the default and v0.2.5 logs do not depend on it.
 
 const EXACT_DIGITS = 1000;
 const SD = Decimal.clone({
@@ -478,14 +488,12 @@ function checkLlr(field: string, v: bigint): void {
   }
 }
 
-function checkRecord(r: StatusRecord): void {
-  checkCount('consecutive_invalid_inferences', r.consecutiveInvalidInferences);
+/** The counters the deltas are taken from (the stored record's LLRs are never read). */
+function checkCounters(r: StatusRecord): void {
   checkCount('inference_count', r.inferenceCount);
   checkCount('missed_requests', r.missedRequests);
   checkCount('validated_inferences', r.validatedInferences);
   checkCount('invalidated_inferences', r.invalidatedInferences);
-  checkLlr('invalid_llr', r.invalidLLR);
-  checkLlr('inactive_llr', r.inactiveLLR);
 }
 
 /** calculations/status.go StatsHaveChanged, without ConfirmationPoCRatio (always nil here). */
@@ -499,12 +507,15 @@ export function statsHaveChanged(a: StatusRecord, b: StatusRecord): boolean {
 }
 
 /** calculations/sprt.go UpdateCounts: LLR += failures·logFail + passes·logPass, unless neither is positive. */
-function sprtUpdate(llr: bigint, failures: bigint, passes: bigint, logFail: bigint, logPass: bigint): bigint {
-  if (failures <= 0n && passes <= 0n) return llr;
-  return llr + logFail * failures + logPass * passes;
+function sprtUpdate(t: Sprt, llr: bigint, failures: number, passes: number): bigint {
+  if (failures <= 0 && passes <= 0) return llr;
+  const next = llr + (failures === 0 ? 0n : t.logFail * BigInt(failures)) + (passes === 0 ? 0n : t.logPass * BigInt(passes));
+  checkLlr(t.field, next);
+  return next;
 }
 
-const reaches = (llr: bigint, h: Threshold): boolean => llr * h.scale >= h.target;
+/** sprt.go Decision() == Fail: LLR ≥ H (Pass and Undetermined both leave the status alone). */
+const fails = (t: Sprt, llr: bigint): boolean => llr * t.scale >= t.target;
 
 /**
  * The status `SetParticipant` stores for the record `next`, given the stored record before the
@@ -517,9 +528,12 @@ export function nextStatus(
   next: StatusRecord,
   rules: StatusRules,
 ): StatusOutcome {
-  checkRecord(next);
+  checkCounters(next);
+  checkCount('consecutive_invalid_inferences', next.consecutiveInvalidInferences);
+  checkLlr('invalid_llr', next.invalidLLR);
+  checkLlr('inactive_llr', next.inactiveLLR);
   if (prevStored !== undefined) {
-    checkRecord(prevStored);
+    checkCounters(prevStored);
     if (!statsHaveChanged(prevStored, next)) {
       return {
         recomputed: false,
@@ -544,28 +558,16 @@ export function nextStatus(
     status = 'INVALID';
     reason = 'consecutive_failures';
   } else {
-    const { logs } = prepared;
-    invalidLLR = sprtUpdate(
-      invalidLLR,
-      BigInt(next.invalidatedInferences - old.invalidatedInferences),
-      BigInt(next.validatedInferences - old.validatedInferences),
-      logs.invalidationLogFail,
-      logs.invalidationLogPass,
-    );
-    checkLlr('invalid_llr', invalidLLR);
-    if (reaches(invalidLLR, prepared.invalidation)) {
+    const inv = prepared.invalidation;
+    const invalidated = next.invalidatedInferences - old.invalidatedInferences;
+    invalidLLR = sprtUpdate(inv, invalidLLR, invalidated, next.validatedInferences - old.validatedInferences);
+    if (fails(inv, invalidLLR)) {
       status = 'INVALID';
       reason = 'statistical_invalidations';
     } else {
-      inactiveLLR = sprtUpdate(
-        inactiveLLR,
-        BigInt(next.missedRequests - old.missedRequests),
-        BigInt(next.inferenceCount - old.inferenceCount),
-        logs.inactiveLogFail,
-        logs.inactiveLogPass,
-      );
-      checkLlr('inactive_llr', inactiveLLR);
-      if (reaches(inactiveLLR, prepared.downtime)) {
+      const down = prepared.downtime;
+      inactiveLLR = sprtUpdate(down, inactiveLLR, next.missedRequests - old.missedRequests, next.inferenceCount - old.inferenceCount);
+      if (fails(down, inactiveLLR)) {
         status = 'INACTIVE';
         reason = 'downtime';
       }

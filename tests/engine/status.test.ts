@@ -36,6 +36,14 @@ function units(text: string): bigint {
   return m[1] ? -v : v;
 }
 
+/** SPRTPrecomputedValues from four 12-decimal texts. */
+const logs = (invalidationFail: string, invalidationPass: string, inactiveFail: string, inactivePass: string) => ({
+  invalidationLogFail: units(invalidationFail),
+  invalidationLogPass: units(invalidationPass),
+  inactiveLogFail: units(inactiveFail),
+  inactiveLogPass: units(inactivePass),
+});
+
 const rows = (table: string): string[][] =>
   table
     .trim()
@@ -230,36 +238,16 @@ describe('CalculateLogLLR and Ln(12): shopspring v1.4.0 to the last digit', () =
       downtimeGoodPercentage: '0.1',
     });
     expect(p.precomputeError).toBeNull();
-    expect(p.logs).toEqual({
-      invalidationLogFail: units('1.791759469228'),
-      invalidationLogPass: units('-0.305381649551'),
-      inactiveLogFail: units('1.38629436112'),
-      inactiveLogPass: units('-0.405465108108'),
-    });
+    expect(p.logs).toEqual(logs('1.791759469228', '-0.305381649551', '1.38629436112', '-0.405465108108'));
   });
 
   test('the params of calculations/status_test.go precompute exactly its testPrecomputed values', () => {
-    expect(STATUS_TEST.logs).toEqual({
-      invalidationLogFail: units('0.69314718056'),
-      invalidationLogPass: units('-0.05406722127'),
-      inactiveLogFail: units('0.69314718056'),
-      inactiveLogPass: units('-0.117783035656'),
-    });
+    expect(STATUS_TEST.logs).toEqual(logs('0.69314718056', '-0.05406722127', '0.69314718056', '-0.117783035656'));
   });
 
   test('the genesis defaults and the v0.2.5 upgrade values (shopspring rows 0.2/0.05, 0.2/0.1, 0.1/0.05, 0.99/0.98)', () => {
-    expect(DEFAULTS.logs).toEqual({
-      invalidationLogFail: units('1.38629436112'),
-      invalidationLogPass: units('-0.171850256927'),
-      inactiveLogFail: units('0.69314718056'),
-      inactiveLogPass: units('-0.117783035656'),
-    });
-    expect(V025.logs).toEqual({
-      invalidationLogFail: units('0.69314718056'),
-      invalidationLogPass: units('-0.05406722127'),
-      inactiveLogFail: units('0.010152371464'),
-      inactiveLogPass: units('-0.69314718056'),
-    });
+    expect(DEFAULTS.logs).toEqual(logs('1.38629436112', '-0.171850256927', '0.69314718056', '-0.117783035656'));
+    expect(V025.logs).toEqual(logs('0.69314718056', '-0.05406722127', '0.010152371464', '-0.69314718056'));
   });
 
   test.each(rows(SHOPSPRING_LLR))('CalculateLogLLR(%s, %s): fail %s, pass %s', (p1, p0, fail, pass) => {
@@ -269,6 +257,14 @@ describe('CalculateLogLLR and Ln(12): shopspring v1.4.0 to the last digit', () =
 
   test.each(rows(SHOPSPRING_LN))('Ln(%s, 12) = %s', (z, ln) => {
     expect(formatLlr(shopspringLn12(z!) ?? 0n)).toBe(ln);
+  });
+
+  test("Div's 16 decimals round half away from zero: 1e-17/0.2 → 1e-16, 3e-17/0.2 → 2e-16, and 1e-17/0.4 → 0 whose Ln error reads as 0", () => {
+    // shopspring rows (tests/fixtures/shopspring-ln/main.go): llr 0.00000000000000001 0.2, … 0.00000000000000003 0.2, … 0.00000000000000001 0.4
+    expect(formatLlr(calculateLogLLR('0.00000000000000001', '0.2', true))).toBe('-36.841361487905');
+    expect(formatLlr(calculateLogLLR('0.00000000000000003', '0.2', true))).toBe('-36.148214307345');
+    expect(calculateLogLLR('0.00000000000000001', '0.4', true)).toBe(0n);
+    expect(formatLlr(calculateLogLLR('0.00000000000000001', '0.4', false))).toBe('0.510825623766');
   });
 
   test('Ln of zero or a negative number is an error (null), as in shopspring', () => {
@@ -341,7 +337,7 @@ describe('prepareStatusParams', () => {
       const p = prepareStatusParams({ ...DEFAULT_STATUS_PARAMS, falsePositiveRate: fpr });
       expect(p.quickFailureFrom).toBe(0);
       expect(p.precomputeError).toBe(`false_positive_rate is ${fpr}, outside [0, 1]: the SPRT logs cannot be precomputed`);
-      expect(p.logs).toEqual({ invalidationLogFail: 0n, invalidationLogPass: 0n, inactiveLogFail: 0n, inactiveLogPass: 0n });
+      expect(p.logs).toEqual(logs('0', '0', '0', '0'));
     }
     expect(prepareStatusParams({ ...DEFAULT_STATUS_PARAMS, downtimeGoodPercentage: '1.01' }).precomputeError).toBe(
       'downtime_good_percentage is 1.01, outside [0, 1]: the SPRT logs cannot be precomputed',
