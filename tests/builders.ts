@@ -200,7 +200,7 @@ export class Chain {
     if (!outcome.ok) throw new Error(`expected ${event.type} to succeed, it failed: ${outcome.error}`);
     this.state = outcome.state;
     this.log.push(...outcome.transfers);
-    const totals = recount(this.state);
+    const totals = recount(this.state, this.world);
     if (totals.held !== supplyOf(this.state)) throw new Error(`supply broken after ${event.type}`);
     if (surplusOf(totals) !== 0n) throw new Error(`surplus ${surplusOf(totals)} after ${event.type}`);
     return { transfers: outcome.transfers, result: outcome.result };

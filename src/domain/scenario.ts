@@ -50,6 +50,13 @@ export interface Params {
   readonly standardRewardAmount: bigint;
   readonly skippedPayout: SkippedPayout;
   /**
+   * `work_vesting_period` / `reward_vesting_period` (TokenomicsParams, in epochs): a claim's work
+   * and reward coins go to the vesting module and unlock in that many equal parts, one at each
+   * epoch end; 0 (the chain's default) pays them liquid.
+   */
+  readonly workVestingPeriod: bigint;
+  readonly rewardVestingPeriod: bigint;
+  /**
    * Power capping of the effective weights at the end of an epoch (`power_capping`): `chain`
    * caps, `off` does not; undefined means the ruleset's own choice (off under deferred and
    * immediate, which reproduce the v1 goldens).
@@ -82,6 +89,8 @@ export const DEFAULT_PARAMS: Params = {
   decayRate: '-0.000475',
   standardRewardAmount: 600_000_000_000_000_000n,
   skippedPayout: 'refund',
+  workVestingPeriod: 0n,
+  rewardVestingPeriod: 0n,
   powerCapping: undefined,
   downtimeTest: 'off',
   binomTestP0: { num: 1n, den: 10n },
@@ -251,6 +260,8 @@ export interface Expectation {
   readonly exclusions?: readonly (readonly [number, readonly string[]])[];
   /** By inference id; `null` means "no such inference". */
   readonly inferences?: readonly (readonly [string, InferenceExpect | null])[];
+  /** Each participant's vesting schedule, the next unlock first (`[]`: nothing vesting). */
+  readonly vesting?: readonly (readonly [string, readonly bigint[]])[];
 }
 
 /** An on-chain inference in a checkpoint (`expect: inferences: {id: {...}}`). */

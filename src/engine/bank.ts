@@ -100,24 +100,44 @@ export interface Send {
 
 /**
  * Makes `sends` from one account to another in order, exactly as that many `transferMutably`
- * calls would — each checked against the balances the earlier ones left, each recorded, the
- * first that cannot be made failing the transaction — but writes the two balances once. For
- * the hundreds of module → governance sends of an end_epoch, where a write per send copied the
- * same trie path each time.
+ * calls would — each checked against the balances the earlier ones left, each recorded — but
+ * writes the two balances once. For the hundreds of module → governance sends of an end_epoch,
+ * where a write per send copied the same trie path each time.
+ *
+ * A send that cannot be made fails the transaction, unless `onRefused` is given: then it is
+ * not made, `onRefused` hears which one and why, and answers whether to go on with the next
+ * (`skip`) or make no more (`stop`) — for the chain's loops that only log a failed send.
  */
-export function transferEachMutably(draft: Mutable<ChainState>, ctx: TxContext, from: string, to: string, sends: readonly Send[]): void {
+export function transferEachMutably(
+  draft: Mutable<ChainState>,
+  ctx: TxContext,
+  from: string,
+  to: string,
+  sends: readonly Send[],
+  onRefused?: (index: number, error: TxError) => 'skip' | 'stop',
+): void {
   const fromIndex = indexOf(ctx.world, from);
   const toIndex = indexOf(ctx.world, to);
   const balances = draft.balances;
   let balance = vecGet(balances, fromIndex) ?? 0n;
   let got = vecGet(balances, toIndex) ?? 0n;
   let moved = false;
-  for (const { amount, memo } of sends) {
+  for (let i = 0; i < sends.length; i++) {
+    const { amount, memo } = sends[i] as Send;
     if (amount < 0n) throw new Error(`internal: negative transfer ${amount}`);
     if (amount === 0n) continue;
-    const left = spent(balance, amount);
+    let left: bigint;
+    let next: bigint;
+    try {
+      left = spent(balance, amount);
+      next = toIndex !== fromIndex ? received(to, got, amount) : got;
+    } catch (error) {
+      if (onRefused === undefined || !(error instanceof TxError)) throw error;
+      if (onRefused(i, error) === 'stop') break;
+      continue;
+    }
     if (toIndex !== fromIndex) {
-      got = received(to, got, amount);
+      got = next;
       balance = left;
       moved = true;
     }

@@ -79,6 +79,7 @@ export function compareExpectation(
       reward_coins: settle.rewardCoins,
     });
   }
+  for (const [name, value] of expect.vesting ?? []) check(`vesting.${name}`, value, participantOf(state, world, name)?.vesting ?? []);
   for (const [epoch, byName] of expect.summaries ?? []) {
     for (const [name, value] of byName) {
       const summary: Summary | undefined = summaryOf(state, epoch, world.participantIndex.get(name) as number);

@@ -26,9 +26,13 @@ export interface Totals {
   readonly claimable: bigint;
   /** Σ on-chain inference escrows held: inferences STARTED and not yet finished or expired. */
   readonly inferenceEscrows: bigint;
+  /** bank(streamvesting), 0 without vesting. */
+  readonly vestingModule: bigint;
+  /** Σ participants' vesting schedules. */
+  readonly vesting: bigint;
 }
 
-export type InvariantName = 'supply' | 'bounds' | 'surplus';
+export type InvariantName = 'supply' | 'bounds' | 'surplus' | 'vesting';
 
 export interface Breach {
   readonly invariant: InvariantName;
@@ -45,20 +49,30 @@ export const supplyOf = (s: ChainState): bigint => s.genesisSupply + s.minted - 
 const settleTotal = (p: ParticipantState | undefined): bigint =>
   p?.settle ? p.settle.workCoins + p.settle.rewardCoins : 0n;
 const unsettled = (e: Escrow | undefined): bigint => (e && !e.settled ? e.amount : 0n);
+const scheduled = (p: ParticipantState | undefined): bigint => {
+  let sum = 0n;
+  for (const amount of p?.vesting ?? []) sum += amount;
+  return sum;
+};
 
 /** Counts everything from scratch: O(accounts + participants + escrows). */
-export function recount(state: ChainState): Totals {
+export function recount(state: ChainState, world: World): Totals {
   let held = 0n;
   let module = 0n;
+  let vestingModule = 0n;
+  const vestingIndex = world.vestingIndex;
   vecForEach(state.balances, (b, i) => {
     held += b;
     if (i === 0) module = b;
+    if (i === vestingIndex) vestingModule = b;
   });
   let owed = 0n;
   let claimable = 0n;
+  let vesting = 0n;
   vecForEach(state.participants, (p) => {
     owed += p.coinBalance;
     claimable += settleTotal(p);
+    if (p.vesting.length > 0) vesting += scheduled(p);
   });
   let escrows = 0n;
   vecForEach(state.escrows, (e) => {
@@ -68,7 +82,7 @@ export function recount(state: ChainState): Totals {
   vecForEach(state.inferences, (bucket) => {
     inferenceEscrows += heldInBucket(bucket);
   });
-  return { held, module, escrows, owed, claimable, inferenceEscrows };
+  return { held, module, escrows, owed, claimable, inferenceEscrows, vestingModule, vesting };
 }
 
 /**
@@ -91,6 +105,8 @@ interface Tally {
   claimable: bigint;
   escrows: bigint;
   inferenceEscrows: bigint;
+  vestingModule: bigint;
+  vesting: bigint;
   /** NO_BREACHES until the first one (most events break nothing, so no list is made for them). */
   breaches: Breach[];
   readonly world: World;
@@ -125,6 +141,7 @@ function balanceChanged(t: Tally, index: number, b: bigint | undefined, a: bigin
   const next = a ?? 0n;
   t.held += next - (b ?? 0n);
   if (index === 0) t.module = next;
+  else if (index === t.world.vestingIndex) t.vestingModule = next;
   if (next < 0n || next > MAX_INT64) {
     breach(t, {
       invariant: 'bounds',
@@ -141,6 +158,7 @@ function participantChanged(t: Tally, _index: number, b: ParticipantState | unde
   const owedAfter = a?.coinBalance ?? 0n;
   if (owedAfter !== owedBefore) t.owed += owedAfter - owedBefore;
   if (a?.settle !== b?.settle) t.claimable += settleTotal(a) - settleTotal(b);
+  if (a?.vesting !== b?.vesting) t.vesting += scheduled(a) - scheduled(b);
 }
 
 function escrowChanged(t: Tally, _index: number, b: Escrow | undefined, a: Escrow | undefined): void {
@@ -173,6 +191,8 @@ export function advance(
     claimable: totals.claimable,
     escrows: totals.escrows,
     inferenceEscrows: totals.inferenceEscrows,
+    vestingModule: totals.vestingModule,
+    vesting: totals.vesting,
     breaches: NO_BREACHES,
     world,
   };
@@ -180,8 +200,16 @@ export function advance(
   forChanges(before.participants, after.participants, written?.participants, t, participantChanged);
   forChanges(before.escrows, after.escrows, written?.escrows, t, escrowChanged);
   forChanges(before.inferences, after.inferences, written?.inferences, t, inferencesChanged);
-  const { held, module, owed, claimable, escrows, inferenceEscrows } = t;
-  const next: Totals = { held, module, escrows, owed, claimable, inferenceEscrows };
+  const { held, module, owed, claimable, escrows, inferenceEscrows, vestingModule, vesting } = t;
+  const next: Totals = { held, module, escrows, owed, claimable, inferenceEscrows, vestingModule, vesting };
+  if (vestingModule !== vesting && (vestingModule !== totals.vestingModule || vesting !== totals.vesting)) {
+    breach(t, {
+      invariant: 'vesting',
+      message: `bank(streamvesting) ${vestingModule} ≠ the vesting schedules' ${vesting}`,
+      expected: vesting,
+      actual: vestingModule,
+    });
+  }
   const supply = supplyOf(after);
   if (held !== supply) {
     breach(t, {

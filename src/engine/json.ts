@@ -51,6 +51,8 @@ export function runToJson(run: RunResult): Json {
   const order = sortedNames(world.participants);
   const participants: Record<string, Json> = {};
   const settleAmounts: Record<string, Json> = {};
+  // Only a scenario with a vesting period has the key (the others keep the v1 output's keys).
+  const vesting: Record<string, Json> | undefined = world.vestingIndex >= 0 ? {} : undefined;
   for (const [name, index] of order) {
     const p = vecGet(state.participants, index);
     if (p === undefined) continue;
@@ -63,6 +65,7 @@ export function runToJson(run: RunResult): Json {
       status: p.status,
       weight: p.weight.toString(),
     };
+    if (vesting !== undefined && p.vesting.length > 0) vesting[name] = p.vesting.map((a) => a.toString());
     if (p.settle) {
       settleAmounts[name] = {
         epoch: p.settle.epoch,
@@ -163,5 +166,6 @@ export function runToJson(run: RunResult): Json {
     message: v.message,
     step: v.step,
   }));
+  if (vesting !== undefined) out.vesting = vesting;
   return out;
 }

@@ -85,7 +85,9 @@ export interface Holdings {
   readonly claimable: bigint;
   /** Unsettled devshard escrows this account created, and on-chain inference escrows it has locked (STARTED). */
   readonly escrowed: bigint;
-  /** The sum of the four. */
+  /** Claimed coins in the vesting module, not yet unlocked (only with a vesting period). */
+  readonly vesting: bigint;
+  /** The sum of the five. */
   readonly total: bigint;
 }
 
@@ -107,7 +109,9 @@ export function holdingsOf(state: AnyState, world: World): Map<string, Holdings>
     const owed = p?.coinBalance ?? 0n;
     const claimable = p?.settle ? p.settle.workCoins + p.settle.rewardCoins : 0n;
     const locked = escrowed.get(name) ?? 0n;
-    out.set(name, { liquid, owed, claimable, escrowed: locked, total: liquid + owed + claimable + locked });
+    let vesting = 0n;
+    for (const amount of p?.vesting ?? []) vesting += amount;
+    out.set(name, { liquid, owed, claimable, escrowed: locked, vesting, total: liquid + owed + claimable + locked + vesting });
   }
   return out;
 }

@@ -109,11 +109,31 @@ export interface Ruleset {
   readonly memos: EscrowMemos;
   /** `create_escrow` by a creator outside a non-empty allow-list. */
   readonly creatorNotAllowed: string;
+  /**
+   * Whether an escrow slot may name an address with no participant record (a user account). The
+   * chain samples slots from the epoch group, so it never does; the chain versions allow it as a
+   * what-if, to show what each version's settlement does with such an address (pr-1000: "not
+   * found", the payout trapped; v0.2.12+: "participant %s not found"; earlier: paid by bank).
+   * The v1 rulesets keep the format's rule: every slot host is in the active set.
+   */
+  readonly unregisteredSlots: boolean;
   readonly settle: SettleRules;
   /** Delivers every host payout of a settlement; the caller refunds the rest to the creator. */
   readonly deliverPayouts: (draft: Mutable<ChainState>, ctx: TxContext, s: Settlement) => Delivered;
-  /** End of epoch: a non-ACTIVE member's positive coin balance goes to governance, or is zeroed and stranded (#1746). */
-  readonly nonActiveWorkCoins: 'governance' | 'strand';
+  /**
+   * End of epoch: a non-ACTIVE member's positive coin balance goes to governance — one transfer
+   * per member (`governance`, the v1 format) or one of their total (`governance_total`, newest's
+   * `totalForfeitedWorkCoins`) — or is zeroed and stranded in the module (`strand`, #1746).
+   */
+  readonly nonActiveWorkCoins: 'governance' | 'governance_total' | 'strand';
+  /**
+   * When the account settlement of an epoch fails (a transfer the module cannot make, a bound):
+   * `tx_error` (v1: end_epoch fails as a transaction); `partial` (before v0.2.12: the chain logs
+   * the error, what was written before it stays, and the epoch ends); `atomic` (v0.2.12+: it ran
+   * in a cache context, so nothing of it is written, and the epoch ends). In both chain modes the
+   * coin balances not reset are settled by a later epoch.
+   */
+  readonly settlement: 'tx_error' | 'partial' | 'atomic';
   /**
    * When the module cannot pay a claim: `tx_error` (v1: the transaction fails), `partial`
    * (before v0.2.12: the record is deleted; a failed reward leaves the work paid) or `atomic`
@@ -145,10 +165,12 @@ const V1_SETTLE: SettleRules = {
 
 const V1_COMMON = {
   reportsDivergences: false,
+  unregisteredSlots: false,
   memos: SUBNET_MEMOS,
   creatorNotAllowed: 'address is not allowed to create subnet escrows for subnets',
   settle: V1_SETTLE,
   nonActiveWorkCoins: 'governance',
+  settlement: 'tx_error',
   claims: 'tx_error',
   pruning: 'none',
 } as const;

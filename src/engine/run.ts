@@ -171,7 +171,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   // Decisions are built only for an observer (explain, compare); divergences always.
   const env: Env = { world, rules: options.ruleset ?? RULESETS[rules], params: scenario.params, tx: options.tx, trace: options.observe !== undefined };
   let state = initial;
-  let totals = recount(initial);
+  let totals = recount(initial, world);
   const steps: StepRecord[] = [];
   const transfers: TransferRecord[] = [];
   const checks: CheckRecord[] = [];
@@ -242,7 +242,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     );
   }
 
-  const counted = recount(state);
+  const counted = recount(state, world);
   for (const key of Object.keys(counted) as (keyof Totals)[]) {
     if (counted[key] !== totals[key]) {
       throw new Error(`internal: running total ${key} ${totals[key]} differs from the recount ${counted[key]}`);

@@ -43,6 +43,11 @@ export interface ParticipantState {
   /** `validated_inferences` of the running epoch (v0.2.12+ devshard settlements add completed − invalid). */
   readonly validatedInferences: number;
   readonly settle: SettleAmount | null;
+  /**
+   * The vesting schedule of claimed coins (x/streamvesting `VestingSchedule.EpochAmounts`):
+   * entry 0 unlocks at the next epoch end, then entry 1, … Empty without vesting.
+   */
+  readonly vesting: readonly bigint[];
 }
 
 export interface Escrow {
@@ -159,6 +164,8 @@ export type VecKey = {
 
 export const INFERENCE_MODULE = 'inference';
 export const GOV = 'gov';
+/** The vesting module account (x/streamvesting), present when a vesting period is set. */
+export const VESTING_MODULE = 'streamvesting';
 export const MINT = '(mint)';
 
 export interface World {
@@ -166,6 +173,8 @@ export interface World {
   /** Every bank account: the two module accounts, the user accounts, then the participants. */
   readonly accounts: readonly string[];
   readonly accountIndex: ReadonlyMap<string, number>;
+  /** The account index of the vesting module, or −1 when the scenario has no vesting. */
+  readonly vestingIndex: number;
   /** Participants in list order. */
   readonly participants: readonly string[];
   readonly participantIndex: ReadonlyMap<string, number>;
@@ -195,6 +204,7 @@ export function copyParticipant(p: ParticipantState): Mutable<ParticipantState> 
     invalidatedInferences: p.invalidatedInferences,
     validatedInferences: p.validatedInferences,
     settle: p.settle,
+    vesting: p.vesting,
   } satisfies { [K in keyof ParticipantState]: ParticipantState[K] };
 }
 
@@ -209,7 +219,8 @@ export function sameParticipant(a: ParticipantState, b: ParticipantState): boole
     a.missedRequests === b.missedRequests &&
     a.invalidatedInferences === b.invalidatedInferences &&
     a.validatedInferences === b.validatedInferences &&
-    a.settle === b.settle
+    a.settle === b.settle &&
+    a.vesting === b.vesting
   );
 }
 
@@ -246,8 +257,12 @@ function emptyParticipant(weight: bigint): ParticipantState {
     invalidatedInferences: 0,
     validatedInferences: 0,
     settle: null,
+    vesting: NO_VESTING,
   };
 }
+
+/** The empty schedule, shared by every participant without vesting. */
+export const NO_VESTING: readonly bigint[] = Object.freeze([]);
 
 /** The state before the first event: genesis balances, every participant ACTIVE, epoch 0. */
 export function genesis(
@@ -255,12 +270,16 @@ export function genesis(
   accounts: readonly GenesisAccount[],
   participants: readonly GenesisParticipant[],
 ): Genesis {
-  const accountNames = [INFERENCE_MODULE, GOV, ...accounts.map((a) => a.name), ...participants.map((p) => p.name)];
-  const balances = [0n, 0n, ...accounts.map((a) => a.balance), ...participants.map((p) => p.balance)];
+  // The vesting module is an account only where a vesting period is set, so that the bank of
+  // every scenario without vesting keeps its accounts.
+  const modules = params.workVestingPeriod > 0n || params.rewardVestingPeriod > 0n ? [INFERENCE_MODULE, GOV, VESTING_MODULE] : [INFERENCE_MODULE, GOV];
+  const accountNames = [...modules, ...accounts.map((a) => a.name), ...participants.map((p) => p.name)];
+  const balances = [...modules.map(() => 0n), ...accounts.map((a) => a.balance), ...participants.map((p) => p.balance)];
   const world: World = {
     params,
     accounts: accountNames,
     accountIndex: new Map(accountNames.map((n, i) => [n, i])),
+    vestingIndex: accountNames.indexOf(VESTING_MODULE),
     participants: participants.map((p) => p.name),
     participantIndex: new Map(participants.map((p, i) => [p.name, i])),
   };

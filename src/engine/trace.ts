@@ -16,7 +16,7 @@ export type PayoutRoute =
   | 'refund'
   /** Punished in X (deferred): sent to governance. */
   | 'governance'
-  /** pr-1000: the host was "not found" (not in the active set of the settling epoch): counted as paid, credited to no one. */
+  /** pr-1000: the host was "not found" (an address with no participant record): counted as paid, credited to no one. */
   | 'trapped'
   /** newest: the host was excluded in epoch X; its payout goes to governance in the settlement's one forfeit transfer. */
   | 'forfeited';
@@ -33,9 +33,9 @@ export type PayoutReason =
   | 'epoch_settled'
   /** newest: the host has an exclusion record for epoch X. */
   | 'excluded'
-  /** pr-1000: the host is in the active set of the effective epoch, whatever the escrow's epoch. */
+  /** pr-1000: the host has a participant record (any status, any active set), whatever the escrow's epoch. */
   | 'found'
-  /** pr-1000: the host is not in the active set of the effective epoch. */
+  /** pr-1000: the address has no participant record. */
   | 'not_found';
 
 /**
@@ -56,7 +56,13 @@ export type DivergenceId =
   /** chain reward math: a debt is recovered into governance or forgiven, and the validators' shares it stood for stay owed (domain 3.2). */
   | 'debt_written_off'
   /** chain reward math: the epoch that crosses the subsidy cap sends governance the unscaled undistributed part too (domain 4, item 28). */
-  | 'supply_cap_over_transfer';
+  | 'supply_cap_over_transfer'
+  /** v0.2.11-era settlement that fails after the mint: the minted pool stays in the module, distributed to no one. */
+  | 'settlement_partial'
+  /** v0.2.11-era settlement: the expired-claim transfer fails, so the new settle amount is not written while the coin balance was already reset. */
+  | 'settle_amount_lost'
+  /** v0.2.12+ settlement: the expired-claim transfer fails and is swallowed, and the new settle amount overwrites the old one, whose coins stay. */
+  | 'expired_claim_unsent';
 
 export type Decision =
   | {
@@ -147,6 +153,54 @@ export type Decision =
        * recovered part stays in the module (less), or the chain's cap-crossing epoch (more).
        */
       readonly governance?: bigint | undefined;
+    }
+  | {
+      /**
+       * The account settlement of an epoch failed (chain versions; v1 fails the transaction):
+       * `atomic` (v0.2.12+) discards all of it; `partial` (before v0.2.12) keeps what was
+       * written before the failure. The epoch ends either way.
+       */
+      readonly kind: 'settlement_failed';
+      readonly epoch: number;
+      readonly mode: 'atomic' | 'partial';
+      /** The chain's error text. */
+      readonly error: string;
+      /** Which write failed. */
+      readonly stage: 'reward_amount' | 'mint' | 'governance_remainder' | 'forfeited_total' | 'forfeited_work_coins';
+      /** partial: what stays minted (and counted against the cap). */
+      readonly minted: bigint;
+    }
+  | {
+      /** A transfer of an older settle amount to governance failed (the module is short). */
+      readonly kind: 'expired_claim_failed';
+      readonly name: string;
+      readonly amount: bigint;
+      readonly error: string;
+      /** `kept` (before v0.2.12): the old amount stays and the new one is not written; `overwritten` (v0.2.12+): the new one replaces it. */
+      readonly outcome: 'kept' | 'overwritten';
+    }
+  | {
+      /** The sweep of settle amounts older than the previous epoch stopped at a transfer the module could not make (logged on chain). */
+      readonly kind: 'sweep_stopped';
+      readonly name: string;
+      readonly amount: bigint;
+      readonly error: string;
+    }
+  | {
+      /** A claim's part paid into the vesting module: `epochs` parts, the first `first`, the others `each`. */
+      readonly kind: 'vested';
+      readonly name: string;
+      readonly amount: bigint;
+      readonly epochs: number;
+      readonly first: bigint;
+      readonly each: bigint;
+    }
+  | {
+      /** A vesting unlock the module could not send (logged on chain): the schedule waits an epoch. */
+      readonly kind: 'vesting_unlock_failed';
+      readonly name: string;
+      readonly amount: bigint;
+      readonly error: string;
     }
   | {
       readonly kind: 'member_settled';

@@ -62,6 +62,33 @@ function draftOf(s: ChainState): Mutable<ChainState> {
   } satisfies { [K in keyof ChainState]: ChainState[K] };
 }
 
+/**
+ * Remembers the draft's fields now and returns a function that puts them back: a reducer that
+ * models a cache context (a part of the message that the chain writes only when all of it
+ * succeeds) undoes that part with it. Vectors and records are immutable, so the fields are all
+ * there is to remember.
+ */
+export function checkpointOf(d: Mutable<ChainState>): () => void {
+  const saved = draftOf(d);
+  return () => {
+    d.effectiveEpoch = saved.effectiveEpoch;
+    d.epochEnded = saved.epochEnded;
+    d.balances = saved.balances;
+    d.participants = saved.participants;
+    d.activeSets = saved.activeSets;
+    d.escrows = saved.escrows;
+    d.escrowsPerEpoch = saved.escrowsPerEpoch;
+    d.hostStats = saved.hostStats;
+    d.summaries = saved.summaries;
+    d.exclusions = saved.exclusions;
+    d.genesisSupply = saved.genesisSupply;
+    d.minted = saved.minted;
+    d.burned = saved.burned;
+    d.inferenceSeq = saved.inferenceSeq;
+    d.inferences = saved.inferences;
+  };
+}
+
 /** The fields `unchanged` compares: a field added to ChainState and missing here does not compile. */
 type Compared =
   | 'effectiveEpoch'

@@ -21,7 +21,7 @@ import {
 } from './payouts.js';
 import { exclusionsOf, isActiveIn, summaryOf } from './queries.js';
 import { CHAIN_REWARD_MATH } from './rewardMath.js';
-import type { Delivered, Ruleset, SettleRules, Settlement } from './rules.js';
+import type { Delivered, HostPayout, Ruleset, SettleRules, Settlement } from './rules.js';
 import { GOV, INFERENCE_MODULE, type ChainState, type Mutable } from './state.js';
 import type { PayoutReason } from './trace.js';
 
@@ -33,6 +33,12 @@ export const DIVERGENCE_SOURCES = {
   pruneRemainder:
     'unsettled-escrow pruning (subnet_pruning.go / devshard_pruning.go): integer division, the remainder stays in the module; PR #1357 (closed) proposed a creator refund',
   claimLost: 'ClaimRewards before v0.2.12 is not atomic: a failed payment deletes the settle amount unpaid (v0.2.12 made it atomic)',
+  settlementPartial:
+    'SettleAccounts before v0.2.12 has no cache context (keeper/accountsettle.go @ bd1fd508): a failure after MintRewardCoins keeps the mint; module.go only logs the error',
+  settleAmountLost:
+    'SettleAccounts before v0.2.12 ignores the error of SetSettleAmountWithGovernanceTransfer (keeper/accountsettle.go, settle_amount.go @ bd1fd508): a failed expired-claim transfer skips the new settle amount after the coin balance was reset',
+  expiredClaimUnsent:
+    'SetSettleAmountWithGovernanceTransfer from v0.2.12 logs a failed expired-claim transfer and writes the new settle amount over the old one (keeper/settle_amount.go @ d8b8e907)',
 } as const;
 
 /** Mode A (v0.2.11, fees-kept, fees-split): every host is paid by bank at once. */
@@ -53,33 +59,35 @@ function payAtOnce(word: 'cost' | 'payout'): Ruleset['deliverPayouts'] {
 }
 
 /**
- * Mode B as coded in PR #1000: each host's *current* ledger is credited, whatever the epoch.
- * "Not found" is modelled as a slot host outside the active set of the effective epoch (the
- * PR's own comment: after an epoch change a host may no longer be a participant); its payout
- * was already added to totalPayout, so it is neither credited nor refunded.
+ * Mode B as coded in PR #1000 (Doog-bot534/gonka 1f890784, msg_server_settle_subnet_escrow.go):
+ * each host's *current* ledger is credited, whatever the epoch. The host is looked up with
+ * `GetParticipant`, which finds every registered participant whatever its status or active set;
+ * only an address with no participant record is "not found" — its payout was already added to
+ * totalPayout, so it is neither credited nor refunded.
  */
 function creditCurrentLedger(draft: Mutable<ChainState>, ctx: TxContext, s: Settlement): Delivered {
   if (ctx.trace) ctx.decisions.push(windowDecision(draft, s.escrow, 'ledger_any_epoch'));
-  const c = draft.effectiveEpoch;
   let paid = 0n;
   let trapped = 0n;
-  for (const { host, amount } of s.payouts) {
+  for (let at = 0; at < s.payouts.length; at++) {
+    const { host, amount } = s.payouts[at] as HostPayout;
     if (amount === 0n) continue;
-    if (!isActiveIn(draft, ctx.world, c, host)) {
+    const index = s.indexes[at] as number;
+    if (index < 0) {
       if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'trapped', reason: 'not_found' });
       divergence(
         ctx,
         'payout_trapped',
         amount,
         DIVERGENCE_SOURCES.payoutTrapped,
-        `${host} is not in the active set of epoch ${c} ("not found"), but its payout of ${amount} ngonka from escrow ${s.escrow.id} ` +
+        `${host} has no participant record ("not found"), but its payout of ${amount} ngonka from escrow ${s.escrow.id} ` +
           `was already counted in totalPayout: no one is credited and ${s.escrow.creator}'s refund is ${amount} ngonka short`,
       );
       trapped += amount;
       continue;
     }
     if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger', reason: 'found' });
-    updateParticipantMutably(draft, participantIndexOf(ctx.world, host), (p) => creditLedgerMutably(p, host, amount));
+    updateParticipantMutably(draft, index, (p) => creditLedgerMutably(p, host, amount));
     paid += amount;
   }
   return { paid, forfeited: 0n, trapped };
@@ -182,10 +190,12 @@ const LINES = {
 /** What every ruleset of the subnet era shares besides its settlement. */
 const SUBNET_ERA = {
   reportsDivergences: true,
+  unregisteredSlots: true,
   rewardMath: CHAIN_REWARD_MATH,
   memos: SUBNET_MEMOS,
   creatorNotAllowed: 'address is not allowed to create subnet escrows for subnets',
   nonActiveWorkCoins: 'strand',
+  settlement: 'partial',
   claims: 'partial',
   pruning: 'per_host',
 } as const;
@@ -255,7 +265,7 @@ export const feesSplit: Ruleset = {
 export const pr1000: Ruleset = {
   ...SUBNET_ERA,
   name: 'pr-1000',
-  summary: 'PR #1000 as coded: ledger credit with no epoch logic; a host not found is counted but not paid',
+  summary: 'PR #1000 as coded: ledger credit with no epoch logic; an address without a participant record is counted but not paid',
   version: {
     label: 'PR1000 (gonka-ai/gonka PR #1000, closed unmerged)',
     sources: [
@@ -265,7 +275,8 @@ export const pr1000: Ruleset = {
   },
   differences: [
     'settlement credits each host\'s current ledger (coin_balance, earned_coins) whatever the escrow\'s epoch: a cross-epoch payout is paid with the settling epoch, not added to epoch X\'s settle amount; no punishment check; no stats merged into the current epoch',
-    'a slot host outside the active set of the effective epoch is "not found": its payout is already in totalPayout, so the creator\'s refund shrinks and the coins stay in the module with no owner (the review\'s must-fix) [known divergence]',
+    'GetParticipant finds every registered participant, whatever its status or active set: a slot host outside the active set is credited too, and its coin_balance waits for an epoch in which it is an ACTIVE member',
+    'a slot address with no participant record (a what-if: the chain samples slots from the epoch group) is "not found": its payout is already in totalPayout, so the creator\'s refund shrinks and the coins stay in the module with no owner (the review\'s must-fix) [known divergence]',
     LINES.subnetChecks,
     LINES.pruneHost('subnet_escrow_unsettled_distribution'),
     LINES.strand,
@@ -292,12 +303,14 @@ export const v0212: Ruleset = {
     LINES.claimsAtomic,
   ],
   reportsDivergences: true,
+  unregisteredSlots: true,
   rewardMath: CHAIN_REWARD_MATH,
   memos: DEVSHARD_MEMOS,
   creatorNotAllowed: 'address is not allowed to create devshard escrows for devshards',
   settle: DEVSHARD_SETTLE,
   deliverPayouts: devshardDelivery(false),
   nonActiveWorkCoins: 'strand',
+  settlement: 'atomic',
   claims: 'atomic',
   pruning: 'per_host',
 };
@@ -324,6 +337,6 @@ export const newest: Ruleset = {
   ],
   // What newest changes in v0.2.12's rules; the rest (checks, memos, claims, reward math) is v0.2.12's.
   deliverPayouts: devshardDelivery(true),
-  nonActiveWorkCoins: 'governance',
+  nonActiveWorkCoins: 'governance_total',
   pruning: 'per_slot',
 };

@@ -3,7 +3,8 @@
  * unique lists, amounts within bounds); its events may fail as transactions, which is fine.
  *
  * Two modes, chosen by the seed: `free` is a weighted mix aimed at every branch (same- and
- * cross-epoch settlement, punished and excluded hosts, hosts dropped from the active set, claims
+ * cross-epoch settlement, punished and excluded hosts, hosts dropped from the active set, a slot
+ * naming an address with no participant record, claims
  * before and after settlement and out of window, too-late settlement, fee remainders, expired
  * inferences); `clean` punishes and excludes no one and claims every epoch's settle amounts in
  * their window, so the differential property (deferred and immediate pay the same) applies.
@@ -119,6 +120,9 @@ function settleEvent(r: Rng, e: ModelEscrow, clean: boolean): ChainEvent {
 function createEvent(r: Rng, m: Model, clean: boolean): ChainEvent {
   const pool = r.chance(85) && m.active.length > 0 ? m.active : m.hosts;
   const slots = Array.from({ length: 1 + r.int(4) }, () => r.pick(pool));
+  // Now and then a slot names a user account, an address with no participant record: the chain
+  // versions take it (pr-1000 traps its payout), the v1 rulesets refuse the escrow.
+  if (!clean && r.chance(5)) slots[r.int(slots.length)] = 'u2';
   const amount = r.chance(3) && !clean ? r.big(1n, 999n) : r.chance(60) ? r.big(1000n, 50_000n) : r.big(1000n, 10n * GNK);
   const creator = clean || r.chance(90) ? 'u1' : 'u2';
   const ev: ChainEvent = { type: 'create_escrow', creator, amount, slots, id: undefined };

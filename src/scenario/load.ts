@@ -292,6 +292,8 @@ function checkParams(root: RawMap, sink: Sink): Params | undefined {
     decayRate: p.decay_rate ?? d.decayRate,
     standardRewardAmount: p.standard_reward_amount ?? d.standardRewardAmount,
     skippedPayout: p.skipped_payout ?? d.skippedPayout,
+    workVestingPeriod: p.work_vesting_period ?? d.workVestingPeriod,
+    rewardVestingPeriod: p.reward_vesting_period ?? d.rewardVestingPeriod,
     powerCapping: p.power_capping ?? d.powerCapping,
     downtimeTest: p.downtime_test ?? d.downtimeTest,
     binomTestP0: p.binom_test_p0 ?? d.binomTestP0,
@@ -555,5 +557,6 @@ function buildExpectation(d: ExpectationFields, path: Path, src: SourceIndex): E
     surplus: d.surplus,
     exclusions: numbered(d.exclusions, [...path, 'exclusions']),
     inferences: d.inferences && inOrder(d.inferences, [...path, 'inferences'], src).map(([k, v]) => [k, nullable(v)] as const),
+    vesting: d.vesting && inOrder(d.vesting, [...path, 'vesting'], src),
   });
 }

@@ -4,9 +4,11 @@
  */
 import type { EventType, Loc } from '../domain/scenario.js';
 import { isRawMap, label, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
+import { MAX_VESTING_PERIOD, parseCount } from './schema.js';
 import { didYouMean } from './suggest.js';
 
-export const RESERVED_NAMES: readonly string[] = ['inference', 'gov'];
+/** Module account names: never declared; `streamvesting` exists only when a vesting period is set. */
+export const RESERVED_NAMES: readonly string[] = ['inference', 'gov', 'streamvesting'];
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
 export interface Sink {
@@ -68,6 +70,19 @@ const EVENT_ROLES: { readonly [T in EventType]: readonly NameRole[] } = {
 export interface DeclaredNames {
   readonly accounts: ReadonlySet<string>;
   readonly participants: ReadonlySet<string>;
+  /** The module accounts of this scenario: inference, gov, and streamvesting where a vesting period is set. */
+  readonly modules: readonly string[];
+}
+
+/** True when the raw params set a positive work or reward vesting period. */
+function vestingSet(root: RawMap): boolean {
+  const params = root.params;
+  if (!isRawMap(params)) return false;
+  return [params.work_vesting_period, params.reward_vesting_period].some((v) => {
+    if (typeof v !== 'bigint' && typeof v !== 'string') return false;
+    const r = parseCount(v, MAX_VESTING_PERIOD, '');
+    return r.ok && r.value > 0n;
+  });
 }
 
 /**
@@ -82,7 +97,7 @@ export function checkDeclarations(root: RawMap, sink: Sink): DeclaredNames {
     const at = (): Loc => sink.src.keyLoc([section, name]);
     const what = section === 'accounts' ? 'account' : 'participant';
     if (RESERVED_NAMES.includes(name)) {
-      sink.add(at(), `"${name}" is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist');
+      sink.add(at(), `"${name}" is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist, streamvesting with a vesting period');
     } else if (!NAME_RE.test(name)) {
       sink.add(at(), `invalid ${what} name "${name}"`, 'a name starts with a letter and has only letters, digits, "_", "." and "-"');
     }
@@ -95,7 +110,8 @@ export function checkDeclarations(root: RawMap, sink: Sink): DeclaredNames {
       sink.add(sink.src.keyLoc(['accounts', name]), `"${name}" is declared both as an account and as a participant`, 'give the participant a balance instead, and remove it from accounts');
     }
   }
-  return { accounts: new Set(accounts), participants: participantSet };
+  const modules = vestingSet(root) ? RESERVED_NAMES : RESERVED_NAMES.slice(0, 2);
+  return { accounts: new Set(accounts), participants: participantSet, modules };
 }
 
 class NameChecker {
@@ -115,15 +131,15 @@ class NameChecker {
 
   /** What is wrong with `name` in `role` (a message and perhaps a hint), if anything. */
   private problem(name: string, role: NameRole): [string, string?] | undefined {
-    const { accounts, participants } = this.names;
-    if (RESERVED_NAMES.includes(name)) {
+    const { accounts, participants, modules } = this.names;
+    if (modules.includes(name)) {
       return role.who !== 'declared-or-reserved' ? [`"${name}" is a module account and cannot be ${role.role}`] : undefined;
     }
     if (!participants.has(name) && !accounts.has(name)) {
       const candidates =
         role.who === 'participant'
           ? [...participants]
-          : [...participants, ...accounts, ...(role.who === 'declared-or-reserved' ? RESERVED_NAMES : [])];
+          : [...participants, ...accounts, ...(role.who === 'declared-or-reserved' ? modules : [])];
       const hint = didYouMean(name, candidates) ?? `declare "${name}" under ${role.who === 'participant' ? 'participants' : 'accounts or participants'}`;
       return [`unknown ${role.noun} "${name}"`, hint];
     }
@@ -190,7 +206,7 @@ export function checkExpectNames(expect: Raw | undefined, path: Path, names: Dec
   const checker = new NameChecker(names, sink);
   const under = (field: string): string => `listed under expect.${field}`;
   checker.apply(expect, path, { field: 'bank', shape: 'keys', who: 'declared-or-reserved', noun: 'account', role: 'in bank' });
-  for (const field of ['participants', 'settle_amounts']) {
+  for (const field of ['participants', 'settle_amounts', 'vesting']) {
     checker.apply(expect, path, { field, shape: 'keys', who: 'participant', noun: 'participant', role: under(field) });
   }
   const summaries = expect.summaries;

@@ -120,6 +120,22 @@ export const decayRateSchema = rawDecimal('a decimal')
   })
   .meta({ description: `the per-epoch decay rate of the reward formula: ${DECAY_RATES.join(', ')}` });
 
+/**
+ * The longest vesting period epochsim takes, in epochs: the chain's param is a uint64 and the
+ * vesting module keeps one entry per epoch of it (mainnet genesis: 180), so a bound of this
+ * model keeps a schedule in memory.
+ */
+export const MAX_VESTING_PERIOD = 10_000n;
+
+const vestingPeriodSchema = rawInteger('a number of epochs')
+  .transform((v, ctx) => {
+    const r = parseCount(v, MAX_VESTING_PERIOD, "epochsim's bound on a vesting schedule");
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: 'custom', message: r.message, input: v });
+    return z.NEVER;
+  })
+  .meta({ description: `a vesting period in epochs, 0 (no vesting) to ${MAX_VESTING_PERIOD}` });
+
 /** A non-negative integer within `bound`, as a bigint. */
 export function countSchema(bound: Bound) {
   return rawInteger('a non-negative integer')
@@ -176,6 +192,8 @@ export const paramsSchema = z.strictObject(
     decay_rate: decayRateSchema.optional(),
     standard_reward_amount: amountSchema('uint64').optional(),
     skipped_payout: z.enum(['refund', 'governance'], want('refund or governance')).optional(),
+    work_vesting_period: vestingPeriodSchema.optional(),
+    reward_vesting_period: vestingPeriodSchema.optional(),
     power_capping: z.enum(['chain', 'off'], want('chain or off')).optional(),
     downtime_test: z.enum(['chain', 'off'], want('chain or off')).optional(),
     binom_test_p0: p0Schema.optional(),
@@ -391,6 +409,9 @@ export const expectationSchema = z.strictObject(
       .optional(),
     inferences: z
       .record(z.string(), inferenceExpectSchema.nullable(), want('a map of inference id: fields'))
+      .optional(),
+    vesting: z
+      .record(z.string(), z.array(amountSchema('int64'), want('a list of amounts, the next unlock first')), want('a map of participant: amounts'))
       .optional(),
   },
   want('a map of what to compare'),

@@ -15,7 +15,7 @@ import { Chain, ev, expectSkippedInReplay, GNK, hosts, tr } from '../builders.js
 const spec = { accounts: { dev: 100n * GNK, poor: 1000n, rich: 100_000n * GNK }, participants: hosts(4) };
 const started = (active?: string[]): Chain => new Chain(spec).run(ev.start(active));
 const inf = (c: Chain, id: string) => inferenceOf(c.state, id);
-const held = (c: Chain): bigint => recount(c.state).inferenceEscrows;
+const held = (c: Chain): bigint => recount(c.state, c.world).inferenceEscrows;
 const decisionsOf = <K extends Decision['kind']>(c: Chain, event: ChainEvent, kind: K): Extract<Decision, { kind: K }>[] => {
   const outcome = c.apply(event);
   if (!outcome.ok) throw new Error(outcome.error);
@@ -30,7 +30,7 @@ describe('start_inference first, then finish_inference', () => {
     expect(inf(c, 'a')).toMatchObject({ status: 'STARTED', requester: 'dev', executor: 'h1', escrow: 5_100_000n, maxTokens: 5000n, actualCost: 0n, epoch: 0 });
     expect(held(c)).toBe(5_100_000n);
     expect(c.bank('inference')).toBe(5_100_000n);
-    expect(surplusOf(recount(c.state))).toBe(0n);
+    expect(surplusOf(recount(c.state, c.world))).toBe(0n);
     expect(c.p('h1')).toMatchObject({ coinBalance: 0n, inferenceCount: 0 });
   });
 
@@ -271,7 +271,7 @@ describe('validate_inference', () => {
     const c = new Chain(spec, RULESETS['v0.2.12']).run(ev.start(), ev.startInf('a', 'dev', 'h1', 50n, { price: 1n, maxTokens: 100n }), ev.finishInf('a', 'h1', 50n));
     c.run(ev.validate('a', 'h2'), ev.validate('a', 'h3'), ev.validate('a', 'h4'));
     expect([c.p('h1').coinBalance, c.p('h2').coinBalance, c.p('h3').coinBalance, c.p('h4').coinBalance]).toEqual([25n, 25n, 25n, 25n]);
-    expect(surplusOf(recount(c.state))).toBe(0n);
+    expect(surplusOf(recount(c.state, c.world))).toBe(0n);
   });
 });
 
@@ -309,7 +309,7 @@ describe('invalidate_inference', () => {
     c.ok(ev.invalidate('a'));
     expect([c.p('h1').coinBalance, c.p('h2').coinBalance]).toEqual([-50n, 50n]);
     expect(c.bank('inference')).toBe(0n);
-    expect(surplusOf(recount(c.state))).toBe(0n);
+    expect(surplusOf(recount(c.state, c.world))).toBe(0n);
   });
 
   test('in the window after end_epoch: status only', () => {

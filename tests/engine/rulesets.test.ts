@@ -45,7 +45,7 @@ class Versioned extends Chain {
       this.divergences.push(d);
       this.known += d.amount;
     }
-    const totals = recount(this.state);
+    const totals = recount(this.state, this.world);
     if (totals.held !== supplyOf(this.state)) throw new Error(`supply broken after ${event.type}`);
     if (surplusOf(totals) !== this.known) throw new Error(`surplus ${surplusOf(totals)}, known divergences ${this.known}, after ${event.type}`);
     return outcome;

@@ -463,7 +463,7 @@ describe.each(RULES)('settle_escrow: errors (%s)', (rules) => {
     );
     // the escrow stays locked
     expect(c.escrow(1)?.settled).toBe(false);
-    expect(recount(c.state).escrows).toBe(1000n);
+    expect(recount(c.state, c.world).escrows).toBe(1000n);
   });
 
   test('fewer entries than the fee remainder', () => {

@@ -5,7 +5,7 @@
  * every other account and comes to the supply (genesis + minted − burned) minus any surplus.
  */
 import { holdingsOf, type Holdings } from '../../engine/queries.js';
-import { INFERENCE_MODULE, type ChainState, type World } from '../../engine/state.js';
+import { INFERENCE_MODULE, VESTING_MODULE, type ChainState, type World } from '../../engine/state.js';
 import { fitTable, listWords, table, tableWidth, unitFor, WIDTH, type TableOptions } from './layout.js';
 
 export const ALL_ACCOUNTS = 'all accounts';
@@ -20,16 +20,20 @@ const add = (a: Holdings, b: Holdings): Holdings => ({
   owed: a.owed + b.owed,
   claimable: a.claimable + b.claimable,
   escrowed: a.escrowed + b.escrowed,
+  vesting: a.vesting + b.vesting,
   total: a.total + b.total,
 });
 
-const ZERO: Holdings = { liquid: 0n, owed: 0n, claimable: 0n, escrowed: 0n, total: 0n };
+const ZERO: Holdings = { liquid: 0n, owed: 0n, claimable: 0n, escrowed: 0n, vesting: 0n, total: 0n };
 
-/** Holdings of every account but the inference module, in the world's account order. */
+/**
+ * Holdings of every account but the module accounts whose balances back the others' buckets (the
+ * inference module, and the vesting module where there is one), in the world's account order.
+ */
 export function accountHoldings(state: ChainState, world: World): HoldingsRow[] {
   const all = holdingsOf(state, world);
   return world.accounts
-    .filter((name) => name !== INFERENCE_MODULE)
+    .filter((name) => name !== INFERENCE_MODULE && name !== VESTING_MODULE)
     .map((name) => ({ name, holdings: all.get(name) ?? ZERO }));
 }
 
@@ -45,7 +49,7 @@ export function changedHoldings(before: ChainState, after: ChainState, world: Wo
   return accountHoldings(after, world).filter((r) => {
     const b = was.get(r.name) ?? ZERO;
     const a = r.holdings;
-    return b.liquid !== a.liquid || b.owed !== a.owed || b.claimable !== a.claimable || b.escrowed !== a.escrowed;
+    return b.liquid !== a.liquid || b.owed !== a.owed || b.claimable !== a.claimable || b.escrowed !== a.escrowed || b.vesting !== a.vesting;
   });
 }
 
@@ -53,7 +57,8 @@ export const HOLDINGS_HEAD = ['account', 'liquid', 'owed', 'claimable', 'escrowe
 
 /**
  * A table of `rows` plus the "all accounts" line `total` (one unit for the whole table), with
- * its unit name, so the caller can title it.
+ * its unit name, so the caller can title it. A `vesting` column comes before the total when any
+ * account has coins vesting.
  */
 export function holdingsTable(
   rows: readonly HoldingsRow[],
@@ -62,21 +67,17 @@ export function holdingsTable(
   width: number = WIDTH,
 ): { unit: string; lines: string[] } {
   const everything = [...rows.map((r) => r.holdings), total];
-  const u = unitFor(everything.flatMap((h) => [h.liquid, h.owed, h.claimable, h.escrowed, h.total]));
-  const cells = (name: string, h: Holdings): string[] => [
-    name,
-    u.format(h.liquid),
-    u.format(h.owed),
-    u.format(h.claimable),
-    u.format(h.escrowed),
-    u.format(h.total),
-  ];
-  const head = [...HOLDINGS_HEAD];
+  const vesting = everything.some((h) => h.vesting !== 0n);
+  const buckets = (h: Holdings): bigint[] => (vesting ? [h.liquid, h.owed, h.claimable, h.escrowed, h.vesting] : [h.liquid, h.owed, h.claimable, h.escrowed]);
+  const u = unitFor(everything.flatMap((h) => [...buckets(h), h.total]));
+  const cells = (name: string, h: Holdings): string[] => [name, ...buckets(h).map((b) => u.format(b)), u.format(h.total)];
+  const head: string[] = vesting ? [...HOLDINGS_HEAD.slice(0, 5), 'vesting', 'total'] : [...HOLDINGS_HEAD];
   const body = [...rows.map((r) => cells(r.name, r.holdings)), cells(ALL_ACCOUNTS, total)];
-  const right = { right: [1, 2, 3, 4, 5], ...opts };
+  const columns = head.map((_, c) => c).filter((c) => c > 0);
+  const right = { right: columns, ...opts };
   if (tableWidth(head, body, right) <= width) return { unit: u.name, lines: table(head, body, right) };
   // Too wide (large amounts): leave out the buckets that are 0 for everyone, and say so.
-  const zero = [1, 2, 3, 4].filter((c) => everything.every((h) => [h.liquid, h.owed, h.claimable, h.escrowed][c - 1] === 0n));
+  const zero = columns.slice(0, -1).filter((c) => everything.every((h) => buckets(h)[c - 1] === 0n));
   const keep = head.map((_, c) => c).filter((c) => !zero.includes(c));
   const pick = (r: readonly string[]): string[] => keep.map((c) => r[c] ?? '');
   const narrowHead = pick(head);

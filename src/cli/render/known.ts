@@ -49,7 +49,7 @@ function describe(view: EventView, at: number, d: Extract<Decision, { kind: 'div
     case 'payout_trapped': {
       const host = nearestBefore(decisions, at, 'host_payout')?.host ?? 'a host';
       const where = window === undefined ? '' : ` from escrow ${window.escrow}`;
-      const found = window === undefined ? '' : `: not found in epoch ${window.current}`;
+      const found = ': no participant record, "not found"';
       return {
         what: `${host}'s ${amount} payout${where} trapped${found} (the PR #1000 review's must-fix)`,
         who: [host, ...(escrow === undefined ? [] : [escrow.creator])],
@@ -77,6 +77,20 @@ function describe(view: EventView, at: number, d: Extract<Decision, { kind: 'div
       const debt = nearestBefore(decisions, at, 'debt');
       const name = debt?.name ?? 'a member';
       return { what: `${name}'s debt of ${amount} recovered into governance or forgiven, so the module is ${amount} short (gonka-rules 3.2)`, who: [name] };
+    }
+    case 'settlement_partial': {
+      const failed = nearestBefore(decisions, at + 1, 'settlement_failed');
+      return { what: `the ${amount} minted for epoch ${failed?.epoch ?? '?'} kept undistributed after its settlement failed (no cache context before v0.2.12)`, who: [] };
+    }
+    case 'settle_amount_lost': {
+      const f = nearestBefore(decisions, at, 'expired_claim_failed');
+      const name = f?.name ?? 'a member';
+      return { what: `${name}'s new settle amount of ${amount} not written: the transfer of its older one failed (error ignored before v0.2.12)`, who: [name] };
+    }
+    case 'expired_claim_unsent': {
+      const f = nearestBefore(decisions, at, 'expired_claim_failed');
+      const name = f?.name ?? 'a member';
+      return { what: `${name}'s unclaimed ${amount} overwritten without its transfer to governance (v0.2.12+ swallows the error)`, who: [name] };
     }
     case 'supply_cap_over_transfer': {
       const cap = nearestBefore(decisions, at, 'supply_cap');

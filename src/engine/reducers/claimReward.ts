@@ -1,4 +1,3 @@
-import { transferMutably } from '../bank.js';
 import { TxError } from '../errors.js';
 import { participantIndexOf, putSummaryMutably, updateParticipantMutably } from '../ledger.js';
 import { divergence } from '../payouts.js';
@@ -6,6 +5,7 @@ import { balanceOf, isActiveIn, participantAt, summaryOf } from '../queries.js';
 import { DIVERGENCE_SOURCES } from '../versions.js';
 import { copySummary, INFERENCE_MODULE } from '../state.js';
 import type { Decision } from '../trace.js';
+import { payClaimMutably } from '../vesting.js';
 import type { CaseReducer } from './types.js';
 
 type ClaimOutcome = Extract<Decision, { kind: 'claim' }>['outcome'];
@@ -64,7 +64,7 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
       if (ctx.rules.claims === 'atomic') {
         return answer('retry', workShort ? CLAIM_RESULTS.workRetry : CLAIM_RESULTS.rewardRetry);
       }
-      if (!workShort) transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.workCoins, `work_coins:${name}`);
+      if (!workShort) payClaimMutably(draft, ctx, name, settle.workCoins, `work_coins:${name}`, ctx.params.workVestingPeriod);
       const lost = workShort ? settle.workCoins + settle.rewardCoins : settle.rewardCoins;
       finish();
       divergence(
@@ -78,8 +78,8 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
       return answer(workShort ? 'work_unpaid' : 'reward_unpaid', workShort ? CLAIM_RESULTS.workUnpaid : CLAIM_RESULTS.rewardUnpaid);
     }
   }
-  transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.workCoins, `work_coins:${name}`);
-  transferMutably(draft, ctx, INFERENCE_MODULE, name, settle.rewardCoins, `reward_coins:${name}`);
+  payClaimMutably(draft, ctx, name, settle.workCoins, `work_coins:${name}`, ctx.params.workVestingPeriod);
+  payClaimMutably(draft, ctx, name, settle.rewardCoins, `reward_coins:${name}`, ctx.params.rewardVestingPeriod);
   finish();
   answer('paid', CLAIM_RESULTS.claimed);
 };

@@ -9,7 +9,6 @@ import { sparseVec, vecGet, vecSet } from '../pvec.js';
 import { escrowOf, hostStatsOf } from '../queries.js';
 import { assignedPerSlot, type HostPayout } from '../rules.js';
 import { copyEscrow, INFERENCE_MODULE, type ChainState, type Escrow, type HostEpochStats, type Mutable, type World } from '../state.js';
-import { participantIndexOf } from '../ledger.js';
 import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
 
@@ -88,7 +87,8 @@ const duplicate = (entry: HostStatInput): TxError => new TxError(`duplicate host
 
 /**
  * The hosts of an escrow's slots: each host once, in the order of its first slot, with its
- * participant index, and for each slot the position of its host. The settlement sums per host
+ * participant index (negative for an address without a participant record), and for each slot
+ * the position of its host. The settlement sums per host
  * by position (arrays), not by name (Maps).
  */
 interface SlotHosts {
@@ -105,7 +105,9 @@ function slotHosts(slots: readonly string[], world: World): SlotHosts {
   const byIndex = slots.length > 16 ? new Map<number, number>() : undefined;
   for (let slot = 0; slot < slots.length; slot++) {
     const name = slots[slot] as string;
-    const index = participantIndexOf(world, name);
+    // An address with no participant record (a chain-version what-if, rules.ts) gets a negative
+    // key of its own: −1 − its account index.
+    const index = world.participantIndex.get(name) ?? -1 - (world.accountIndex.get(name) as number);
     let at = byIndex === undefined ? indexes.indexOf(index) : (byIndex.get(index) ?? -1);
     if (at < 0) {
       at = names.length;
@@ -285,6 +287,8 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   for (let i = 0; i < event.hosts.length; i++) {
     const entry = event.hosts[i] as HostStatInput;
     const at = entryPayout[i] as number;
+    // Host stats are kept per participant: an address without a record has none here.
+    if ((indexes[at] as number) < 0) continue;
     const host = (payouts[at] as HostPayout).host;
     const counted = sums[at];
     const before = counted ?? hostStatsOf(draft, x, indexes[at] as number);
