@@ -64,9 +64,44 @@ export interface Params {
   readonly powerCapping: 'chain' | 'off' | undefined;
   /** `downtime_test`: `chain` runs the chain's binomial test when `end_epoch` lists no `punish`. */
   readonly downtimeTest: 'chain' | 'off';
+  /**
+   * `auto_status`: the chain's automatic participant status at every participant write (SPRTs of
+   * invalidations and downtime, consecutive invalidations); undefined means the ruleset's own
+   * choice (on under the chain versions, off under deferred and immediate).
+   */
+  readonly autoStatus: 'chain' | 'off' | undefined;
+  /** `validation`: the params the automatic status reads. */
+  readonly validation: ValidationParams;
   /** `binom_test_p0`, the governance p0 of the downtime test, as an exact fraction in (0, 0.5]. */
   readonly binomTestP0: Fraction;
 }
+
+/**
+ * The validation params the chain's automatic participant status reads (`validation_params`:
+ * false_positive_rate, quick_failure_threshold, bad_participant_invalidation_rate,
+ * invalidation_h_threshold, downtime_bad_percentage, downtime_good_percentage,
+ * downtime_h_threshold), as exact decimal texts.
+ */
+export interface ValidationParams {
+  readonly falsePositiveRate: string;
+  readonly quickFailureThreshold: string;
+  readonly badParticipantInvalidationRate: string;
+  readonly invalidationHThreshold: string;
+  readonly downtimeBadPercentage: string;
+  readonly downtimeGoodPercentage: string;
+  readonly downtimeHThreshold: string;
+}
+
+/** The chain's genesis defaults (types/params.go DefaultValidationParams, the same at v0.2.11, v0.2.12, 8a35022b). */
+export const DEFAULT_VALIDATION_PARAMS: ValidationParams = {
+  falsePositiveRate: '0.05',
+  quickFailureThreshold: '0.000001',
+  badParticipantInvalidationRate: '0.2',
+  invalidationHThreshold: '4',
+  downtimeBadPercentage: '0.2',
+  downtimeGoodPercentage: '0.1',
+  downtimeHThreshold: '4',
+};
 
 /** An exact non-negative fraction (`binom_test_p0`). */
 export interface Fraction {
@@ -93,6 +128,8 @@ export const DEFAULT_PARAMS: Params = {
   rewardVestingPeriod: 0n,
   powerCapping: undefined,
   downtimeTest: 'off',
+  autoStatus: undefined,
+  validation: DEFAULT_VALIDATION_PARAMS,
   binomTestP0: { num: 1n, den: 10n },
 };
 

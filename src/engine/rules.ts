@@ -6,6 +6,7 @@
  * `Ruleset` value; reducers consult it and never branch on a ruleset's name.
  */
 import type { RewardMath } from './rewardMath.js';
+import type { StatusRules } from './status.js';
 import type { HostStatInput, RuleName } from '../domain/scenario.js';
 import { transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
@@ -140,6 +141,11 @@ export interface Ruleset {
    * (v0.2.12+: nothing is paid and the record is kept for a retry).
    */
   readonly claims: 'tx_error' | 'partial' | 'atomic';
+  /**
+   * The chain's automatic participant status at every participant write (status.ts), with the
+   * version's rules; undefined: off unless `params.auto_status: chain` asks for it.
+   */
+  readonly autoStatus?: StatusRules;
   /** Escrows of epoch X are deleted when the effective epoch reaches X + 2; unsettled ones are shared per unique host or per slot. */
   readonly pruning: 'none' | 'per_host' | 'per_slot';
   /**

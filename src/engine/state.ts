@@ -42,6 +42,11 @@ export interface ParticipantState {
   readonly invalidatedInferences: number;
   /** `validated_inferences` of the running epoch (v0.2.12+ devshard settlements add completed − invalid). */
   readonly validatedInferences: number;
+  /** ConsecutiveInvalidInferences: invalidations since the last passed validation (automatic status). */
+  readonly consecutiveInvalidInferences: number;
+  /** The running SPRT log-likelihood ratios of the epoch (CurrentEpochStats InvalidLLR / InactiveLLR), in 10^-12. */
+  readonly invalidLLR: bigint;
+  readonly inactiveLLR: bigint;
   readonly settle: SettleAmount | null;
   /**
    * The vesting schedule of claimed coins (x/streamvesting `VestingSchedule.EpochAmounts`):
@@ -203,6 +208,9 @@ export function copyParticipant(p: ParticipantState): Mutable<ParticipantState> 
     missedRequests: p.missedRequests,
     invalidatedInferences: p.invalidatedInferences,
     validatedInferences: p.validatedInferences,
+    consecutiveInvalidInferences: p.consecutiveInvalidInferences,
+    invalidLLR: p.invalidLLR,
+    inactiveLLR: p.inactiveLLR,
     settle: p.settle,
     vesting: p.vesting,
   } satisfies { [K in keyof ParticipantState]: ParticipantState[K] };
@@ -219,6 +227,9 @@ export function sameParticipant(a: ParticipantState, b: ParticipantState): boole
     a.missedRequests === b.missedRequests &&
     a.invalidatedInferences === b.invalidatedInferences &&
     a.validatedInferences === b.validatedInferences &&
+    a.consecutiveInvalidInferences === b.consecutiveInvalidInferences &&
+    a.invalidLLR === b.invalidLLR &&
+    a.inactiveLLR === b.inactiveLLR &&
     a.settle === b.settle &&
     a.vesting === b.vesting
   );
@@ -256,6 +267,9 @@ function emptyParticipant(weight: bigint): ParticipantState {
     missedRequests: 0,
     invalidatedInferences: 0,
     validatedInferences: 0,
+    consecutiveInvalidInferences: 0,
+    invalidLLR: 0n,
+    inactiveLLR: 0n,
     settle: null,
     vesting: NO_VESTING,
   };

@@ -26,32 +26,17 @@
  */
 import { Decimal } from 'decimal.js';
 import { MAX_INT64 } from '../domain/money.js';
+import { DEFAULT_VALIDATION_PARAMS, type ValidationParams } from '../domain/scenario.js';
 import type { Status } from './state.js';
 
 // ---------------------------------------------------------------------------------------------
 // Params
 
 /** validation_params fields the status uses, as exact decimals (types.Decimal on chain). */
-export interface StatusParams {
-  readonly falsePositiveRate: string;
-  readonly quickFailureThreshold: string;
-  readonly badParticipantInvalidationRate: string;
-  readonly invalidationHThreshold: string;
-  readonly downtimeBadPercentage: string;
-  readonly downtimeGoodPercentage: string;
-  readonly downtimeHThreshold: string;
-}
+export type StatusParams = ValidationParams;
 
 /** The chain's genesis defaults (types/params.go DefaultValidationParams, same at the three commits). */
-export const DEFAULT_STATUS_PARAMS: StatusParams = {
-  falsePositiveRate: '0.05',
-  quickFailureThreshold: '0.000001',
-  badParticipantInvalidationRate: '0.2',
-  invalidationHThreshold: '4',
-  downtimeBadPercentage: '0.2',
-  downtimeGoodPercentage: '0.1',
-  downtimeHThreshold: '4',
-};
+export const DEFAULT_STATUS_PARAMS: StatusParams = DEFAULT_VALIDATION_PARAMS;
 
 /**
  * What the v0.2.5 upgrade handler wrote (app/upgrades/v0_2_5 setNewInvalidationParams; no later

@@ -203,6 +203,23 @@ export type Decision =
       readonly error: string;
     }
   | {
+      /**
+       * The chain's automatic status (status.ts) changed a participant at this write: INVALID by
+       * consecutive invalidations or the invalidation SPRT, INACTIVE by the downtime SPRT; an
+       * exclusion record for the effective epoch comes with it.
+       */
+      readonly kind: 'status_change';
+      readonly name: string;
+      readonly from: 'ACTIVE' | 'INACTIVE' | 'INVALID';
+      readonly to: 'ACTIVE' | 'INACTIVE' | 'INVALID';
+      readonly reason: 'consecutive_failures' | 'statistical_invalidations' | 'downtime';
+      readonly epoch: number;
+      /** The SPRT ratios after the write, in 10^-12. */
+      readonly invalidLLR: bigint;
+      readonly inactiveLLR: bigint;
+      readonly consecutiveInvalidInferences: number;
+    }
+  | {
       readonly kind: 'member_settled';
       readonly name: string;
       readonly weight: bigint;

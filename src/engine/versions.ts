@@ -21,6 +21,7 @@ import {
 } from './payouts.js';
 import { exclusionsOf, isActiveIn, summaryOf } from './queries.js';
 import { CHAIN_REWARD_MATH } from './rewardMath.js';
+import { STATUS_RULES } from './status.js';
 import type { Delivered, HostPayout, Ruleset, SettleRules, Settlement } from './rules.js';
 import { GOV, INFERENCE_MODULE, type ChainState, type Mutable } from './state.js';
 import type { PayoutReason } from './trace.js';
@@ -191,6 +192,7 @@ const LINES = {
 const SUBNET_ERA = {
   reportsDivergences: true,
   unregisteredSlots: true,
+  autoStatus: STATUS_RULES['v0.2.11'],
   rewardMath: CHAIN_REWARD_MATH,
   memos: SUBNET_MEMOS,
   creatorNotAllowed: 'address is not allowed to create subnet escrows for subnets',
@@ -304,6 +306,7 @@ export const v0212: Ruleset = {
   ],
   reportsDivergences: true,
   unregisteredSlots: true,
+  autoStatus: STATUS_RULES['v0.2.12'],
   rewardMath: CHAIN_REWARD_MATH,
   memos: DEVSHARD_MEMOS,
   creatorNotAllowed: 'address is not allowed to create devshard escrows for devshards',
@@ -337,6 +340,7 @@ export const newest: Ruleset = {
   ],
   // What newest changes in v0.2.12's rules; the rest (checks, memos, claims, reward math) is v0.2.12's.
   deliverPayouts: devshardDelivery(true),
+  autoStatus: STATUS_RULES['8a35022b'],
   nonActiveWorkCoins: 'governance_total',
   pruning: 'per_slot',
 };

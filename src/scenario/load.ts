@@ -297,6 +297,16 @@ function checkParams(root: RawMap, sink: Sink): Params | undefined {
     powerCapping: p.power_capping ?? d.powerCapping,
     downtimeTest: p.downtime_test ?? d.downtimeTest,
     binomTestP0: p.binom_test_p0 ?? d.binomTestP0,
+    autoStatus: p.auto_status ?? d.autoStatus,
+    validation: {
+      falsePositiveRate: p.validation?.false_positive_rate ?? d.validation.falsePositiveRate,
+      quickFailureThreshold: p.validation?.quick_failure_threshold ?? d.validation.quickFailureThreshold,
+      badParticipantInvalidationRate: p.validation?.bad_participant_invalidation_rate ?? d.validation.badParticipantInvalidationRate,
+      invalidationHThreshold: p.validation?.invalidation_h_threshold ?? d.validation.invalidationHThreshold,
+      downtimeBadPercentage: p.validation?.downtime_bad_percentage ?? d.validation.downtimeBadPercentage,
+      downtimeGoodPercentage: p.validation?.downtime_good_percentage ?? d.validation.downtimeGoodPercentage,
+      downtimeHThreshold: p.validation?.downtime_h_threshold ?? d.validation.downtimeHThreshold,
+    },
   };
   const { minAmount, maxAmount } = params.escrow;
   if (minAmount > maxAmount) {

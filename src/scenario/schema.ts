@@ -99,6 +99,34 @@ export const p0Schema = rawDecimal('a decimal fraction')
 
 const DECIMAL_RE = /^(-?)([0-9]*)(?:\.([0-9]*))?$/;
 
+/** A non-negative decimal read exactly, kept as its normalised text ("0.050" → "0.05"). */
+const nonNegativeDecimalSchema = rawDecimal('a decimal')
+  .transform((v, ctx) => {
+    const m = DECIMAL_RE.exec(v.toString().trim());
+    if (m !== null && m[1] === '' && (m[2] !== '' || (m[3] ?? '') !== '') && (m[2] ?? '').length + (m[3] ?? '').length <= 40) {
+      const fraction = (m[3] ?? '').replace(/0+$/, '');
+      const whole = (m[2] ?? '').replace(/^0+/, '');
+      return `${whole === '' ? '0' : whole}${fraction === '' ? '' : `.${fraction}`}`;
+    }
+    ctx.addIssue({ code: 'custom', message: '{field} must be a non-negative decimal such as 0.05, found {found}', input: v });
+    return z.NEVER;
+  })
+  .meta({ description: 'a non-negative decimal, such as 0.05' });
+
+/** `validation`: the chain's validation params that the automatic participant status reads. */
+export const validationParamsSchema = z.strictObject(
+  {
+    false_positive_rate: nonNegativeDecimalSchema.optional(),
+    quick_failure_threshold: nonNegativeDecimalSchema.optional(),
+    bad_participant_invalidation_rate: nonNegativeDecimalSchema.optional(),
+    invalidation_h_threshold: nonNegativeDecimalSchema.optional(),
+    downtime_bad_percentage: nonNegativeDecimalSchema.optional(),
+    downtime_good_percentage: nonNegativeDecimalSchema.optional(),
+    downtime_h_threshold: nonNegativeDecimalSchema.optional(),
+  },
+  want('a map of validation params'),
+);
+
 /** `decay_rate`: a decimal equal to one of the rates the chain accepts ("-0.000475", "-0.0004750" …). */
 export const decayRateSchema = rawDecimal('a decimal')
   .transform((v, ctx) => {
@@ -196,6 +224,8 @@ export const paramsSchema = z.strictObject(
     reward_vesting_period: vestingPeriodSchema.optional(),
     power_capping: z.enum(['chain', 'off'], want('chain or off')).optional(),
     downtime_test: z.enum(['chain', 'off'], want('chain or off')).optional(),
+    auto_status: z.enum(['chain', 'off'], want('chain or off')).optional(),
+    validation: validationParamsSchema.optional(),
     binom_test_p0: p0Schema.optional(),
   },
   want('a map of params'),

@@ -798,6 +798,60 @@ function explainSuccess(view: EventView, ctx: StepContext, t: Text): void {
       explainLifecycle(view, ctx, t);
       break;
   }
+  explainChainEffects(view, t);
+}
+
+const STATUS_REASONS = {
+  consecutive_failures: 'its invalidations in a row reached the limit (false_positive_rate^N < quick_failure_threshold)',
+  statistical_invalidations: 'its invalidation SPRT reached invalidation_h_threshold',
+  downtime: 'its downtime SPRT (misses against completed inferences) reached downtime_h_threshold',
+} as const;
+
+/**
+ * What the chain versions do besides the message's own rule: the automatic participant status,
+ * a failed account settlement and its logged transfers, and vesting.
+ */
+function explainChainEffects(view: EventView, t: Text): void {
+  for (const d of view.decisions) {
+    switch (d.kind) {
+      case 'status_change':
+        t.para(
+          `The chain recomputes ${d.name}'s status at this write (keeper/participant_status.go UpdateParticipantStatus): ` +
+            `${STATUS_REASONS[d.reason]}, so ${d.name} becomes ${d.to} and an exclusion record for epoch ${d.epoch} is kept. ` +
+            'When the epoch is settled it gets no work coins and no reward.',
+        );
+        break;
+      case 'settlement_failed':
+        t.para(
+          `The account settlement of epoch ${d.epoch} fails ("${d.error}"). The chain only logs it (module.go) and the epoch ends ` +
+            `anyway: ${d.mode === 'atomic' ? 'it ran in a cache context, so nothing of it is written' : `no cache context before v0.2.12, so what was written before the failure stays${d.minted > 0n ? ` — the ${money(d.minted)} just minted, distributed to no one` : ''}`}. ` +
+            'The coin balances are not reset: a later epoch settles them.',
+        );
+        break;
+      case 'expired_claim_failed':
+        t.para(
+          `The module cannot send ${d.name}'s unclaimed ${money(d.amount)} to governance ("${d.error}"): ` +
+            (d.outcome === 'kept'
+              ? 'before v0.2.12 the error is ignored, the old settle amount stays and the new one is not written.'
+              : 'from v0.2.12 the error is logged and the new settle amount overwrites the old one, whose coins stay in the module.'),
+        );
+        break;
+      case 'sweep_stopped':
+        t.para(`Sweeping expired settle amounts stops at ${d.name}'s ${money(d.amount)} ("${d.error}"); the chain logs it, and the rest wait for a later epoch.`);
+        break;
+      case 'vested':
+        t.para(
+          `${money(d.amount)} goes to the vesting module instead of ${d.name}: ${plural(d.epochs, 'part')}, ` +
+            `the first ${money(d.first)}${d.epochs > 1 ? `, then ${money(d.each)} each` : ''}, unlocked one at each epoch end (x/streamvesting).`,
+        );
+        break;
+      case 'vesting_unlock_failed':
+        t.para(`The vesting module cannot send ${d.name}'s ${money(d.amount)} ("${d.error}"); the chain logs it and that schedule waits an epoch.`);
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 /** The escrows start_epoch pruned (version rulesets): deleted, and an unsettled one shared among its hosts. */

@@ -259,6 +259,9 @@ function settleMembers(
     p.missedRequests = 0;
     p.invalidatedInferences = 0;
     p.validatedInferences = 0;
+    // CurrentEpochStats = NewCurrentEpochStats(): the SPRT ratios start over with the epoch.
+    p.invalidLLR = 0n;
+    p.inactiveLLR = 0n;
     const next = newSettle[i] as SettleAmount | null;
     if (next !== null) p.settle = next;
     reset[index] = Object.freeze(p);

@@ -2,6 +2,7 @@
  * The reducer table and the one function that applies an event as a transaction.
  */
 import type { ChainEvent, EventType, Params } from '../../domain/scenario.js';
+import { applyAutoStatusMutably, autoStatusRules } from '../autoStatus.js';
 import type { Transfer, TxContext } from '../context.js';
 import { TxError } from '../errors.js';
 import type { Ruleset } from '../rules.js';
@@ -78,8 +79,19 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
     result: undefined,
   };
   const reducer = REDUCERS[event.type] as CaseReducer<EventType>;
+  const status = autoStatusRules(ctx);
   try {
-    const next = transact(state, (draft) => reducer(draft, event as never, ctx), env.tx);
+    const next = transact(
+      state,
+      status === undefined
+        ? (draft) => reducer(draft, event as never, ctx)
+        : (draft) => {
+            reducer(draft, event as never, ctx);
+            // Every participant the message wrote gets the chain's automatic status (autoStatus.ts).
+            applyAutoStatusMutably(draft, state, ctx, status);
+          },
+      env.tx,
+    );
     return { ok: true, state: next.state, written: next.written, transfers: ctx.transfers, decisions: ctx.decisions, result: ctx.result };
   } catch (error) {
     // The decisions taken before the failure stay available to explain it; the state does not.

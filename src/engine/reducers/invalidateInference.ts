@@ -32,6 +32,8 @@ export const invalidateInference: CaseReducer<'invalidate_inference'> = (draft, 
   const index = participantIndexOf(ctx.world, executor);
   updateParticipantMutably(draft, index, (p) => {
     p.invalidatedInferences = addCount(p.invalidatedInferences, 1, 'invalidated_inferences', executor);
+    // msg_server_invalidate_inference.go: ConsecutiveInvalidInferences + 1 (the automatic status reads it).
+    p.consecutiveInvalidInferences = addCount(p.consecutiveInvalidInferences, 1, 'consecutive_invalid_inferences', executor);
   });
   putInferenceMutably(draft, { ...inference, status: 'INVALIDATED' });
   if (inference.epoch !== current || draft.epochEnded) {

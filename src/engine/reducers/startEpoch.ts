@@ -4,6 +4,7 @@ import { vecSet } from '../pvec.js';
 import { participantAt } from '../queries.js';
 import { type ActiveSet } from '../state.js';
 import { pruneEscrowsOf } from '../pruning.js';
+import { autoStatusRules } from '../autoStatus.js';
 import type { CaseReducer } from './types.js';
 
 /**
@@ -30,9 +31,12 @@ export const startEpoch: CaseReducer<'start_epoch'> = (draft, event, ctx) => {
   isMember.forEach((member, index) => {
     if (!member) return;
     const p = participantAt(draft, index);
-    if (p.status !== 'ACTIVE') {
+    // moveUpcomingToEffectiveGroup: ACTIVE, and from 8a35022b ConsecutiveInvalidInferences 0.
+    const resetCount = p.consecutiveInvalidInferences > 0 && autoStatusRules(ctx)?.resetsConsecutiveInvalid === true;
+    if (p.status !== 'ACTIVE' || resetCount) {
       updateParticipantMutably(draft, index, (q) => {
         q.status = 'ACTIVE';
+        if (resetCount) q.consecutiveInvalidInferences = 0;
       });
     }
     members.push(index);

@@ -61,6 +61,8 @@ export const validateInference: CaseReducer<'validate_inference'> = (draft, even
   const executor = inference.executor;
   updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
     p.validatedInferences = addCount(p.validatedInferences, 1, 'validated_inferences', executor);
+    // msg_server_validation.go: a passed validation resets ConsecutiveInvalidInferences.
+    p.consecutiveInvalidInferences = 0;
   });
   const beforeClaims = inference.epoch === current && !draft.epochEnded;
   if (!beforeClaims) {
