@@ -130,6 +130,8 @@ for (let n = 36; n <= 60; n++) {
 }
 // Round(16) at a tie: 0.5^17 = 0.00000762939453125 (17 places, last digit 5) rounds up.
 pvalue.push({ k: 17, n: 17, p0: dec('0.5') }, { k: 55, n: 55, p0: dec('0.5') }, { k: 54, n: 54, p0: dec('0.5') });
+// Div at a tie: 0.66445568 / 0.33554432 = 1.98023223876953125 (17 places, last digit 5) rounds away from zero.
+for (const [k, n] of [[1, 2], [1, 3], [2, 5], [3, 9], [10, 30]]) pvalue.push({ k, n, p0: dec('0.66445568') });
 // Many-digit p0 and p0 near 0 or 1.
 for (const p of ['0.6180339887498948', '0.9999', '0.999999', '0.0001', '0.1234567890123456789']) {
   for (const [k, n] of [[1, 2], [1, 5], [2, 5], [3, 9], [5, 40], [40, 45], [1, 200], [199, 200], [300, 302]]) pvalue.push({ k, n, p0: dec(p) });
@@ -139,6 +141,7 @@ pvalue.push({ k: 1048576, n: 1048576, p0: { value: '5', exponent: -2048 } });
 for (const [k, n, p] of [[-1, 10, '0.1'], [11, 10, '0.1'], [1, 10, '0'], [1, 10, '1'], [1, 10, '1.5'], [1, 10, '-0.1'], [0, 0, '0.2']]) pvalue.push({ k, n, p0: dec(p) });
 
 const missed = [];
+missed.push({ missed: 1, total: 100, p0: dec('0.6') }, { missed: 60, total: 100, p0: dec('0.6') });
 // TestMissedStatTestBasicBehavior / WithDifferentP0 / ErrorConditions (calculations/stats_test.go)
 for (const m of [0, 5, 10, 14, 15, 20, 50]) missed.push({ missed: m, total: 100, p0: dec('0.1') });
 for (const [m, t, p] of [[2, 100, '0.05'], [12, 100, '0.05'], [15, 100, '0.2'], [35, 100, '0.2'], [-1, 10, '0.1'], [0, 0, '0.1'], [0, -5, '0.1'], [15, 10, '0.1'], [-1, -1, '0.1']]) {
@@ -174,6 +177,29 @@ settle.push({ governance: { value: '12', exponent: -2 }, members: healthy });
 // TestSettleWithGraceEpoch / TestSettleWithoutGraceEpoch (keeper/accountsettle_test.go): 50 of 100 missed.
 settle.push({ governance: { value: '5', exponent: -1 }, members: [[50, 50]] });
 settle.push({ governance: { value: '1', exponent: -1 }, members: [[50, 50]] });
+// Named boundaries (tests/engine/downtime.test.ts looks these up by name).
+const named = (name, governance, members) => settle.push({ name, governance: governance === null ? null : dec(governance), members });
+named('gate: 999 requests over 5 members', null, [[170, 30], [190, 10], [180, 20], [180, 20], [179, 20]]);
+named('gate: 1000 requests over 5 members', null, [[170, 30], [190, 10], [180, 20], [180, 20], [180, 20]]);
+named('gate: 1000 requests over 4 members (+1 with none)', null, [[170, 30], [190, 10], [180, 20], [360, 40], [0, 0]]);
+named('breaker: baseline 380', null, [[124, 76], [124, 76], [124, 76], [124, 76], [124, 76]]);
+named('breaker: baseline 381', null, [[123, 77], [124, 76], [124, 76], [124, 76], [124, 76], [0, 1]]);
+named('baseline 30, governance 0.05 (+20 = 50)', '0.05', [[194, 6], [194, 6], [194, 6], [194, 6], [194, 6]]);
+named('baseline 31, governance 0.05 (+20 = 51 -> 100)', '0.05', [[194, 6], [194, 6], [194, 6], [194, 6], [193, 7]]);
+named('governance 0.0005 (ceil 0) -> 10%', '0.0005', [[10, 5], [86, 14], [85, 15]]);
+named('governance 0 -> 10%', '0', [[86, 14], [85, 15]]);
+named('governance -0.1 -> 10%', '-0.1', [[86, 14], [85, 15]]);
+named('governance 0.001 -> 5%', '0.001', [[92, 8], [91, 9]]);
+named('governance 0.0501 -> 10%', '0.0501', [[86, 14], [85, 15]]);
+named('governance 0.5 -> 50% table, not direct', '0.5', [[42, 58], [41, 59]]);
+named('governance 0.5005 -> direct, 50% table, no breaker', '0.5005', [[104, 96], [104, 96], [104, 96], [104, 96], [104, 96], [41, 59]]);
+named('governance 0.501 -> direct, exact path', '0.501', [[99, 1], [40, 60], [7, 3], [1, 1]]);
+named('governance 0.6 -> exact: 1 missed of 100 fails, 60 passes', '0.6', [[99, 1], [40, 60], [0, 100], [1000, 0], [20, 5]]);
+named('governance 1 -> exact path errors, all kept', '1', [[0, 100], [99, 1]]);
+named('10% table at 990 and 991', null, [[876, 114], [875, 115], [892, 99], [891, 100]]);
+named('10% table at 10, 15, 19, 20', null, [[6, 4], [5, 5], [11, 4], [10, 5]]);
+named('10% table at 19, 20 and 1, 2', null, [[15, 4], [14, 5], [16, 4], [15, 5]]);
+named('10% table at totals 1 and 2', null, [[0, 1], [0, 2]]);
 const governances = [null, '0.1', '0.10', '0.05', '0.051', '0.12', '0.2', '0.3', '0.35', '0.4', '0.5', '0.5005', '0.501', '0.6', '0.75', '0.999', '1', '1.5', '0', '-0.1', '0.0005', '0.001', '0.0011'];
 for (let i = 0; i < 400; i++) {
   const g = pick(governances);
