@@ -307,6 +307,71 @@ function powBounds(base: Dec, e: number, digits: number): [Dec, Dec] {
   return [lo, hi];
 }
 
+/** 5 × 10^-17: Round(16) takes anything below it to 0. */
+const HALF_ULP = new X('5e-17');
+
+/**
+ * The largest e ≥ 1 with base^e ≥ 5e-17 (0 when there is none), so that pow(base, e) rounds to 0
+ * exactly for the e ≥ 2 above it (0 < base < 1: the powers decrease); Infinity when that is beyond
+ * 2^53; undefined when a decision is beyond the budget (callers then compute each pow).
+ */
+function lastNonzeroPower(base: Dec): number | undefined {
+  const nonzero = (e: number): boolean | undefined => {
+    if (e === 1) return base.gte(HALF_ULP);
+    const r = powRounded(base, e);
+    return r instanceof X ? !r.isZero() : undefined;
+  };
+  const first = nonzero(1);
+  if (first !== true) return first === false ? 0 : undefined;
+  let lo = 1;
+  let hi = 2;
+  for (;;) {
+    const at = nonzero(hi);
+    if (at === undefined) return undefined;
+    if (!at) break;
+    lo = hi;
+    if (hi > Number.MAX_SAFE_INTEGER / 2) return Infinity;
+    hi *= 2;
+  }
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    const at = nonzero(mid);
+    if (at === undefined) return undefined;
+    if (at) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+interface ExactContext {
+  readonly p: Dec;
+  readonly q: Dec;
+  /** p0.Div(1 − p0), rounded to 16 places. */
+  readonly ratio: Dec;
+  readonly lastNonzeroP: number | undefined;
+  readonly lastNonzeroQ: number | undefined;
+  /** Computed p-values by "k/n" (members of one settlement often share small counts). */
+  readonly values: Map<string, PValueResult>;
+}
+
+/** Per-p0 values of the exact path, memoised (a settlement tests every member with one p0). */
+const contexts = new Map<string, ExactContext>();
+
+function exactContext(p0: GoDecimal): ExactContext {
+  const key = `${p0.value}e${p0.exponent}`;
+  const known = contexts.get(key);
+  if (known) return known;
+  const p = new X(key);
+  const q = ONE.minus(p);
+  const ctx = { p, q, ratio: div16(p, q), lastNonzeroP: lastNonzeroPower(p), lastNonzeroQ: lastNonzeroPower(q), values: new Map<string, PValueResult>() };
+  if (contexts.size >= 64) contexts.clear();
+  contexts.set(key, ctx);
+  return ctx;
+}
+
+/** pow(base, e) certainly rounds to 0 (e ≥ 2 beyond the last nonzero power); false also when unknown. */
+const powZero = (e: number, lastNonzero: number | undefined): boolean => e >= 2 && lastNonzero !== undefined && e > lastNonzero;
+
 /** The exponent of a chain decimal's shopspring form after rounding, as the panic checks need it. */
 const roundedExponent = (e: number, baseExponent: number): number => (e === 1 ? baseExponent : -PLACES);
 
@@ -344,20 +409,33 @@ export function binomialPValue(k: number, n: number, p0: GoDecimal): PValueResul
   }
   if (-ep > EXACT_LIMITS.p0Places) return fail('infeasible', `p0 has ${-ep} decimal places; epochsim computes the exact p-value up to ${EXACT_LIMITS.p0Places}`);
 
-  const p = new X(`${p0.value}e${ep}`);
-  const q = ONE.minus(p);
+  const ctx = exactContext(p0);
+  const key = `${k}/${n}`;
+  const known = ctx.values.get(key);
+  if (known) return known;
+  const result = exactPValue(k, n, ctx);
+  if (ctx.values.size >= 4096) ctx.values.clear();
+  ctx.values.set(key, result);
+  return result;
+}
+
+/** The p-value once the errors, the panics and p0's size are ruled out (see binomialPValue). */
+function exactPValue(k: number, n: number, ctx: ExactContext): PValueResult {
+  const { p, q, ratio, lastNonzeroP, lastNonzeroQ } = ctx;
   let prob: Dec;
   if (k === n) {
+    if (powZero(n, lastNonzeroP)) return { ok: true, value: '0' };
     const r = powRounded(p, n);
     if (!(r instanceof X)) return { ok: false, error: r };
     prob = r;
   } else {
     const m = n - k;
+    // A first term of 0 makes every term 0: the p-value is 0 whatever the coefficient is.
+    if (powZero(k, lastNonzeroP) || powZero(m, lastNonzeroQ)) return { ok: true, value: '0' };
     const pk = powRounded(p, k);
     if (!(pk instanceof X)) return { ok: false, error: pk };
     const qm = powRounded(q, m);
     if (!(qm instanceof X)) return { ok: false, error: qm };
-    // A first term of 0 makes every term 0: the p-value is 0 whatever the coefficient is.
     if (pk.isZero() || qm.isZero()) return { ok: true, value: '0' };
     if (k > EXACT_LIMITS.coefficientSteps) return fail('infeasible', `binomialPMF's coefficient needs ${k} exact steps (epochsim's budget: ${EXACT_LIMITS.coefficientSteps})`);
     if (m > EXACT_LIMITS.sumSteps) return fail('infeasible', `the p-value sum needs ${m} exact steps (epochsim's budget: ${EXACT_LIMITS.sumSteps})`);
@@ -367,7 +445,6 @@ export function binomialPValue(k: number, n: number, p0: GoDecimal): PValueResul
   }
   if (prob.isZero()) return { ok: true, value: '0' };
   let sum = prob;
-  const ratio = div16(p, q);
   for (let i = k; i < n; i++) {
     prob = prob.times(div16(new X(n - i), new X(i + 1))).times(ratio);
     sum = sum.plus(prob);
@@ -455,17 +532,27 @@ export interface DynamicP0 {
  * value is 500. Members with no requests are not counted.
  */
 export function dynamicP0(governance: GoDecimal | undefined, members: readonly DowntimeStats[]): DynamicP0 {
+  // Exact in doubles while below 2^53 (each total < 2^33), carried into bigints every 2^19 members.
   let totalRequests = 0n;
   let missedRequests = 0n;
   let membersWithRequests = 0;
-  for (const m of members) {
-    const [inferences, missed] = checkStats(m);
-    const total = BigInt(inferences) + BigInt(missed);
-    if (total === 0n) continue;
-    totalRequests = saturating(totalRequests + total);
-    missedRequests = saturating(missedRequests + BigInt(missed));
+  let total = 0;
+  let missedSum = 0;
+  for (let i = 0; i < members.length; i++) {
+    const [inferences, missed] = checkStats(members[i] as DowntimeStats);
+    if (inferences + missed === 0) continue;
+    total += inferences + missed;
+    missedSum += missed;
     membersWithRequests += 1;
+    if ((membersWithRequests & 0x7ffff) === 0) {
+      totalRequests = saturating(totalRequests + BigInt(total));
+      missedRequests = saturating(missedRequests + BigInt(missedSum));
+      total = 0;
+      missedSum = 0;
+    }
   }
+  totalRequests = saturating(totalRequests + BigInt(total));
+  missedRequests = saturating(missedRequests + BigInt(missedSum));
   const none = { baselinePermille: undefined, targetPermille: undefined, selectedPermille: undefined, skipPunishment: false } as const;
   let governancePermille: TablePermille = 100;
   let governanceCeilPermille: bigint | undefined;
@@ -536,9 +623,12 @@ export type ChainDowntime =
  */
 export function chainDowntimeTest(governance: GoDecimal | undefined, members: readonly DowntimeStats[]): ChainDowntime {
   const choice = dynamicP0(governance, members);
+  // MissedStatTest's table choice depends on p0 only: made once (the same IntPart(p0 × 1000)).
+  const key = tableKey(intPartTimes1000(choice.p0));
   const out: MemberDowntime[] = [];
   for (let i = 0; i < members.length; i++) {
-    const [inferences, missed] = checkStats(members[i] as DowntimeStats);
+    // dynamicP0 has checked every member's counts.
+    const { inferenceCount: inferences, missedRequests: missed } = members[i] as DowntimeStats;
     const total = inferences + missed;
     if (total === 0) {
       out.push({ total, missed, passed: true, rule: 'untested' });
@@ -548,7 +638,7 @@ export function chainDowntimeTest(governance: GoDecimal | undefined, members: re
       out.push({ total, missed, passed: true, rule: 'skipped' });
       continue;
     }
-    const t = missedStatTest(missed, total, choice.p0);
+    const t = key !== undefined ? missedStatTestLookup(missed, total, key) : missedStatTest(missed, total, choice.p0);
     if (!t.ok) {
       if (t.error.kind === 'goPanic' || t.error.kind === 'infeasible') return { ...choice, ok: false, member: i, error: t.error };
       out.push({ total, missed, passed: true, rule: 'error', error: t.error });
