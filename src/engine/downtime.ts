@@ -252,7 +252,7 @@ export const EXACT_LIMITS = Object.freeze({
   /** n − k, the iterations of the sum, when the first term is not 0 (each adds 32 exact digits). */
   sumSteps: 5_000,
   /** Significant digits of base^e when pow must be computed exactly. */
-  powDigits: 2_000_000,
+  powDigits: 100_000,
 });
 
 const bitLength = (x: number): number => x.toString(2).length;
