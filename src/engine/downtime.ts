@@ -15,9 +15,11 @@
  * exactly; counts are integers. The exact p-value reproduces shopspring/decimal v1.4.0 with
  * DivisionPrecision 16: every Div is rounded to 16 decimal places, half away from zero (DivRound:
  * truncated quotient, +1 unit when 2 × remainder ≥ divisor); `pow` rounds with Round(16), also
- * half away from zero (truncate to 17 places, add 5, floor); Mul and Add are exact. Here through a
- * decimal.js clone with 10^9 digits of precision (so products and sums are exact) and ROUND_HALF_UP
- * (decimal.js's half away from zero) — never the global Decimal.
+ * half away from zero (truncate to 17 places, add 5, floor); Mul and Add are exact. Here the powers
+ * go through a decimal.js clone with 10^9 digits of precision (so products are exact) and
+ * ROUND_HALF_UP (decimal.js's half away from zero) — never the global Decimal — decided from
+ * directed-rounding bounds where that settles the 16-place result; the coefficient and the sum, whose
+ * exact digits grow by 32 per step, run on scaled bigints (v × 10^-s) with the same roundings.
  *
  * Where the Go code panics (shopspring's Mul panics when an exponent leaves int32, which its pow
  * and the p-value loop reach for counts in the hundreds of millions) the result says so: a panic in
@@ -221,7 +223,7 @@ export function missedStatTestLookup(missed: number, total: number, permille: nu
 // ---------------------------------------------------------------------------------------------
 // The exact p-value (stats.go BinomialPValue, binomialPMF, pow)
 
-/** Exact arithmetic: 10^9 significant digits (products and sums of these numbers are exact); half away from zero. */
+/** Exact arithmetic for the powers: 10^9 significant digits (their products are exact); half away from zero. */
 const X = Decimal.clone({ precision: 1e9, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -9e15, toExpPos: 9e15 });
 type Dec = InstanceType<typeof X>;
 const ONE = new X(1);
@@ -231,12 +233,32 @@ const ALPHA = new X('0.05');
 /** Round(16) and the rounding of DivRound(…, 16): 16 decimal places, half away from zero. */
 const round16 = (x: Dec): Dec => x.toDecimalPlaces(PLACES, X.ROUND_HALF_UP);
 
-/** shopspring a.Div(b) for a, b > 0: the quotient rounded to 16 places, half away from zero. */
-function div16(a: Dec, b: Dec): Dec {
-  const scaled = a.times('1e16');
-  let q = scaled.divToInt(b);
-  if (scaled.minus(q.times(b)).times(2).gte(b)) q = q.plus(1);
-  return q.times('1e-16');
+/** A decimal as v × 10^-s (s ≥ 0): the loops of the exact p-value run on these bigints, exactly. */
+interface Scaled {
+  readonly v: bigint;
+  readonly s: number;
+}
+const TEN16 = 10n ** 16n;
+const TEN32 = 10n ** 32n;
+
+/** The exact value of a (finite) decimal.js number. */
+function scaledOf(x: Dec): Scaled {
+  const [whole, fraction = ''] = x.toFixed().split('.');
+  return { v: BigInt(`${whole}${fraction}`), s: fraction.length };
+}
+
+/** shopspring x.Div(y) for x, y > 0: x / y rounded to 16 places, half away from zero, as a scale-16 integer. */
+function div16(x: Scaled, y: Scaled): bigint {
+  const num = x.v * 10n ** BigInt(y.s) * TEN16;
+  const den = y.v * 10n ** BigInt(x.s);
+  return (2n * num + den) / (2n * den);
+}
+
+/** Round(16) of x ≥ 0, as a scale-16 integer. */
+function round16Scaled(x: Scaled): bigint {
+  if (x.s <= PLACES) return x.v * 10n ** BigInt(PLACES - x.s);
+  const unit = 10n ** BigInt(x.s - PLACES);
+  return (2n * x.v + unit) / (2n * unit);
 }
 
 /**
@@ -346,8 +368,8 @@ function lastNonzeroPower(base: Dec): number | undefined {
 interface ExactContext {
   readonly p: Dec;
   readonly q: Dec;
-  /** p0.Div(1 − p0), rounded to 16 places. */
-  readonly ratio: Dec;
+  /** p0.Div(1 − p0), rounded to 16 places (scale 16). */
+  readonly ratio: bigint;
   readonly lastNonzeroP: number | undefined;
   readonly lastNonzeroQ: number | undefined;
   /** Computed p-values by "k/n" (members of one settlement often share small counts). */
@@ -363,7 +385,7 @@ function exactContext(p0: GoDecimal): ExactContext {
   if (known) return known;
   const p = new X(key);
   const q = ONE.minus(p);
-  const ctx = { p, q, ratio: div16(p, q), lastNonzeroP: lastNonzeroPower(p), lastNonzeroQ: lastNonzeroPower(q), values: new Map<string, PValueResult>() };
+  const ctx = { p, q, ratio: div16(scaledOf(p), scaledOf(q)), lastNonzeroP: lastNonzeroPower(p), lastNonzeroQ: lastNonzeroPower(q), values: new Map<string, PValueResult>() };
   if (contexts.size >= 64) contexts.clear();
   contexts.set(key, ctx);
   return ctx;
@@ -422,12 +444,12 @@ export function binomialPValue(k: number, n: number, p0: GoDecimal): PValueResul
 /** The p-value once the errors, the panics and p0's size are ruled out (see binomialPValue). */
 function exactPValue(k: number, n: number, ctx: ExactContext): PValueResult {
   const { p, q, ratio, lastNonzeroP, lastNonzeroQ } = ctx;
-  let prob: Dec;
+  let prob: Scaled;
   if (k === n) {
     if (powZero(n, lastNonzeroP)) return { ok: true, value: '0' };
     const r = powRounded(p, n);
     if (!(r instanceof X)) return { ok: false, error: r };
-    prob = r;
+    prob = scaledOf(r);
   } else {
     const m = n - k;
     // A first term of 0 makes every term 0: the p-value is 0 whatever the coefficient is.
@@ -439,17 +461,23 @@ function exactPValue(k: number, n: number, ctx: ExactContext): PValueResult {
     if (pk.isZero() || qm.isZero()) return { ok: true, value: '0' };
     if (k > EXACT_LIMITS.coefficientSteps) return fail('infeasible', `binomialPMF's coefficient needs ${k} exact steps (epochsim's budget: ${EXACT_LIMITS.coefficientSteps})`);
     if (m > EXACT_LIMITS.sumSteps) return fail('infeasible', `the p-value sum needs ${m} exact steps (epochsim's budget: ${EXACT_LIMITS.sumSteps})`);
-    let c = ONE;
-    for (let i = 0; i < k; i++) c = div16(c.times(n - i), new X(i + 1));
-    prob = c.times(pk).times(qm);
+    // coeff = coeff.Mul(n − i).Div(i + 1), scale 16 from the first division on.
+    let c: Scaled = { v: 1n, s: 0 };
+    for (let i = 0; i < k; i++) c = { v: div16({ v: c.v * BigInt(n - i), s: c.s }, { v: BigInt(i + 1), s: 0 }), s: PLACES };
+    const a = scaledOf(pk);
+    const b = scaledOf(qm);
+    prob = { v: c.v * a.v * b.v, s: c.s + a.s + b.s };
   }
-  if (prob.isZero()) return { ok: true, value: '0' };
-  let sum = prob;
+  if (prob.v === 0n) return { ok: true, value: '0' };
+  // sum += prob × factor × ratio, factor = (n − i).Div(i + 1): each step adds 32 places to both.
+  let term = prob.v;
+  let sum = prob.v;
   for (let i = k; i < n; i++) {
-    prob = prob.times(div16(new X(n - i), new X(i + 1))).times(ratio);
-    sum = sum.plus(prob);
+    term *= div16({ v: BigInt(n - i), s: 0 }, { v: BigInt(i + 1), s: 0 }) * ratio;
+    sum = sum * TEN32 + term;
   }
-  return { ok: true, value: round16(sum).toFixed() };
+  const value = round16Scaled({ v: sum, s: prob.s + 32 * (n - k) });
+  return { ok: true, value: formatGoDecimal({ value, exponent: -PLACES }) };
 }
 
 /**
