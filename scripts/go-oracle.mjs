@@ -132,6 +132,8 @@ for (let n = 36; n <= 60; n++) {
 pvalue.push({ k: 17, n: 17, p0: dec('0.5') }, { k: 55, n: 55, p0: dec('0.5') }, { k: 54, n: 54, p0: dec('0.5') });
 // Div at a tie: 0.66445568 / 0.33554432 = 1.98023223876953125 (17 places, last digit 5) rounds away from zero.
 for (const [k, n] of [[1, 2], [1, 3], [2, 5], [3, 9], [10, 30]]) pvalue.push({ k, n, p0: dec('0.66445568') });
+// Round(16) of the sum at a tie: k 15 of n 16 at p0 0.95 sums to 0.81075965277956845 exactly.
+pvalue.push({ k: 15, n: 16, p0: dec('0.95') }, { k: 15, n: 16, p0: dec('0.950') });
 // Many-digit p0 and p0 near 0 or 1.
 for (const p of ['0.6180339887498948', '0.9999', '0.999999', '0.0001', '0.1234567890123456789']) {
   for (const [k, n] of [[1, 2], [1, 5], [2, 5], [3, 9], [5, 40], [40, 45], [1, 200], [199, 200], [300, 302]]) pvalue.push({ k, n, p0: dec(p) });
@@ -200,6 +202,12 @@ named('10% table at 990 and 991', null, [[876, 114], [875, 115], [892, 99], [891
 named('10% table at 10, 15, 19, 20', null, [[6, 4], [5, 5], [11, 4], [10, 5]]);
 named('10% table at 19, 20 and 1, 2', null, [[15, 4], [14, 5], [16, 4], [15, 5]]);
 named('10% table at totals 1 and 2', null, [[0, 1], [0, 2]]);
+// IntPart(p0 × 1000) is big.Int.Int64(): beyond int64 it keeps the low 64 bits (absurd p0s, exact bounds).
+const raw = (value, exponent) => ({ value, exponent });
+settle.push({ name: 'governance 1e70 (IntPart 0) -> 10%', governance: raw('1', 70), members: [[86, 14], [85, 15]] });
+settle.push({ name: 'governance 9.3e15 (IntPart wraps negative) -> 10%', governance: raw('9300000000000000', 0), members: [[86, 14], [85, 15]] });
+settle.push({ name: 'governance (2^62+1)/10 (IntPart wraps to 100) -> 20%', governance: raw('4611686018427387905', -1), members: [[75, 25], [74, 26], [73, 27]] });
+missed.push({ missed: 14, total: 100, p0: raw('4611686018427387905', -1) }, { missed: 15, total: 100, p0: raw('4611686018427387905', -1) });
 const governances = [null, '0.1', '0.10', '0.05', '0.051', '0.12', '0.2', '0.3', '0.35', '0.4', '0.5', '0.5005', '0.501', '0.6', '0.75', '0.999', '1', '1.5', '0', '-0.1', '0.0005', '0.001', '0.0011'];
 for (let i = 0; i < 400; i++) {
   const g = pick(governances);

@@ -186,7 +186,13 @@ describe('binomialPValue = BinomialPValue(k, n, p0, 16)', () => {
   });
 
   test('Div rounds a tie away from zero: 0.66445568 / 0.33554432 = 1.98023223876953125 → …313 (oracle)', () => {
-    expect([value(1, 2, '0.66445568'), value(1, 3, '0.66445568')]).toEqual(['0.8874100093157376', '0.9622210681370428']);
+    expect([[1, 2], [1, 3], [2, 5], [3, 9], [10, 30]].map(([k, n]) => value(k as number, n as number, '0.66445568'))).toEqual([
+      '0.8874100093157376', '0.9622210681370428', '0.9536315883346365', '0.9913733778307578', '0.9999505708024113',
+    ]);
+  });
+
+  test('Round(16) of the sum at a tie: 15 of 16 at p0 0.95 sums to 0.81075965277956845 → 0.8107596527795685 (oracle)', () => {
+    expect([value(15, 16, '0.95'), value(15, 16, '0.950')]).toEqual(['0.8107596527795685', '0.8107596527795685']);
   });
 
   test('a pow that rounds to 0 at 16 places makes the p-value 0 (oracle: p0 0.6, 1 missed of 40/41/42; 0.15, 1 of 300)', () => {
@@ -339,6 +345,14 @@ describe('dynamicP0 = getDynamicP0', () => {
     expect(oracleCase('baseline 31, governance 0.05 (+20 = 51 -> 100)').slice(0, 3)).toEqual([100n, -3, false]);
     const direct = dynamicP0(d('0.5005'), []);
     expect([direct.direct, direct.governanceCeilPermille, direct.permille, direct.dynamic]).toEqual([true, 501n, undefined, false]);
+  });
+
+  test('IntPart(p0 × 1000) keeps only the low 64 bits like big.Int.Int64: absurd governance p0s land on tables (oracle)', () => {
+    expect(oracleCase('governance 1e70 (IntPart 0) -> 10%')).toEqual([100n, -3, false, [true, false]]);
+    expect(oracleCase('governance 9.3e15 (IntPart wraps negative) -> 10%')).toEqual([100n, -3, false, [true, false]]);
+    expect(oracleCase('governance (2^62+1)/10 (IntPart wraps to 100) -> 20%')).toEqual([200n, -3, false, [true, true, false]]);
+    const wrapped = { value: 4611686018427387905n, exponent: -1 }; // 100 × p0 × 10 = 100 + 25 × 2^64
+    expect(missedStatTest(14, 100, wrapped)).toEqual({ ok: true, passed: true, rule: 'table', permille: 100, row: [100, 14] });
   });
 
   test('property: the dynamic table never goes below governance, and it skips exactly when the baseline is ≥ 381‰', () => {
