@@ -62,8 +62,12 @@ export interface Params {
    * immediate, which reproduce the v1 goldens).
    */
   readonly powerCapping: 'chain' | 'off' | undefined;
-  /** `downtime_test`: `chain` runs the chain's binomial test when `end_epoch` lists no `punish`. */
-  readonly downtimeTest: 'chain' | 'off';
+  /**
+   * `downtime_test`, when `end_epoch` lists no `punish`: `chain` runs the chain's test (tables,
+   * dynamic p0), `exact` an exact binomial test, `off` none; undefined means the ruleset's own
+   * choice (chain under the chain versions, off under deferred and immediate).
+   */
+  readonly downtimeTest: 'chain' | 'exact' | 'off' | undefined;
   /**
    * `auto_status`: the chain's automatic participant status at every participant write (SPRTs of
    * invalidations and downtime, consecutive invalidations); undefined means the ruleset's own
@@ -127,7 +131,7 @@ export const DEFAULT_PARAMS: Params = {
   workVestingPeriod: 0n,
   rewardVestingPeriod: 0n,
   powerCapping: undefined,
-  downtimeTest: 'off',
+  downtimeTest: undefined,
   autoStatus: undefined,
   validation: DEFAULT_VALIDATION_PARAMS,
   binomTestP0: { num: 1n, den: 10n },

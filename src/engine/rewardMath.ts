@@ -11,6 +11,8 @@
  *   with its governance over-transfer, debt recovered into governance and the rest forgiven.
  */
 import type { Fraction, Params } from '../domain/scenario.js';
+import { chainDowntimeTest, formatGoDecimal, goDecimalFromFraction } from './downtime.js';
+import { TxError } from './errors.js';
 import { epochRewardPool } from './reward.js';
 import type { Ruleset } from './rules.js';
 import type { Decision } from './trace.js';
@@ -31,15 +33,25 @@ export interface RewardMath {
    * where it backs those shares, and the rest stays on coin_balance into the next epoch.
    */
   readonly debt: 'carry' | 'chain';
+  /**
+   * The downtime test when end_epoch lists no `punish`: `chain` (the chain's, at every settlement),
+   * `exact` (an exact binomial test, a v1 option) or `off`.
+   */
+  readonly downtimeTest: 'chain' | 'exact' | 'off';
 }
 
-export const V1_REWARD_MATH: RewardMath = Object.freeze({ powerCapping: false, supplyCap: 'pool', debt: 'carry' });
-export const CHAIN_REWARD_MATH: RewardMath = Object.freeze({ powerCapping: true, supplyCap: 'chain', debt: 'chain' });
+export const V1_REWARD_MATH: RewardMath = Object.freeze({ powerCapping: false, supplyCap: 'pool', debt: 'carry', downtimeTest: 'off' });
+export const CHAIN_REWARD_MATH: RewardMath = Object.freeze({ powerCapping: true, supplyCap: 'chain', debt: 'chain', downtimeTest: 'chain' });
 
 /** The reward math of a replay: the ruleset's, with `params.power_capping` overriding its capping. */
 export function rewardMathOf(rules: Ruleset, params: Params): RewardMath {
   const base = rules.rewardMath ?? V1_REWARD_MATH;
-  return params.powerCapping === undefined ? base : { ...base, powerCapping: params.powerCapping === 'chain' };
+  if (params.powerCapping === undefined && params.downtimeTest === undefined) return base;
+  return {
+    ...base,
+    powerCapping: params.powerCapping === undefined ? base.powerCapping : params.powerCapping === 'chain',
+    downtimeTest: params.downtimeTest ?? base.downtimeTest,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,7 +137,7 @@ export interface DowntimeResult {
  * can decide differently from the exact test (e.g. p0 10%, 4 missed of 10: the exact tail is
  * 0.0128, punished here; the chain's table allows 4).
  */
-export function downtimeTest(governanceP0: Fraction, members: readonly DowntimeStats[]): DowntimeResult {
+export function exactDowntimeTest(governanceP0: Fraction, members: readonly DowntimeStats[]): DowntimeResult {
   const governancePermille = ceilToTable(Number((governanceP0.num * 1000n + governanceP0.den - 1n) / governanceP0.den));
   let total = 0n;
   let missed = 0n;
@@ -226,8 +238,8 @@ export interface EpochRewards {
 }
 
 /**
- * Steps 1–4 of SettleAccounts(N) for the members of epoch N, in list order. `downtime`: run the
- * downtime test (params.downtime_test is `chain` and end_epoch lists no `punish`).
+ * Steps 1–4 of SettleAccounts(N) for the members of epoch N, in list order. `downtime`: end_epoch
+ * lists no `punish`, so the reward math's downtime test (if any) decides who is punished.
  */
 export function epochRewards(
   params: Params,
@@ -264,13 +276,40 @@ export function epochRewards(
     weights = [...capped.weights];
   }
 
-  // 3. Downtime: the explicit punish list, or the chain's test.
+  // 3. Downtime: the explicit punish list, or the test.
   let punished = members.map((m) => m.punished);
-  if (downtime) {
-    const test = downtimeTest(params.binomTestP0, members);
+  if (downtime && math.downtimeTest === 'chain') {
+    const test = chainDowntimeTest(goDecimalFromFraction(params.binomTestP0), members);
+    // The chain's Go code panics (its decimal exponent leaves int32) or the exact value is past what
+    // epochsim computes: no settlement can come out of it.
+    if (!test.ok) throw new TxError(`downtime test of ${(members[test.member] as MemberInput).name}: ${test.error.message}`);
     decisions.push({
       kind: 'downtime_test',
       epoch,
+      mode: 'chain',
+      p0Permille: test.permille,
+      p0: test.direct ? formatGoDecimal(test.p0) : undefined,
+      governancePermille: test.governancePermille,
+      dynamic: test.dynamic,
+      baselinePermille: test.baselinePermille === undefined ? undefined : Number(test.baselinePermille),
+      skipped: test.skipPunishment,
+      results: test.members.map((r, i) => ({
+        name: (members[i] as MemberInput).name,
+        total: r.total,
+        missed: r.missed,
+        passed: r.passed,
+        rule: r.rule,
+        ...(r.row === undefined ? {} : { row: r.row }),
+        ...(r.pValue === undefined ? {} : { pValue: r.pValue }),
+      })),
+    });
+    punished = test.members.map((r) => !r.passed);
+  } else if (downtime && math.downtimeTest === 'exact') {
+    const test = exactDowntimeTest(params.binomTestP0, members);
+    decisions.push({
+      kind: 'downtime_test',
+      epoch,
+      mode: 'exact',
       p0Permille: test.p0Permille,
       governancePermille: test.governancePermille,
       dynamic: test.dynamic,

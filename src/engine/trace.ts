@@ -316,24 +316,40 @@ export type Decision =
       readonly capped: readonly { readonly name: string; readonly weight: bigint; readonly capped: bigint }[];
     }
   | {
-      /** The chain's downtime test (params.downtime_test: chain, end_epoch without punish). */
+      /**
+       * The downtime test (end_epoch without punish): `chain` — as the chain runs it at every
+       * settlement (downtime.ts: getDynamicP0, the lookup tables, the rate rule past 990 requests, the
+       * exact p-value for a governance p0 above 0.5); `exact` — an exact binomial test at the
+       * table's p0 (a choice of the v1 rulesets, params.downtime_test: exact).
+       */
       readonly kind: 'downtime_test';
       readonly epoch: number;
-      /** The p0 used, in permille, and governance's (binom_test_p0, rounded up to a table value). */
-      readonly p0Permille: number;
+      readonly mode: 'chain' | 'exact';
+      /** The table p0 used, in permille; undefined when governance's own p0 (above 0.5) is used directly. */
+      readonly p0Permille: number | undefined;
+      /** Governance's p0 (binom_test_p0) as written, when it is used directly. */
+      readonly p0?: string | undefined;
+      /** Governance's p0 rounded up to a table value (the 10% fallback below one permille under `chain`). */
       readonly governancePermille: number;
       /** True when the sample gate passed (Σ total ≥ 1000 and ≥ 5 members with total > 0): p0 = max(table(baseline + 20‰), governance). */
       readonly dynamic: boolean;
       readonly baselinePermille?: number | undefined;
       /** The outage circuit breaker: the dynamic table value is 500‰, nobody is punished. */
       readonly skipped: boolean;
-      /** `binomial`: exact one-sided test at α = 0.05 (total ≤ 990); `rate`: missed/total ≤ p0 (total > 990); `untested`: total 0. */
+      /**
+       * `table`: the chain's critical-value table, the total rounded down to its row (`row`:
+       * [total, most misses that pass]); `rate`: missed/total ≤ p0 (total > 990); `exact`: the
+       * exact p-value ≥ 0.05 (`pValue`); `binomial`: the exact test of `exact` mode; `untested`:
+       * no requests; `skipped`: the circuit breaker; `error`: the chain's test errs and keeps the reward.
+       */
       readonly results: readonly {
         readonly name: string;
         readonly total: number;
         readonly missed: number;
         readonly passed: boolean;
-        readonly rule: 'untested' | 'binomial' | 'rate';
+        readonly rule: 'untested' | 'skipped' | 'table' | 'rate' | 'exact' | 'binomial' | 'error';
+        readonly row?: readonly [number, number] | undefined;
+        readonly pValue?: string | undefined;
       }[];
     }
   | {

@@ -80,22 +80,24 @@ export function signedAmountSchema(bound: Bound) {
     .meta({ description: `an amount of ngonka (${bound}), negative with a leading "-": digits, "<n> ngonka" or "<decimal> gonka"` });
 }
 
-const FRACTION_RE = /^0?\.([0-9]{1,18})$/;
+const P0_RE = /^([0-9]{0,20})(?:\.([0-9]{1,20}))?$/;
 
-/** A decimal fraction in (0, 0.5] (`binom_test_p0`), read exactly: "0.10" → 10/100. */
+/**
+ * `binom_test_p0`, read exactly: "0.10" → 10/100. The chain checks only that it is set, so any
+ * non-negative decimal goes (below one permille the test falls back to 10%; above 0.5 it is used
+ * directly, by the exact p-value).
+ */
 export const p0Schema = rawDecimal('a decimal fraction')
   .transform((v, ctx) => {
-    const m = typeof v === 'string' ? FRACTION_RE.exec(v.trim()) : null;
-    const digits = m?.[1];
-    if (digits !== undefined) {
-      const num = BigInt(digits);
-      const den = 10n ** BigInt(digits.length);
-      if (num > 0n && 2n * num <= den) return { num, den };
+    const m = P0_RE.exec(v.toString().trim());
+    if (m !== null && ((m[1] ?? '') !== '' || m[2] !== undefined)) {
+      const digits = m[2] ?? '';
+      return { num: BigInt(`${m[1] || '0'}${digits}`), den: 10n ** BigInt(digits.length) };
     }
-    ctx.addIssue({ code: 'custom', message: '{field} must be a decimal fraction above 0 and at most 0.5 (the chain has tables up to 0.50), found {found}', input: v });
+    ctx.addIssue({ code: 'custom', message: '{field} must be a non-negative decimal such as 0.10, found {found}', input: v });
     return z.NEVER;
   })
-  .meta({ description: 'a decimal fraction in (0, 0.5], such as 0.10' });
+  .meta({ description: 'a non-negative decimal such as 0.10 (the chain default)' });
 
 const DECIMAL_RE = /^(-?)([0-9]*)(?:\.([0-9]*))?$/;
 
@@ -223,7 +225,7 @@ export const paramsSchema = z.strictObject(
     work_vesting_period: vestingPeriodSchema.optional(),
     reward_vesting_period: vestingPeriodSchema.optional(),
     power_capping: z.enum(['chain', 'off'], want('chain or off')).optional(),
-    downtime_test: z.enum(['chain', 'off'], want('chain or off')).optional(),
+    downtime_test: z.enum(['chain', 'exact', 'off'], want('chain, exact or off')).optional(),
     auto_status: z.enum(['chain', 'off'], want('chain or off')).optional(),
     validation: validationParamsSchema.optional(),
     binom_test_p0: p0Schema.optional(),

@@ -397,7 +397,7 @@ describe('loading the lifecycle events and the reward-math params', () => {
     const loaded = loadScenario(
       yaml(
         [
-          'params: { power_caping: chain, binom_test_p0: 0.7 }',
+          'params: { power_caping: chain, binom_test_p0: -0.7 }',
           'events:',
           '  - start_inferance: { id: a, requester: dev, executor: h1, prompt_tokens: 1 }',
           '  - finish_inference: { id: a, executer: h1, completion_tokens: 1 }',
@@ -410,7 +410,7 @@ describe('loading the lifecycle events and the reward-math params', () => {
     if (loaded.ok) return;
     expect(loaded.issues.map((i) => [i.line, i.message, i.hint])).toEqual([
       [4, 'unknown key "power_caping" in params', 'did you mean "power_capping"?'],
-      [4, 'params.binom_test_p0 must be a decimal fraction above 0 and at most 0.5 (the chain has tables up to 0.50), found 0.7', undefined],
+      [4, 'params.binom_test_p0 must be a non-negative decimal such as 0.10, found -0.7', undefined],
       [6, 'unknown event "start_inferance"', 'did you mean "start_inference"?'],
       [7, 'missing required field "executor" in finish_inference', undefined],
       [7, 'unknown key "executer" in finish_inference', 'did you mean "executor"?'],

@@ -12,7 +12,7 @@ import {
   CHAIN_REWARD_MATH,
   V1_REWARD_MATH,
   criticalMisses,
-  downtimeTest,
+  exactDowntimeTest,
   epochRewards,
   powerCap,
   rewardMathOf,
@@ -253,7 +253,7 @@ describe('the downtime test', () => {
   });
 
   test('total 0 is never punished; above 990 requests the rate rule missed / total ≤ p0', () => {
-    const r = downtimeTest({ num: 1n, den: 10n }, [
+    const r = exactDowntimeTest({ num: 1n, den: 10n }, [
       { inferenceCount: 0, missedRequests: 0 },
       { inferenceCount: 900, missedRequests: 100 },
       { inferenceCount: 899, missedRequests: 101 },
@@ -269,24 +269,24 @@ describe('the downtime test', () => {
   });
 
   test('governance p0 is rounded up to a table value', () => {
-    expect(downtimeTest({ num: 15n, den: 100n }, []).governancePermille).toBe(200);
-    expect(downtimeTest({ num: 1n, den: 20n }, []).governancePermille).toBe(50);
-    expect(downtimeTest({ num: 1n, den: 2n }, []).governancePermille).toBe(500);
-    expect(downtimeTest({ num: 1n, den: 1000n }, []).governancePermille).toBe(50);
+    expect(exactDowntimeTest({ num: 15n, den: 100n }, []).governancePermille).toBe(200);
+    expect(exactDowntimeTest({ num: 1n, den: 20n }, []).governancePermille).toBe(50);
+    expect(exactDowntimeTest({ num: 1n, den: 2n }, []).governancePermille).toBe(500);
+    expect(exactDowntimeTest({ num: 1n, den: 1000n }, []).governancePermille).toBe(50);
   });
 
   test('dynamic p0: ≥ 1000 requests from ≥ 5 members: table(baseline + 20‰), never below governance', () => {
     const five = (missed: number) => Array.from({ length: 5 }, () => ({ inferenceCount: 200 - missed, missedRequests: missed }));
     // 150 missed of 1000: baseline 150‰ + 20 = 170 → 200‰
-    const r = downtimeTest({ num: 1n, den: 10n }, five(30));
+    const r = exactDowntimeTest({ num: 1n, den: 10n }, five(30));
     expect(r).toMatchObject({ dynamic: true, baselinePermille: 150, p0Permille: 200, skipped: false });
     expect(r.results.every((x) => x.passed)).toBe(true);
     // a low baseline keeps governance's p0
-    expect(downtimeTest({ num: 3n, den: 10n }, five(2))).toMatchObject({ dynamic: true, baselinePermille: 10, p0Permille: 300 });
+    expect(exactDowntimeTest({ num: 3n, den: 10n }, five(2))).toMatchObject({ dynamic: true, baselinePermille: 10, p0Permille: 300 });
     // four members are not enough
-    expect(downtimeTest({ num: 1n, den: 10n }, five(30).slice(0, 4).map((m) => ({ ...m, inferenceCount: 300 })))).toMatchObject({ dynamic: false, p0Permille: 100 });
+    expect(exactDowntimeTest({ num: 1n, den: 10n }, five(30).slice(0, 4).map((m) => ({ ...m, inferenceCount: 300 })))).toMatchObject({ dynamic: false, p0Permille: 100 });
     // the outage circuit breaker: baseline 450‰ + 20 → 500‰, nobody is punished
-    const outage = downtimeTest({ num: 1n, den: 10n }, five(90));
+    const outage = exactDowntimeTest({ num: 1n, den: 10n }, five(90));
     expect(outage).toMatchObject({ dynamic: true, baselinePermille: 450, p0Permille: 500, skipped: true });
     expect(outage.results.every((x) => x.passed && x.rule === 'untested')).toBe(true);
   });
@@ -306,9 +306,10 @@ describe('the downtime test', () => {
       const c = busy();
       const outcome = c.apply(ev.end());
       if (!outcome.ok) throw new Error(outcome.error);
+      // The chain's table at p0 10%: the row for 20 requests allows 4 misses (stats_table.go, criticalValueTableP010).
       expect(kinds(outcome.decisions, 'downtime_test')[0]?.results).toEqual([
-        { name: 'h1', total: 20, missed: 0, passed: true, rule: 'binomial' },
-        { name: 'h2', total: 20, missed: 10, passed: false, rule: 'binomial' },
+        { name: 'h1', total: 20, missed: 0, passed: true, rule: 'table', row: [20, 4] },
+        { name: 'h2', total: 20, missed: 10, passed: false, rule: 'table', row: [20, 4] },
         { name: 'h3', total: 0, missed: 0, passed: true, rule: 'untested' },
       ]);
       c.ok(ev.end());
@@ -325,6 +326,40 @@ describe('the downtime test', () => {
       const listed = busy();
       listed.ok({ type: 'end_epoch', punish: ['h3'], punishListed: true });
       expect([listed.settleOf('h2')?.rewardCoins, listed.settleOf('h3')]).toEqual([300n, null]);
+    });
+
+    test('exact: an exact binomial test at the table p0, which at a row can decide otherwise (4 of 10 at 10%)', () => {
+      const story = (mode: 'chain' | 'exact'): Chain => {
+        const c = new Chain({ ...spec, params: { ...spec.params, downtimeTest: mode } }).run(ev.start());
+        for (let i = 0; i < 6; i++) c.ok(ev.inference('dev', 'h2', 0n, 1n, { price: 1n, maxTokens: 1n }));
+        for (let i = 0; i < 4; i++) c.ok(ev.inference('dev', 'h2', 0n, 1n, { price: 1n, maxTokens: 1n, outcome: 'expired' }));
+        return c.run(ev.end());
+      };
+      // criticalValueTableP010's row {10, 4} passes 4 misses; P(X ≥ 4) for Binomial(10, 0.1) = 0.0128 < 0.05 fails them.
+      expect(story('chain').settleOf('h2')?.rewardCoins).toBe(300n);
+      expect(story('exact').settleOf('h2')?.rewardCoins).toBe(0n);
+    });
+
+    test('on by default under the chain versions, off under deferred and immediate', () => {
+      const ended = (rules: 'v0.2.12' | 'deferred'): readonly Decision[] => {
+        const c = new Chain({ ...spec, params: { epochReward: 900n } }, rules).run(ev.start());
+        const outcome = c.apply(ev.end());
+        if (!outcome.ok) throw new Error(outcome.error);
+        return outcome.decisions;
+      };
+      expect(kinds(ended('v0.2.12'), 'downtime_test')).toHaveLength(1);
+      expect(kinds(ended('deferred'), 'downtime_test')).toEqual([]);
+    });
+
+    test('governance p0 below one permille falls back to 10%; above 0.5 it is used directly (getDynamicP0)', () => {
+      const p0 = (num: bigint, den: bigint): Extract<Decision, { kind: 'downtime_test' }> | undefined => {
+        const c = new Chain({ ...spec, params: { ...spec.params, binomTestP0: { num, den } } }).run(ev.start());
+        const outcome = c.apply(ev.end());
+        if (!outcome.ok) throw new Error(outcome.error);
+        return kinds(outcome.decisions, 'downtime_test')[0];
+      };
+      expect(p0(5n, 10_000n)).toMatchObject({ p0Permille: 100, governancePermille: 100 });
+      expect(p0(6n, 10n)).toMatchObject({ p0Permille: undefined, p0: '0.6' });
     });
 
     test('off by default: no test, no decision', () => {

@@ -69,8 +69,20 @@ describe('a valid scenario (the example of format section 1)', () => {
       decayRate: '-0.000475',
       standardRewardAmount: 600_000_000_000_000_000n,
       skippedPayout: 'refund',
+      workVestingPeriod: 0n,
+      rewardVestingPeriod: 0n,
       powerCapping: undefined,
-      downtimeTest: 'off',
+      downtimeTest: undefined,
+      autoStatus: undefined,
+      validation: {
+        falsePositiveRate: '0.05',
+        quickFailureThreshold: '0.000001',
+        badParticipantInvalidationRate: '0.2',
+        invalidationHThreshold: '4',
+        downtimeBadPercentage: '0.2',
+        downtimeGoodPercentage: '0.1',
+        downtimeHThreshold: '4',
+      },
       binomTestP0: { num: 1n, den: 10n },
     });
     expect(s.accounts).toEqual([{ name: 'alice', balance: 20_000_000_000n }]);
@@ -324,7 +336,7 @@ describe('every kind of bad input gives its exact first line', () => {
     const text = file('name: x', 'participants: {}', 'events: []', 'params: { colour: red }');
     expect(errors(text)).toEqual(['bad.yaml:4:11: error: unknown key "colour" in params']);
     expect(hints(text)).toEqual([
-      'allowed keys: token_price, escrow, epoch_reward, initial_epoch_reward, genesis_epoch, decay_rate, standard_reward_amount, skipped_payout, power_capping, downtime_test, binom_test_p0',
+      'allowed keys: token_price, escrow, epoch_reward, initial_epoch_reward, genesis_epoch, decay_rate, standard_reward_amount, skipped_payout, work_vesting_period, reward_vesting_period, power_capping, downtime_test, auto_status, validation, binom_test_p0',
     ]);
   });
 

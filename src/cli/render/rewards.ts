@@ -8,14 +8,14 @@
 import { groupDigits } from '../../domain/money.js';
 import type { DecayRate, EventOf, Fraction } from '../../domain/scenario.js';
 import { participantOf } from '../../engine/queries.js';
-import { criticalMisses } from '../../engine/rewardMath.js';
+import { criticalMisses, rewardMathOf } from '../../engine/rewardMath.js';
 import { listWords, money, plural } from './layout.js';
-import { decisionsOf, percentOfPermille, type DecisionOf, type EventView, type StepContext, type Text } from './prose.js';
+import { decisionsOf, percentOfPermille, rulesetOf, type DecisionOf, type EventView, type StepContext, type Text } from './prose.js';
 
 /** What end_epoch asked. */
 export function askedEndEpoch(e: EventOf<'end_epoch'>, current: number, ctx: StepContext): string {
   if (current === 0) return 'End the running epoch (none has started yet).';
-  const downtime = ctx.replay.scenario.params.downtimeTest === 'chain';
+  const downtime = rewardMathOf(rulesetOf(ctx), ctx.replay.scenario.params).downtimeTest !== 'off';
   if (e.punish.length > 0) return `End epoch ${current}: settle its accounts, punishing ${listWords([...e.punish])} (failed the downtime test).`;
   if (downtime && e.punishListed === true) {
     return `End epoch ${current}: settle its accounts, punishing no one (the scenario lists punish, so the chain's downtime test does not run).`;
@@ -86,48 +86,69 @@ function powerCapText(d: DecisionOf<'power_cap'>, members: readonly DecisionOf<'
 }
 
 function downtimeText(d: DecisionOf<'downtime_test'>, p0Param: Fraction, t: Text): void {
-  const p0 = percentOfPermille(d.p0Permille);
   const governance = percentOfPermille(d.governancePermille);
+  const chain = d.mode === 'chain';
+  const test = chain
+    ? "The chain's downtime test decides who is punished (it runs at every settlement of the chain versions; params.downtime_test)."
+    : 'An exact binomial downtime test decides who is punished (params.downtime_test: exact).';
   let how: string;
-  if (d.dynamic) {
+  if (d.p0Permille === undefined) {
+    how =
+      `Governance's binom_test_p0, ${d.p0 ?? fraction(p0Param)}, is above 50%: the chain uses it directly, with no dynamic p0 and no ` +
+      'circuit breaker, and computes the exact p-value at 16 decimal places (calculations/stats.go BinomialPValue).';
+  } else if (d.dynamic) {
     const total = d.results.reduce((s, r) => s + r.total, 0);
     const used = d.results.filter((r) => r.total > 0).length;
     const baseline = d.baselinePermille ?? 0;
     how =
       `The epoch has ${groupDigits(BigInt(total))} requests from ${used} members (at least 1,000 from 5), so p0 is dynamic: ` +
       `the miss rate, ${percentOfPermille(baseline)}, plus 2%, rounded up to the chain's table (5, 10, 20, 30, 40, 50%), ` +
-      `never below governance's binom_test_p0 (${fraction(p0Param)}, ${governance} in the table): p0 = ${p0}.`;
+      `never below governance's binom_test_p0 (${fraction(p0Param)}, ${governance} in the table): p0 = ${percentOfPermille(d.p0Permille)}.`;
   } else {
-    how = `p0 is governance's binom_test_p0, ${fraction(p0Param)}, rounded up to the chain's table (5, 10, 20, 30, 40, 50%): ${p0}.`;
+    const fallback = chain && d.governancePermille === 100 && fraction(p0Param) !== '0.1' && p0Param.num * 1000n < p0Param.den ? ' (below one permille the chain falls back to 10%)' : '';
+    how = `p0 is governance's binom_test_p0, ${fraction(p0Param)}, rounded up to the chain's table (5, 10, 20, 30, 40, 50%): ${percentOfPermille(d.p0Permille)}${fallback}.`;
   }
   if (d.skipped) {
-    t.para(
-      `The chain's downtime test decides who is punished (params.downtime_test: chain). ${how} At 50% the chain's outage ` +
-        'circuit breaker skips the test: nobody is punished.',
-    );
+    t.para(`${test} ${how} At 50% the chain's outage circuit breaker skips the test: nobody is punished.`);
     return;
   }
   t.para(
-    `The chain's downtime test decides who is punished (params.downtime_test: chain). ${how} A member with requests ` +
-      '(inferences + missed) passes when P(X ≥ missed) ≥ 0.05 for X ~ Binomial(requests, p0):',
+    `${test} ${how} A member with requests (inferences + missed) passes when ` +
+      (chain
+        ? "its misses are within the chain's critical value for its requests (the table rows are 2–10, then every 10 up to 990; the requests are rounded down to a row):"
+        : 'P(X ≥ missed) ≥ 0.05 for X ~ Binomial(requests, p0):'),
   );
   for (const r of d.results) {
-    if (r.total === 0) {
+    if (r.rule === 'untested' || r.rule === 'skipped') {
       t.bullet(`${r.name}: no requests → not tested.`);
       continue;
     }
     const requests = `${r.total - r.missed} ${r.total - r.missed === 1 ? 'inference' : 'inferences'} + ${r.missed} missed = ${plural(r.total, 'request')}`;
     const verdict = r.passed ? 'passes' : 'fails: punished, reward 0';
-    if (r.rule === 'rate') {
-      const allowed = (BigInt(r.total) * BigInt(d.p0Permille)) / 1000n;
-      t.bullet(
-        `${r.name}: ${requests}; above 990 requests the chain compares the miss rate with p0: at most ${groupDigits(allowed)} ` +
-          `may be missed → ${verdict}.`,
-      );
-      continue;
+    switch (r.rule) {
+      case 'rate': {
+        const allowed = (BigInt(r.total) * BigInt(d.p0Permille ?? 0)) / 1000n;
+        t.bullet(`${r.name}: ${requests}; above 990 requests the chain compares the miss rate with p0: at most ${groupDigits(allowed)} may be missed → ${verdict}.`);
+        break;
+      }
+      case 'table':
+        t.bullet(
+          r.row === undefined
+            ? `${r.name}: ${requests}; below the table's first row (2 requests) a member always passes → ${verdict}.`
+            : `${r.name}: ${requests}; table row ${r.row[0]} allows ${plural(r.row[1], 'miss', 'misses')} → ${verdict}.`,
+        );
+        break;
+      case 'exact':
+        t.bullet(`${r.name}: ${requests}; p-value ${r.pValue ?? '?'} ${r.passed ? '≥' : '<'} 0.05 → ${verdict}.`);
+        break;
+      case 'error':
+        t.bullet(`${r.name}: ${requests}; the chain's test errs, and the reward is kept.`);
+        break;
+      default: {
+        const allowed = criticalMisses(r.total, d.p0Permille ?? 500);
+        t.bullet(`${r.name}: ${requests}; at most ${allowed} may be missed (P(X ≥ ${allowed + 1}) < 0.05) → ${verdict}.`);
+      }
     }
-    const allowed = criticalMisses(r.total, d.p0Permille);
-    t.bullet(`${r.name}: ${requests}; at most ${allowed} may be missed (P(X ≥ ${allowed + 1}) < 0.05) → ${verdict}.`);
   }
 }
 

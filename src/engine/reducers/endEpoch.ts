@@ -70,7 +70,7 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
       inferenceCount: before.inferenceCount,
       missedRequests: before.missedRequests,
     })),
-    ctx.params.downtimeTest === 'chain' && event.punishListed !== true,
+    event.punishListed !== true,
   );
   if (ctx.trace) ctx.decisions.push({
     kind: 'reward_pool',
