@@ -184,6 +184,17 @@ const LINES = {
     'devshard names: memos devshard_escrow_lock, devshard_escrow_payment, devshard_escrow_refund, devshard_escrow_unsettled_distribution; "address is not allowed to create devshard escrows for devshards"',
   devshardChecks:
     'settlement checks in the chain\'s order: VerifyDevshardSettlement (a nonce above 20 000; per entry a duplicate slot, the slot range "slot %d out of range for slot count %d", the nonce bounds and the cost sum; then the debit), the epoch window, then every slot address must be a participant ("participant %s not found")',
+  chainMath:
+    'end of epoch: the chain\'s reward math — power capping; the downtime test at every settlement (the chain\'s tables, dynamic p0; params.downtime_test); a debt recovered into governance and the rest forgiven; the cap-crossing epoch\'s over-transfer',
+  autoStatus:
+    'the chain\'s automatic participant status at every participant write (SPRTs over invalidations and misses, consecutive invalidations; params.auto_status): an INVALID or INACTIVE host gets no work coins and no reward when the epoch is settled',
+  settlementPartial:
+    'a failed account settlement is logged and the epoch ends anyway; with no cache context, what was written before the failure stays (a kept mint is a known divergence); a failed expired-claim transfer loses the new settle amount [known divergence]',
+  settlementAtomic:
+    'a failed account settlement is logged (epoch_error) and the epoch ends anyway; it ran in a cache context, so nothing of it is written and the coin balances are settled later; a failed expired-claim transfer is swallowed and the old amount overwritten [known divergence]',
+  unregisteredBank:
+    'a slot may name an address with no participant record (a what-if: the chain samples slots from the epoch group); it is paid by bank like any host',
+  unregisteredFails: 'a slot may name an address with no participant record (a what-if): the settlement fails "participant %s not found"',
   nonceStats:
     'a same-epoch host\'s current stats add the nonce-derived counts: inference_count += assigned − missed, validated_inferences += assigned − missed − invalid; a message without a nonce is nonce 0, so nothing is assigned and any miss fails the settlement',
 } as const;
@@ -217,6 +228,10 @@ export const v0211: Ruleset = {
     LINES.pruneHost('subnet_escrow_unsettled_distribution'),
     LINES.strand,
     LINES.claimsPartial,
+    LINES.settlementPartial,
+    LINES.chainMath,
+    LINES.autoStatus,
+    LINES.unregisteredBank,
   ],
   settle: { ...SUBNET_SETTLE, sums: 'wrapping', fees: 'ignored' },
   deliverPayouts: payAtOnce('cost'),
@@ -237,6 +252,10 @@ export const feesKept: Ruleset = {
     LINES.pruneHost('subnet_escrow_unsettled_distribution'),
     LINES.strand,
     LINES.claimsPartial,
+    LINES.settlementPartial,
+    LINES.chainMath,
+    LINES.autoStatus,
+    LINES.unregisteredBank,
   ],
   settle: { ...SUBNET_SETTLE, fees: 'kept' },
   deliverPayouts: payAtOnce('cost'),
@@ -259,6 +278,10 @@ export const feesSplit: Ruleset = {
     LINES.pruneHost('subnet_escrow_unsettled_distribution'),
     LINES.strand,
     LINES.claimsPartial,
+    LINES.settlementPartial,
+    LINES.chainMath,
+    LINES.autoStatus,
+    LINES.unregisteredBank,
   ],
   settle: SUBNET_SETTLE,
   deliverPayouts: payAtOnce('payout'),
@@ -283,6 +306,9 @@ export const pr1000: Ruleset = {
     LINES.pruneHost('subnet_escrow_unsettled_distribution'),
     LINES.strand,
     LINES.claimsPartial,
+    LINES.settlementPartial,
+    LINES.chainMath,
+    LINES.autoStatus,
   ],
   settle: SUBNET_SETTLE,
   deliverPayouts: creditCurrentLedger,
@@ -303,6 +329,10 @@ export const v0212: Ruleset = {
     LINES.pruneHost('devshard_escrow_unsettled_distribution'),
     LINES.strand,
     LINES.claimsAtomic,
+    LINES.settlementAtomic,
+    LINES.chainMath,
+    LINES.autoStatus,
+    LINES.unregisteredFails,
   ],
   reportsDivergences: true,
   unregisteredSlots: true,
@@ -325,18 +355,24 @@ export const newest: Ruleset = {
   version: {
     label: 'NEWEST',
     sources: [
-      'gonka-ai/gonka @ 06b2589a16e291c750d68a024c83289b52fe479e (msg_server_settle_devshard_escrow.go)',
-      'gonka-ai/gonka @ 9fef02cda5f83d89454bb083b50eee34d08fe7f6 (accountsettle_forfeited_work_coins_test.go)',
+      'gonka-ai/gonka @ 06b2589a16e291c750d68a024c83289b52fe479e (keeper/msg_server_settle_devshard_escrow.go SettleDevshardEscrow)',
+      'gonka-ai/gonka @ 9fef02cda5f83d89454bb083b50eee34d08fe7f6 (keeper/accountsettle.go SettleAccounts; accountsettle_forfeited_work_coins_test.go)',
+      'otherwise as v0.2.12, with the participant-status rules of redstartechno/gonka "devshard v2 (#1289)" @ 8a35022bea25ebee4b7356314a0a262edbaa82db',
     ],
   },
   differences: [
     'a host is credited on its ledger only when X = C, epoch C is not yet settled and it is in the active set of C; every other payout is paid at once by bank (devshard_escrow_payment); params.skipped_payout unused',
     'hosts excluded in epoch X get nothing: their payouts go to governance in one transfer (forfeited_work_coins_to_governance:epoch=X), counted as paid out, so the refund is unchanged',
+    'end of epoch: the positive coin balances of non-ACTIVE members go to governance in one transfer of their total (forfeited_work_coins_to_governance:epoch=N), after the reward remainder',
     LINES.nonceStats,
     LINES.devshardChecks,
     LINES.devshardNames,
     'an unsettled escrow is pruned when the effective epoch reaches X + 2: floor(amount / slots) per slot (a host with k slots gets k shares, one transfer per host, devshard_escrow_unsettled_distribution); the creator gets nothing; the remainder stays in the module [known divergence]',
     LINES.claimsAtomic,
+    LINES.settlementAtomic,
+    LINES.chainMath,
+    LINES.autoStatus,
+    LINES.unregisteredFails,
   ],
   // What newest changes in v0.2.12's rules; the rest (checks, memos, claims, reward math) is v0.2.12's.
   deliverPayouts: devshardDelivery(true),

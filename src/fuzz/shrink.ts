@@ -9,7 +9,7 @@
  * Every accepted step makes the scenario strictly smaller (`sizeOf`, `smaller`) and nothing
  * ever grows.
  */
-import { DEFAULT_PARAMS, type ChainEvent, type Params, type Scenario } from '../domain/scenario.js';
+import { DEFAULT_PARAMS, type ChainEvent, type HostStatInput, type Params, type Scenario } from '../domain/scenario.js';
 import { eventsOf, withEvents } from './generate.js';
 
 export interface ShrinkOptions {
@@ -31,7 +31,7 @@ export interface ScenarioSize {
   readonly events: number;
   readonly participants: number;
   readonly accounts: number;
-  /** The amounts of the events, summed: escrow amounts and ids, fees, costs, transfers, token counts, prices. */
+  /** The amounts of the events, summed: escrow amounts and ids, fees, costs and the host entries' counts, transfers, token counts, prices. */
   readonly amounts: bigint;
   /** List entries of the events: settlement hosts, slots, active sets, weights, punished hosts. */
   readonly entries: number;
@@ -69,7 +69,8 @@ function eventAmounts(e: ChainEvent): bigint {
     case 'create_escrow':
       return e.amount;
     case 'settle_escrow':
-      return e.escrow + e.fees + e.hosts.reduce((a, h) => a + h.cost, 0n);
+      // The host entries' counts (missed, invalid, validations) count here too, as amounts to lower.
+      return e.escrow + e.fees + e.hosts.reduce((a, h) => a + h.cost + BigInt(h.missed + h.invalid + h.requiredValidations + h.completedValidations), 0n);
     case 'transfer':
       return e.amount;
     case 'run_inference':
@@ -140,7 +141,12 @@ function halvings(e: ChainEvent): ChainEvent[] {
       if (e.escrow > 1n) out.push({ ...e, escrow: e.escrow - 1n });
       if (e.fees > 0n) out.push({ ...e, fees: e.fees / 2n });
       e.hosts.forEach((h, i) => {
-        if (h.cost > 0n) out.push({ ...e, hosts: e.hosts.map((x, j) => (j === i ? { ...x, cost: x.cost / 2n } : x)) });
+        const changed = (change: Partial<HostStatInput>): ChainEvent => ({ ...e, hosts: e.hosts.map((x, j) => (j === i ? { ...x, ...change } : x)) });
+        if (h.cost > 0n) out.push(changed({ cost: h.cost / 2n }));
+        if (h.missed > 0) out.push(changed({ missed: Math.floor(h.missed / 2) }));
+        if (h.invalid > 0) out.push(changed({ invalid: Math.floor(h.invalid / 2) }));
+        if (h.requiredValidations > 0) out.push(changed({ requiredValidations: Math.floor(h.requiredValidations / 2) }));
+        if (h.completedValidations > 0) out.push(changed({ completedValidations: Math.floor(h.completedValidations / 2) }));
       });
       break;
     case 'transfer':

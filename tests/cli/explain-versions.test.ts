@@ -7,36 +7,39 @@
  */
 import { block, explain, file, section } from './narrative.js';
 
-const PR1000_TRAPPED = `── Step 5 · line 26 · settle_escrow ────────────────────────────────────────────
-alice settles escrow 1 (1,000 ngonka of epoch 1, slots h1, h1, h2, h3) with fees
-of 403 ngonka and 4 host entries.
-Note: h1 202 and h2 101 go to the epoch-2 ledgers; h3's 100 are counted but
-      credited to no one.
+const PR1000_TRAPPED = `── Step 5 · line 30 · settle_escrow ────────────────────────────────────────────
+alice settles escrow 1 (1,000 ngonka of epoch 1, slots h1, h1, h2, h3, ghost)
+with fees of 500 ngonka and 5 host entries.
+Note: h1 200, h2 100 and h3 100 go to the current ledgers; ghost's 100 are
+      counted but credited to no one.
 
 Escrow 1 is from epoch 1 and the chain is in epoch 2. Under the pr-1000 rules
 (PR #1000 as coded) each host's current ledger is credited (coin_balance and
 earned_coins) whatever the escrow's epoch — there is no same- or cross-epoch
 rule and no punishment check — so the payouts are paid with the settle amounts
-of epoch 2, not added to those of epoch 1. Each host is looked up in the active
-set of epoch 2; a host that is not there is "not found".
-Fees: 403 ngonka over 4 slots is 100 ngonka per host entry with 3 ngonka left
-over; the leftover goes +1 ngonka each to the first 3 host entries in message
-order (not slot order): slot 0 (h1), slot 1 (h1) and slot 2 (h2).
-    slot 0 (h1): 0 cost + 100 fees + 1 remainder = 101 ngonka
-    slot 1 (h1): 0 cost + 100 fees + 1 remainder = 101 ngonka
-    slot 2 (h2): 0 cost + 100 fees + 1 remainder = 101 ngonka
+of epoch 2, not added to those of epoch 1. Each host is looked up with
+GetParticipant, which finds every registered participant whatever its status or
+active set; only an address with no participant record is "not found".
+Fees: 500 ngonka over 5 slots is 100 ngonka per host entry, with no remainder.
+    slot 0 (h1): 0 cost + 100 fees = 100 ngonka
+    slot 1 (h1): 0 cost + 100 fees = 100 ngonka
+    slot 2 (h2): 0 cost + 100 fees = 100 ngonka
     slot 3 (h3): 0 cost + 100 fees = 100 ngonka
-  - h1 is in the active set of epoch 2, so it is found: its 202 ngonka (slots 0
-    and 1) are credited to its current ledger, to be paid with its epoch-2
-    settle amount.
-  - h2 is in the active set of epoch 2, so it is found: its 101 ngonka are
-    credited to its current ledger, to be paid with its epoch-2 settle amount.
-  - Under pr-1000, h3 is not found (not in the active set of epoch 2): its 100
+    slot 4 (ghost): 0 cost + 100 fees = 100 ngonka
+  - h1 is a registered participant, so it is found: its 200 ngonka (slots 0 and
+    1) are credited to its current ledger, to be paid with its epoch-2 settle
+    amount.
+  - h2 is a registered participant, so it is found: its 100 ngonka are credited
+    to its current ledger, to be paid with its epoch-2 settle amount.
+  - h3 is a registered participant, so it is found: its 100 ngonka are credited
+    to its current ledger, owed until an epoch in which it is an ACTIVE member
+    (it is not in epoch 2).
+  - Under pr-1000, ghost is not found (it has no participant record): its 100
     ngonka were counted in totalPayout before the lookup, so alice's refund is
     100 ngonka short and the coins stay in the module with no owner — the PR
     #1000 review's must-fix; known divergence.
-  - alice gets back 597 ngonka: the 1,000 ngonka locked minus 303 ngonka for the
-    hosts and 100 ngonka counted for h3 and credited to no one
+  - alice gets back 500 ngonka: the 1,000 ngonka locked minus 400 ngonka for the
+    hosts and 100 ngonka counted for ghost and credited to no one
     (subnet_escrow_refund).
   - Escrow 1 is now settled; the host stats of epoch 1 add every entry and count
     the escrow once per host.
@@ -46,15 +49,17 @@ before the participant lookup). A finding about that chain version, not a
 violation.
 
 Transfers (ngonka)
-  inference → alice  597  subnet_escrow_refund
+  inference → alice  500  subnet_escrow_refund
 
 Changes (before → after)
-  bank.inference                1,300 → 703 ngonka
-  bank.alice                    9,000 → 9,597 ngonka
-  participants.h1.coin_balance  0 → 202 ngonka
-  participants.h1.earned_coins  0 → 202 ngonka
-  participants.h2.coin_balance  0 → 101 ngonka
-  participants.h2.earned_coins  0 → 101 ngonka
+  bank.inference                1,300 → 800 ngonka
+  bank.alice                    9,000 → 9,500 ngonka
+  participants.h1.coin_balance  0 → 200 ngonka
+  participants.h1.earned_coins  0 → 200 ngonka
+  participants.h2.coin_balance  0 → 100 ngonka
+  participants.h2.earned_coins  0 → 100 ngonka
+  participants.h3.coin_balance  0 → 100 ngonka
+  participants.h3.earned_coins  0 → 100 ngonka
   escrows.1.settled             false → true
   host_stats.1.h1               none → cost 0 gonka, 1 escrow
   host_stats.1.h2               none → cost 0 gonka, 1 escrow
@@ -62,10 +67,11 @@ Changes (before → after)
 
 Holdings after step 5 (ngonka)
   account       liquid  owed  claimable  escrowed   total
-  alice          9,597     0          0         0   9,597
-  h1                 0   202        100         0     302
-  h2                 0   101        100         0     201
-  all accounts   9,597   303        300         0  10,200`;
+  alice          9,500     0          0         0   9,500
+  h1                 0   200        100         0     300
+  h2                 0   100        100         0     200
+  h3                 0   100        100         0     200
+  all accounts   9,500   400        300         0  10,200`;
 
 const FEES_KEPT = `── Step 3 · line 23 · settle_escrow ────────────────────────────────────────────
 alice settles escrow 1 (1,000 ngonka of epoch 1, slots h1, h1, h2, h3) with fees
@@ -389,7 +395,8 @@ Holdings after step 16 (ngonka)
   all accounts  20,299     0        300         0  20,599`;
 
 const STRANDED = `── Step 8 · line 39 · end_epoch ────────────────────────────────────────────────
-End epoch 1: settle its accounts.
+End epoch 1: settle its accounts; the chain's downtime test decides who is
+punished.
 Note: h2 gets no reward (100 to governance) and its 20 ngonka of work are
       zeroed, not sent anywhere.
 
@@ -399,6 +406,17 @@ the whole active set (W = 300): each ACTIVE, unpunished member with weight gets
 floor(weight × F / W).
 Power capping: 2 members hold weight, so no one may count for more than 50% of
 the effective weight; no weight is above its share, so nothing is capped.
+The chain's downtime test decides who is punished (it runs at every settlement
+of the chain versions; params.downtime_test). p0 is governance's binom_test_p0,
+0.1, rounded up to the chain's table (5, 10, 20, 30, 40, 50%): 10%. A member
+with requests (inferences + missed) passes when its misses are within the
+chain's critical value for its requests (the table rows are 2–10, then every 10
+up to 990; the requests are rounded down to a row):
+  - h1: no requests → not tested.
+  - h2: 1 inference + 0 missed = 1 request; below the table's first row (2
+    requests) a member always passes → passes.
+  - h3: no requests → not tested.
+Then each member is settled:
   - h1 (weight 100 of 300): reward 100 ngonka; no work coins → settle amount for
     epoch 1: 100 ngonka, claimable during epoch 2.
   - h2 (weight 100 of 300): status INVALID, not ACTIVE: reward 0; its 20 ngonka
@@ -705,7 +723,8 @@ Holdings after step 12 (ngonka)
   all accounts   2,000     0        300         0  2,300`;
 
 const DEBT_CHAIN = `── Step 12 · line 46 · end_epoch ───────────────────────────────────────────────
-End epoch 1: settle its accounts.
+End epoch 1: settle its accounts; the chain's downtime test decides who is
+punished.
 Note: Rewards of 100 each; h1's debt of 66 is recovered from its reward and
       stays in the module, which now holds the 66 the validators are owed.
 
@@ -715,6 +734,17 @@ the whole active set (W = 300): each ACTIVE, unpunished member with weight gets
 floor(weight × F / W).
 Power capping: 3 members hold weight, so no one may count for more than 40% of
 the effective weight; no weight is above its share, so nothing is capped.
+The chain's downtime test decides who is punished (it runs at every settlement
+of the chain versions; params.downtime_test). p0 is governance's binom_test_p0,
+0.1, rounded up to the chain's table (5, 10, 20, 30, 40, 50%): 10%. A member
+with requests (inferences + missed) passes when its misses are within the
+chain's critical value for its requests (the table rows are 2–10, then every 10
+up to 990; the requests are rounded down to a row):
+  - h1: 1 inference + 0 missed = 1 request; below the table's first row (2
+    requests) a member always passes → passes.
+  - h2: no requests → not tested.
+  - h3: no requests → not tested.
+Then each member is settled:
   - h1 (weight 100 of 300): reward 100 ngonka less 66 ngonka recovered of its
     debt of 66 ngonka = 34 ngonka; no work coins → settle amount for epoch 1: 34
     ngonka, claimable during epoch 2. The 66 ngonka recovered go to governance
@@ -831,32 +861,34 @@ Holdings after step 2 (gonka)
   p3                 0     0      1,000         0  1,000
   all accounts     667     0      3,333         0  4,000`;
 
-const DOWNTIME = `── Step 13 · line 39 · end_epoch ───────────────────────────────────────────────
+const DOWNTIME = `── Step 5 · line 39 · end_epoch ────────────────────────────────────────────────
 End epoch 1: settle its accounts; the chain's downtime test decides who is
 punished.
-Note: p0 10%. Out of 5 requests the test allows 2 misses (P(X >= 3) = 0.0086 <
-      0.05) - h1 passes with 1, h2 fails with 3, h3 has none and is not tested.
+Note: p0 10%. The table row for 20 requests allows 4 misses - h1 passes with 1,
+      h2 fails with 5, h3 has none and is not tested.
 
 Epoch 1 is settled. Its reward pool F is 900 gonka (params.epoch_reward). F is
 minted into the inference module (reward_distribution) and shared by weight over
 the whole active set (W = 300): each ACTIVE, unpunished member with weight gets
 floor(weight × F / W).
-The chain's downtime test decides who is punished (params.downtime_test: chain).
-p0 is governance's binom_test_p0, 0.1, rounded up to the chain's table (5, 10,
-20, 30, 40, 50%): 10%. A member with requests (inferences + missed) passes when
-P(X ≥ missed) ≥ 0.05 for X ~ Binomial(requests, p0):
-  - h1: 4 inferences + 1 missed = 5 requests; at most 2 may be missed (P(X ≥ 3)
-    < 0.05) → passes.
-  - h2: 2 inferences + 3 missed = 5 requests; at most 2 may be missed (P(X ≥ 3)
-    < 0.05) → fails: punished, reward 0.
+The chain's downtime test decides who is punished (it runs at every settlement
+of the chain versions; params.downtime_test). p0 is governance's binom_test_p0,
+0.1, rounded up to the chain's table (5, 10, 20, 30, 40, 50%): 10%. A member
+with requests (inferences + missed) passes when its misses are within the
+chain's critical value for its requests (the table rows are 2–10, then every 10
+up to 990; the requests are rounded down to a row):
+  - h1: 19 inferences + 1 missed = 20 requests; table row 20 allows 4 misses →
+    passes.
+  - h2: 15 inferences + 5 missed = 20 requests; table row 20 allows 4 misses →
+    fails: punished, reward 0.
   - h3: no requests → not tested.
 Then each member is settled:
-  - h1 (weight 100 of 300): reward 300 gonka; work coins 8 ngonka (its
-    coin_balance) → settle amount for epoch 1: 300.000000008 gonka, claimable
+  - h1 (weight 100 of 300): reward 300 gonka; work coins 10 ngonka (its
+    coin_balance) → settle amount for epoch 1: 300.00000001 gonka, claimable
     during epoch 2.
   - h2 (weight 100 of 300): punished in epoch 1 (failed the chain's downtime
-    test): reward 0; work coins 4 ngonka (its coin_balance) → settle amount for
-    epoch 1: 4 ngonka, claimable during epoch 2.
+    test): reward 0; work coins 10 ngonka (its coin_balance) → settle amount for
+    epoch 1: 10 ngonka, claimable during epoch 2.
   - h3 (weight 100 of 300): reward 300 gonka; no work coins → settle amount for
     epoch 1: 300 gonka, claimable during epoch 2.
   - Rewards come to 600 gonka; the rest of F, 300 gonka, goes to governance
@@ -870,35 +902,35 @@ Transfers (gonka)
 
 Changes (before → after)
   ended                            [] → [1]
-  bank.inference                   0.000000012 → 600.000000012 gonka
+  bank.inference                   0.00000002 → 600.00000002 gonka
   bank.gov                         0 → 300 gonka
-  participants.h1.coin_balance     8 → 0 ngonka
-  participants.h1.earned_coins     8 → 0 ngonka
-  participants.h1.inference_count  4 → 0
+  participants.h1.coin_balance     10 → 0 ngonka
+  participants.h1.earned_coins     10 → 0 ngonka
+  participants.h1.inference_count  19 → 0
   participants.h1.missed_requests  1 → 0
-  participants.h2.coin_balance     4 → 0 ngonka
-  participants.h2.earned_coins     4 → 0 ngonka
-  participants.h2.inference_count  2 → 0
-  participants.h2.missed_requests  3 → 0
-  settle_amounts.h1                none → epoch 1, work 0.000000008, reward 300
+  participants.h2.coin_balance     10 → 0 ngonka
+  participants.h2.earned_coins     10 → 0 ngonka
+  participants.h2.inference_count  15 → 0
+  participants.h2.missed_requests  5 → 0
+  settle_amounts.h1                none → epoch 1, work 0.00000001, reward 300
                                    gonka
-  settle_amounts.h2                none → epoch 1, work 4, reward 0 ngonka
+  settle_amounts.h2                none → epoch 1, work 10, reward 0 ngonka
   settle_amounts.h3                none → epoch 1, work 0, reward 300 gonka
-  summaries.1.h1                   none → earned 0.000000008, rewarded 300
-                                   gonka, 4 inferences, missed 1, not claimed
-  summaries.1.h2                   none → earned 4, rewarded 0 ngonka, 2
-                                   inferences, missed 3, not claimed
+  summaries.1.h1                   none → earned 0.00000001, rewarded 300 gonka,
+                                   19 inferences, missed 1, not claimed
+  summaries.1.h2                   none → earned 10, rewarded 0 ngonka, 15
+                                   inferences, missed 5, not claimed
   summaries.1.h3                   none → earned 0, rewarded 300 gonka, not
                                    claimed
   supply.minted                    0 → 900 gonka
 
-Holdings after step 13 (gonka)
-  account              liquid  owed      claimable  escrowed          total
-  gov                     300     0              0         0            300
-  h1                        0     0  300.000000008         0  300.000000008
-  h2                        0     0    0.000000004         0    0.000000004
-  h3                        0     0            300         0            300
-  all accounts  300.999999988     0  600.000000012         0            901`;
+Holdings after step 5 (gonka)
+  account             liquid  owed     claimable  escrowed         total
+  gov                    300     0             0         0           300
+  h1                       0     0  300.00000001         0  300.00000001
+  h2                       0     0    0.00000001         0    0.00000001
+  h3                       0     0           300         0           300
+  all accounts  300.99999998     0  600.00000002         0           901`;
 
 
 describe('one block for each version rule, lifecycle message and piece of reward math', () => {
@@ -925,7 +957,7 @@ describe('one block for each version rule, lifecycle message and piece of reward
     ['end_epoch: debt netted, recovered part to governance (chain math)', '22', 12, 'v0.2.12', DEBT_CHAIN],
     ['validate_inference after the epoch is settled: status only', '22', 25, undefined, VALIDATE_SETTLED],
     ['end_epoch with power capping (40% for three members)', '23', 2, undefined, POWER_CAP],
-    ["end_epoch with the chain's downtime test", '24', 13, undefined, DOWNTIME],
+    ["end_epoch with the chain's downtime test", '24', 5, undefined, DOWNTIME],
   ] as const)('%s (scenario %s, step %d, rules %s)', async (_what, prefix, step, rules, expected) => {
     const args = rules === undefined ? [file(prefix)] : [file(prefix), '--rules', rules];
     expect(block(await explain(args), step)).toBe(expected);
@@ -940,11 +972,9 @@ describe('the known divergences of the whole replay', () => {
         '── Known divergences of pr-1000 ────────────────────────────────────────────────',
         "  - step 8 (line 43, end_epoch): h2's 201 ngonka of work coins zeroed at the end",
         '    of epoch 1 (gonka-ai/gonka #1746).',
-        "  - step 11 (line 53, settle_escrow): h3's 100 ngonka payout from escrow 2",
-        "    trapped: not found in epoch 2 (the PR #1000 review's must-fix).",
         '  - step 16 (line 70, start_epoch): the 1 ngonka remainder of unsettled escrow',
         '    3, pruned.',
-        "In all, 302 ngonka stay in the inference module with no owner, the run's whole",
+        "In all, 202 ngonka stay in the inference module with no owner, the run's whole",
         'surplus. These are findings about that chain version, not violations.',
       ].join('\n'),
     );
@@ -962,10 +992,10 @@ describe('the known divergences of the whole replay', () => {
   });
 
   test('--step: the full states name the known divergences the module holds, and the section follows', async () => {
-    const out = await explain([file('17'), '--step', '5']);
+    const out = await explain([file('17'), '--step', '6']);
     expect(out).toContain(
       [
-        '  The inference module holds 703 ngonka: 100 ngonka more than the owed,',
+        '  The inference module holds 800 ngonka: 100 ngonka more than the owed,',
         '  claimable and escrowed coins above, which it backs: the known divergences so',
         '  far, coins no one owns.',
       ].join('\n'),
@@ -1082,7 +1112,7 @@ describe('more version rules in words', () => {
 
   test('an explicit punish list replaces the chain downtime test', async () => {
     expect(block(await explain([file('24')]), 21).split('\n').slice(1, 3)).toEqual([
-      'End epoch 2: settle its accounts, punishing no one (the scenario lists punish,',
+      'End epoch 3: settle its accounts, punishing no one (the scenario lists punish,',
       "so the chain's downtime test does not run).",
     ]);
   });

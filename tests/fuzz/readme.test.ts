@@ -30,7 +30,7 @@ async function sample(block: string, files: Record<string, string> = {}): Promis
   return { text: `${command}\n${r.stdout}`, code: r.code };
 }
 
-const FILE = 'fuzz-failures/seed-102-pr-1000-divergence-payout_trapped.yaml';
+const FILE = 'fuzz-failures/seed-14-pr-1000-divergence-payout_trapped.yaml';
 
 describe('the README fuzz section', () => {
   it('shows what the strict pr-1000 campaign prints and writes, and how `run` of the file ends', async () => {

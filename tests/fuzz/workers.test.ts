@@ -64,8 +64,8 @@ describe('fuzz --workers through real worker threads', () => {
     expect(two.code).toBe(1);
     // the campaign really found failures in both workers' runs, so the merge is exercised
     expect(one.stdout).toContain('✗ run 0 · seed 1 · pr-1000 · divergence:prune_remainder\n');
-    expect(one.stdout).toContain('✗ run 1 · seed 2 · pr-1000 · divergence:work_coins_stranded\n');
-    expect(one.stdout).toContain('✗ run 101 · seed 102 · pr-1000 · divergence:payout_trapped\n');
+    expect(one.stdout).toContain('✗ run 3 · seed 4 · pr-1000 · divergence:work_coins_stranded\n');
+    expect(one.stdout).toContain('✗ run 13 · seed 14 · pr-1000 · divergence:payout_trapped\n');
     expect(one.stdout).toMatch(/\n150 runs, 450 replays in /);
     expect(Object.keys(one.files)).toHaveLength(3);
     expect(untimed(two.stdout)).toBe(untimed(one.stdout));

@@ -17,6 +17,7 @@ import {
   endedEpochs,
   escrowOf,
   exclusionsOf,
+  isActiveIn,
   participantOf,
   summaryOf,
 } from '../../engine/queries.js';
@@ -206,7 +207,7 @@ function explainFailure(view: EventView, ctx: StepContext): string {
         );
       }
       if ((m = /^participant (\S+) not found$/.exec(error))) {
-        return `Every slot of a devshard escrow must be a participant under ${version}, and ${m[1]} is not.`;
+        return `Every slot address of a devshard escrow must be a registered participant under ${version}, and ${m[1]} is not.`;
       }
       if ((m = /failed to allocate all remainder fees, (\d+) left/.exec(error))) {
         const fee = decisionsOf(view.decisions, 'fee_split')[0];
@@ -384,8 +385,8 @@ function explainSettle(e: EventOf<'settle_escrow'>, view: EventView, ctx: StepCo
       `Escrow ${id} is from epoch ${x} and the chain is in epoch ${c}${state}. Under ${words} each host's current ` +
         "ledger is credited (coin_balance and earned_coins) whatever the escrow's epoch — there is no same- or " +
         `cross-epoch rule and no punishment check — so the payouts are paid with the settle amounts of epoch ${paidWith}` +
-        `${x < paidWith ? `, not added to those of epoch ${x}` : ''}. Each host is looked up in the active set of epoch ` +
-        `${c}; a host that is not there is "not found".`,
+        `${x < paidWith ? `, not added to those of epoch ${x}` : ''}. Each host is looked up with GetParticipant, which finds ` +
+        'every registered participant whatever its status or active set; only an address with no participant record is "not found".',
     );
   } else {
     const state = c === x && before.epochEnded ? ', which has already been settled' : '';
@@ -459,8 +460,8 @@ function explainSettle(e: EventOf<'settle_escrow'>, view: EventView, ctx: StepCo
       case 'ledger':
         if (d.reason === 'found') {
           say(
-            `${host} is in the active set of epoch ${c}, so it is found: its ${a}${slotsText} are credited to its current ledger, ` +
-              `${payWhen}.`,
+            `${host} is a registered participant, so it is found: its ${a}${slotsText} are credited to its current ledger, ` +
+              `${isActiveIn(before, ctx.world, c, host) ? payWhen : `owed until an epoch in which it is an ACTIVE member (it is not in epoch ${c})`}.`,
           );
         } else if (d.reason === 'same_epoch') {
           const settled = before.epochEnded ? `; epoch ${c} has already been settled, but ${version} still credits the ledger` : '';
@@ -524,7 +525,7 @@ function explainSettle(e: EventOf<'settle_escrow'>, view: EventView, ctx: StepCo
       }
       case 'trapped':
         say(
-          `Under ${version}, ${host} is not found (not in the active set of epoch ${c}): its ${a}${slotsText} were counted in ` +
+          `Under ${version}, ${host} is not found (it has no participant record): its ${a}${slotsText} were counted in ` +
             `totalPayout before the lookup, so ${creator}'s refund is ${a} short and the coins stay in the module with no ` +
             "owner — the PR #1000 review's must-fix; known divergence.",
         );
