@@ -157,6 +157,7 @@ export function runToJson(run: RunResult): Json {
     step: t.step,
     to: t.to,
   }));
+  if (vesting !== undefined) out.vesting = vesting;
   out.violations = run.violations.map((v) => ({
     actual: v.actual.toString(),
     event: v.event,
@@ -166,6 +167,5 @@ export function runToJson(run: RunResult): Json {
     message: v.message,
     step: v.step,
   }));
-  if (vesting !== undefined) out.vesting = vesting;
   return out;
 }

@@ -97,6 +97,11 @@ export function paramsOffDefault(p: Params): number {
     p.skippedPayout !== d.skippedPayout,
     p.powerCapping !== d.powerCapping,
     p.downtimeTest !== d.downtimeTest,
+    p.decayRate !== d.decayRate,
+    p.workVestingPeriod !== d.workVestingPeriod,
+    p.rewardVestingPeriod !== d.rewardVestingPeriod,
+    p.autoStatus !== d.autoStatus,
+    JSON.stringify(p.validation) !== JSON.stringify(d.validation),
     p.binomTestP0.num * d.binomTestP0.den !== d.binomTestP0.num * p.binomTestP0.den,
   ].filter(Boolean).length;
 }
@@ -357,6 +362,11 @@ export function shrinkScenario(start: Scenario, fails: (s: Scenario) => boolean,
       (p) => (p.skippedPayout === d.skippedPayout ? undefined : { ...p, skippedPayout: d.skippedPayout }),
       (p) => (p.powerCapping === d.powerCapping ? undefined : { ...p, powerCapping: d.powerCapping }),
       (p) => (p.downtimeTest === d.downtimeTest ? undefined : { ...p, downtimeTest: d.downtimeTest }),
+      (p) => (p.decayRate === d.decayRate ? undefined : { ...p, decayRate: d.decayRate }),
+      (p) => (p.workVestingPeriod === d.workVestingPeriod ? undefined : { ...p, workVestingPeriod: d.workVestingPeriod }),
+      (p) => (p.rewardVestingPeriod === d.rewardVestingPeriod ? undefined : { ...p, rewardVestingPeriod: d.rewardVestingPeriod }),
+      (p) => (p.autoStatus === d.autoStatus ? undefined : { ...p, autoStatus: d.autoStatus }),
+      (p) => (JSON.stringify(p.validation) === JSON.stringify(d.validation) ? undefined : { ...p, validation: d.validation }),
       (p) => (p.binomTestP0.num * d.binomTestP0.den === d.binomTestP0.num * p.binomTestP0.den ? undefined : { ...p, binomTestP0: d.binomTestP0 }),
     ];
     for (const reset of resets) {

@@ -138,10 +138,24 @@ function paramsLines(p: Params): string[] {
   put('epoch_reward', p.epochReward?.toString(), undefined);
   put('initial_epoch_reward', p.initialEpochReward.toString(), d.initialEpochReward.toString());
   put('genesis_epoch', p.genesisEpoch.toString(), d.genesisEpoch.toString());
+  put('decay_rate', p.decayRate === d.decayRate ? undefined : JSON.stringify(p.decayRate), undefined);
   put('standard_reward_amount', p.standardRewardAmount.toString(), d.standardRewardAmount.toString());
   put('skipped_payout', p.skippedPayout, d.skippedPayout);
+  put('work_vesting_period', p.workVestingPeriod.toString(), d.workVestingPeriod.toString());
+  put('reward_vesting_period', p.rewardVestingPeriod.toString(), d.rewardVestingPeriod.toString());
   put('power_capping', p.powerCapping, undefined);
   put('downtime_test', p.downtimeTest, d.downtimeTest);
+  put('auto_status', p.autoStatus, d.autoStatus);
+  const validation: [string, string | undefined][] = [
+    ['false_positive_rate', p.validation.falsePositiveRate, d.validation.falsePositiveRate],
+    ['quick_failure_threshold', p.validation.quickFailureThreshold, d.validation.quickFailureThreshold],
+    ['bad_participant_invalidation_rate', p.validation.badParticipantInvalidationRate, d.validation.badParticipantInvalidationRate],
+    ['invalidation_h_threshold', p.validation.invalidationHThreshold, d.validation.invalidationHThreshold],
+    ['downtime_bad_percentage', p.validation.downtimeBadPercentage, d.validation.downtimeBadPercentage],
+    ['downtime_good_percentage', p.validation.downtimeGoodPercentage, d.validation.downtimeGoodPercentage],
+    ['downtime_h_threshold', p.validation.downtimeHThreshold, d.validation.downtimeHThreshold],
+  ].map(([key, value, dflt]) => [key as string, value === dflt ? undefined : value]);
+  if (validation.some(([, v]) => v !== undefined)) out.push(`  validation: ${map(validation)}`);
   if (p.binomTestP0.num * d.binomTestP0.den !== d.binomTestP0.num * p.binomTestP0.den) out.push(`  binom_test_p0: ${fraction(p.binomTestP0)}`);
   return out;
 }

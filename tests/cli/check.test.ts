@@ -111,7 +111,7 @@ describe('epochsim check: pass and fail', () => {
   test('with no path, check runs scenarios/', async () => {
     const r = await runCli(['check']);
     expect(r.code).toBe(0);
-    expect(lastLine(r.stdout)).toBe('24 passed, 0 failed');
+    expect(lastLine(r.stdout)).toBe('25 passed, 0 failed');
   });
 });
 
@@ -382,8 +382,9 @@ describe('epochsim check: the bundled scenarios', () => {
         '✓ scenarios/22-validation-sharing-and-debt.yaml      1 ms',
         '✓ scenarios/23-power-capping.yaml                    1 ms',
         '✓ scenarios/24-downtime-test.yaml                    1 ms',
+        '✓ scenarios/25-vesting.yaml                          1 ms',
         '',
-        '24 passed, 0 failed',
+        '25 passed, 0 failed',
         '',
       ].join('\n'),
     );

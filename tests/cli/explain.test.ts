@@ -794,18 +794,20 @@ describe('every bundled scenario', () => {
         const known = r.run.divergences.filter((d) => d.step <= view.item.index).reduce((a, d) => a + d.amount, 0n);
         if (r.run.violations.length === 0) expect(surplus).toBe(known);
         const rows = accountHoldings(state, world);
-        expect(rows.map((row) => row.name)).toEqual(world.accounts.filter((a) => a !== 'inference'));
+        // the module accounts back the others' buckets: they are not rows
+        expect(rows.map((row) => row.name)).toEqual(world.accounts.filter((a) => a !== 'inference' && a !== 'streamvesting'));
         for (const { name, holdings: h } of rows) {
           const [liquid, owed, claimable, devshard] = bucketsOf(state, world, name);
           expect([h.liquid, h.owed, h.claimable]).toEqual([liquid, owed, claimable]);
           // escrowed: its unsettled devshard escrows, and any on-chain inference escrow it still has locked.
           expect(h.escrowed >= devshard).toBe(true);
-          expect(h.liquid + h.owed + h.claimable + h.escrowed).toBe(h.total);
+          expect(h.liquid + h.owed + h.claimable + h.escrowed + h.vesting).toBe(h.total);
         }
         const all = sumHoldings(rows);
         // Everyone's coins are the supply; the inference module holds exactly what it owes them.
         expect(all.total).toBe(state.genesisSupply + state.minted - state.burned - surplus);
         expect(all.owed + all.claimable + all.escrowed).toBe(balanceOf(state, world, 'inference') - surplus);
+        expect(all.vesting).toBe(world.vestingIndex < 0 ? 0n : balanceOf(state, world, 'streamvesting'));
       });
     }
   });
@@ -851,8 +853,8 @@ describe('every bundled scenario', () => {
             const at = head.indexOf(column);
             return at < 0 ? 0n : parseAmount(cells[at] as string, unit);
           };
-          const [liquid, owed, claimable, escrowed] = ['liquid', 'owed', 'claimable', 'escrowed'].map(value) as [bigint, bigint, bigint, bigint];
-          expect(liquid + owed + claimable + escrowed).toBe(value('total'));
+          const [liquid, owed, claimable, escrowed, vesting] = ['liquid', 'owed', 'claimable', 'escrowed', 'vesting'].map(value) as [bigint, bigint, bigint, bigint, bigint];
+          expect(liquid + owed + claimable + escrowed + vesting).toBe(value('total'));
           if (name !== 'all accounts') {
             const [l, o, c, devshard] = bucketsOf(state, world, name);
             expect([liquid, owed, claimable]).toEqual([l, o, c]);
@@ -865,9 +867,9 @@ describe('every bundled scenario', () => {
         (v) =>
           v.kind === 'event' &&
           world.accounts.some((a) => {
-            if (a === 'inference') return false;
+            if (a === 'inference' || a === 'streamvesting') return false;
             const [b, c] = [holdingsOf(v.before, world).get(a), holdingsOf(v.after, world).get(a)];
-            return [b?.liquid, b?.owed, b?.claimable, b?.escrowed].join() !== [c?.liquid, c?.owed, c?.claimable, c?.escrowed].join();
+            return [b?.liquid, b?.owed, b?.claimable, b?.escrowed, b?.vesting].join() !== [c?.liquid, c?.owed, c?.claimable, c?.escrowed, c?.vesting].join();
           }),
       ).length;
       expect(moved).toBeGreaterThan(0);

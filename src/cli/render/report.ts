@@ -117,6 +117,9 @@ export function renderRunReport(run: RunResult, file: string, p: Palette): strin
   out.push(`  supply   ${mark(broken('supply'))}  ${ngonka(supplyTotal)} ngonka (genesis ${gonka(state.genesisSupply)} + minted ${gonka(state.minted)} − burned ${gonka(state.burned)} gonka)`);
   out.push(`  bounds   ${mark(broken('bounds'))}  every balance within [0, MaxInt64]`);
   out.push(`  surplus  ${mark(broken('surplus'))}  bank(inference) − obligations = ${ngonka(run.surplus)} ngonka`);
+  if (run.world.vestingIndex >= 0) {
+    out.push(`  vesting  ${mark(broken('vesting'))}  bank(streamvesting) = the vesting schedules, ${ngonka(run.totals.vesting)} ngonka`);
+  }
   for (const v of run.violations) {
     out.push(`  ${p.red(`step ${v.step} (line ${v.line}, ${v.event}): ${v.invariant}: ${v.message}`)}`);
   }
