@@ -9,7 +9,7 @@
  */
 import type { Params } from '../domain/scenario.js';
 import type { TxContext } from './context.js';
-import { TxError } from './errors.js';
+import { txError } from './errors.js';
 import { vecForEach, vecGet, vecSet, writtenSince } from './pvec.js';
 import { exclusionsOf } from './queries.js';
 import { copyParticipant, type ChainState, type Mutable, type ParticipantState } from './state.js';
@@ -60,7 +60,7 @@ export function applyAutoStatusMutably(draft: Mutable<ChainState>, before: Chain
       outcome = nextStatus(params, was, is, rules);
     } catch (error) {
       // A log-likelihood ratio past int64 (millions of misses in one write): the chain would wrap it.
-      if (error instanceof StatusRangeError) throw new TxError(`participant status out of range: ${error.message}`);
+      if (error instanceof StatusRangeError) throw txError('STATUS_OUT_OF_RANGE', { detail: error.message }, `participant status out of range: ${error.message}`);
       throw error;
     }
     if (!outcome.recomputed) continue;

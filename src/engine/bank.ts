@@ -4,7 +4,7 @@
  */
 import { MAX_INT64 } from '../domain/money.js';
 import type { TxContext } from './context.js';
-import { TxError } from './errors.js';
+import { TxError, txError } from './errors.js';
 import { vecGet, vecSet, vecSet2 } from './pvec.js';
 import { INFERENCE_MODULE, MINT, type ChainState, type Mutable, type World } from './state.js';
 
@@ -15,16 +15,24 @@ function indexOf(world: World, account: string): number {
 }
 
 /** The sender's balance after spending `amount`, or the bank's refusal when it is short. */
-function spent(balance: bigint, amount: bigint): bigint {
-  if (balance < amount) throw new TxError(`spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
+function spent(account: string, balance: bigint, amount: bigint): bigint {
+  if (balance < amount) {
+    throw txError('INSUFFICIENT_FUNDS', { account, balance, amount }, `spendable balance ${balance}ngonka is smaller than ${amount}ngonka: insufficient funds`);
+  }
   return balance - amount;
 }
 
 /** `to`'s balance after receiving `amount`, or the bank's refusal above MaxInt64. */
 function received(to: string, balance: bigint, amount: bigint): bigint {
   const next = balance + amount;
-  if (next > MAX_INT64) throw new TxError(`bank balance of ${to} would exceed max int64 (${next} > ${MAX_INT64})`);
+  if (next > MAX_INT64) throw txError('BALANCE_OVERFLOW', { account: to, balance: next }, `bank balance of ${to} would exceed max int64 (${next} > ${MAX_INT64})`);
   return next;
+}
+
+/** Records a bank move: in the transfers (the JSON's) and in the effects. */
+function recordMutably(ctx: TxContext, from: string, to: string, amount: bigint, memo: string): void {
+  ctx.transfers.push({ from, to, amount, memo });
+  ctx.effects.push({ kind: 'bank', from, to, amount, memo });
 }
 
 function creditMutably(draft: Mutable<ChainState>, world: World, to: string, amount: bigint): void {
@@ -47,16 +55,16 @@ export function transferMutably(
   const fromIndex = indexOf(ctx.world, from);
   const toIndex = indexOf(ctx.world, to);
   const balances = draft.balances;
-  const left = spent(vecGet(balances, fromIndex) ?? 0n, amount);
+  const left = spent(from, vecGet(balances, fromIndex) ?? 0n, amount);
   if (toIndex === fromIndex) {
     // A send to oneself moves nothing; the bank still checks the balance and records it.
-    ctx.transfers.push({ from, to, amount, memo });
+    recordMutably(ctx, from, to, amount, memo);
     return;
   }
   const got = received(to, vecGet(balances, toIndex) ?? 0n, amount);
   // Both balances in one pass: they share the trie nodes above their leaves.
   draft.balances = vecSet2(balances, fromIndex, left, toIndex, got);
-  ctx.transfers.push({ from, to, amount, memo });
+  recordMutably(ctx, from, to, amount, memo);
 }
 
 /**
@@ -84,11 +92,11 @@ export function transferAndBackMutably(
   }
   if (out === 0n) return;
   const balances = draft.balances;
-  const aLeft = spent(vecGet(balances, aIndex) ?? 0n, out);
+  const aLeft = spent(a, vecGet(balances, aIndex) ?? 0n, out);
   const bGot = received(b, vecGet(balances, bIndex) ?? 0n, out);
-  ctx.transfers.push({ from: a, to: b, amount: out, memo: outMemo });
+  recordMutably(ctx, a, b, out, outMemo);
   // The send back cannot fail: b holds at least `out` ≥ `back`, and a gets back no more than it had.
-  if (back > 0n) ctx.transfers.push({ from: b, to: a, amount: back, memo: backMemo });
+  if (back > 0n) recordMutably(ctx, b, a, back, backMemo);
   draft.balances = vecSet2(balances, aIndex, aLeft + back, bIndex, bGot - back);
 }
 
@@ -129,7 +137,7 @@ export function transferEachMutably(
     let left: bigint;
     let next: bigint;
     try {
-      left = spent(balance, amount);
+      left = spent(from, balance, amount);
       next = toIndex !== fromIndex ? received(to, got, amount) : got;
     } catch (error) {
       if (onRefused === undefined || !(error instanceof TxError)) throw error;
@@ -141,7 +149,7 @@ export function transferEachMutably(
       balance = left;
       moved = true;
     }
-    ctx.transfers.push({ from, to, amount, memo });
+    recordMutably(ctx, from, to, amount, memo);
   }
   if (moved) draft.balances = vecSet2(balances, fromIndex, balance, toIndex, got);
 }
@@ -151,5 +159,5 @@ export function mintMutably(draft: Mutable<ChainState>, ctx: TxContext, amount: 
   if (amount === 0n) return;
   creditMutably(draft, ctx.world, INFERENCE_MODULE, amount);
   draft.minted += amount;
-  ctx.transfers.push({ from: MINT, to: INFERENCE_MODULE, amount, memo });
+  recordMutably(ctx, MINT, INFERENCE_MODULE, amount, memo);
 }

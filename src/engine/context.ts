@@ -4,6 +4,7 @@
  * and a result text for messages that succeed with a result, as `claim_reward` does on chain.
  */
 import type { Params } from '../domain/scenario.js';
+import type { Effect } from './effects.js';
 import type { Ruleset } from './rules.js';
 import type { World } from './state.js';
 import type { Decision } from './trace.js';
@@ -20,6 +21,8 @@ export interface TxContext {
   readonly params: Params;
   readonly rules: Ruleset;
   readonly transfers: Transfer[];
+  /** Every movement of value, in order: the bank moves of `transfers` and the ledger, settle-amount, escrow and vesting ones (effects.ts). */
+  readonly effects: Effect[];
   /** Which rule applied and why, for explanations (see trace.ts). */
   readonly decisions: Decision[];
   /**

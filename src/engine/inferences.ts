@@ -11,7 +11,7 @@ import { transferAndBackMutably, transferMutably } from './bank.js';
 import type { TxContext } from './context.js';
 import { addCount } from './counters.js';
 import { creditLedgerMutably, participantIndexOf, updateParticipantMutably } from './ledger.js';
-import { TxError } from './errors.js';
+import { TxError, txError } from './errors.js';
 import { vecForEach, vecGet, vecSet } from './pvec.js';
 import { INFERENCE_BUCKETS, INFERENCE_MODULE, type ChainState, type InferenceRecord, type Mutable } from './state.js';
 
@@ -78,12 +78,12 @@ export const heldEscrow = (r: InferenceRecord | undefined): bigint => (r?.status
 /** `(tokens) × price` within int64, else the chain's overflow text. */
 export function priced(tokens: bigint, price: bigint, what: 'escrow amount' | 'inference cost'): bigint {
   const amount = tokens * price;
-  if (amount > MAX_INT64) throw new TxError(`${what} out of range`);
+  if (amount > MAX_INT64) throw txError('AMOUNT_OUT_OF_RANGE', { what, amount }, `${what} out of range`);
   return amount;
 }
 
 export function checkTokenLimit(value: bigint, field: 'max_tokens' | 'prompt_token_count' | 'completion_token_count'): void {
-  if (value > MAX_ALLOWED_TOKENS) throw new TxError(`${field} exceeds limit (${value} > ${MAX_ALLOWED_TOKENS})`);
+  if (value > MAX_ALLOWED_TOKENS) throw txError('TOKEN_LIMIT', { field, value, limit: MAX_ALLOWED_TOKENS }, `${field} exceeds limit (${value} > ${MAX_ALLOWED_TOKENS})`);
 }
 
 /** One worker's coin_balance change when validators join the pay of an inference. */
@@ -160,15 +160,18 @@ function requesterPays(send: () => void): void {
   try {
     send();
   } catch (error) {
-    if (error instanceof TxError && error.message.endsWith('insufficient funds')) throw new TxError('requester cannot pay for inference');
+    if (error instanceof TxError && error.code === 'INSUFFICIENT_FUNDS') {
+      const { account, balance, amount } = (error as TxError<'INSUFFICIENT_FUNDS'>).data;
+      throw txError('REQUESTER_CANNOT_PAY', { requester: account, amount, balance }, 'requester cannot pay for inference');
+    }
     throw error;
   }
 }
 
 /** The executor is paid for a completed inference: coin_balance and earned_coins + pay, inference_count + 1. */
-export function creditExecutorMutably(draft: Mutable<ChainState>, ctx: TxContext, executor: string, pay: bigint): void {
+export function creditExecutorMutably(draft: Mutable<ChainState>, ctx: TxContext, executor: string, pay: bigint, inference: string): void {
   updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
-    if (pay > 0n) creditLedgerMutably(p, executor, pay);
+    if (pay > 0n) creditLedgerMutably(ctx, p, executor, pay, { reason: 'inference', inference });
     p.inferenceCount = addCount(p.inferenceCount, 1, 'inference_count', executor);
   });
 }

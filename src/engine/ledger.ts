@@ -4,7 +4,9 @@
  * copy), so reducers still write `p.coinBalance += x`.
  */
 import { MAX_INT64, MAX_UINT64 } from '../domain/money.js';
-import { TxError } from './errors.js';
+import type { TxContext } from './context.js';
+import type { LedgerReason } from './effects.js';
+import { txError } from './errors.js';
 import { sparseVec, vecForEach, vecGet, vecOf, vecSet } from './pvec.js';
 import { participantAt } from './queries.js';
 import {
@@ -85,12 +87,24 @@ export function putSummaryMutably(draft: Mutable<ChainState>, world: World, epoc
   putSummariesMutably(draft, world, epoch, [index], [summary]);
 }
 
-/** Credits owed work coins, with the chain's overflow checks (PR #1000 `processParticipantPayment`). */
-export function creditLedgerMutably(p: Mutable<ParticipantState>, name: string, amount: bigint): void {
+/** Where a ledger credit comes from: the effect's reason and its escrow or inference. */
+export interface LedgerCause {
+  readonly reason: LedgerReason;
+  readonly escrow?: number;
+  readonly inference?: string;
+}
+
+/**
+ * Credits owed work coins (coin_balance and earned_coins), with the chain's overflow checks (PR
+ * #1000 `processParticipantPayment`, v0.2.12 `AddToCoinBalance`), and records both as effects.
+ */
+export function creditLedgerMutably(ctx: TxContext, p: Mutable<ParticipantState>, name: string, amount: bigint, cause: LedgerCause): void {
   const balance = p.coinBalance + amount;
-  if (balance > MAX_INT64) throw new TxError(`participant balance overflow for ${name}`);
+  if (balance > MAX_INT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'coin_balance', direction: 'above' }, `participant balance overflow for ${name}`);
   const earned = p.earnedCoins + amount;
-  if (earned > MAX_UINT64) throw new TxError(`participant earned coins overflow for ${name}`);
+  if (earned > MAX_UINT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'earned_coins', direction: 'above' }, `participant earned coins overflow for ${name}`);
   p.coinBalance = balance;
   p.earnedCoins = earned;
+  ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: amount, ...cause });
+  ctx.effects.push({ kind: 'ledger', participant: name, field: 'earned_coins', delta: amount, ...cause });
 }

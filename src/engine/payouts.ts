@@ -127,7 +127,7 @@ export function transferOrFail(
   try {
     transferMutably(draft, ctx, from, to, amount, memo);
   } catch (error) {
-    if (error instanceof TxError) throw new TxError(`${prefix}: ${error.message}`);
+    if (error instanceof TxError) throw error.wrapped(prefix);
     throw error;
   }
 }

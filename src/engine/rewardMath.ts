@@ -12,7 +12,7 @@
  */
 import type { Fraction, Params } from '../domain/scenario.js';
 import { chainDowntimeTest, formatGoDecimal, goDecimalFromFraction } from './downtime.js';
-import { TxError } from './errors.js';
+import { txError } from './errors.js';
 import { epochRewardPool } from './reward.js';
 import type { Ruleset } from './rules.js';
 import type { Decision } from './trace.js';
@@ -234,6 +234,8 @@ export interface EpochRewards {
   readonly toGovernance: bigint;
   /** Each member's coin_balance after the settlement when it was negative (carry: the unrecovered debt; chain: 0). */
   readonly debtAfter: readonly bigint[];
+  /** What each member's reward recovered of its debt (0 without a debt). */
+  readonly recovered: readonly bigint[];
   readonly decisions: readonly Decision[];
 }
 
@@ -282,7 +284,10 @@ export function epochRewards(
     const test = chainDowntimeTest(goDecimalFromFraction(params.binomTestP0), members);
     // The chain's Go code panics (its decimal exponent leaves int32) or the exact value is past what
     // epochsim computes: no settlement can come out of it.
-    if (!test.ok) throw new TxError(`downtime test of ${(members[test.member] as MemberInput).name}: ${test.error.message}`);
+    if (!test.ok) {
+      const participant = (members[test.member] as MemberInput).name;
+      throw txError('DOWNTIME_TEST_FAILED', { participant, detail: test.error.message }, `downtime test of ${participant}: ${test.error.message}`);
+    }
     decisions.push({
       kind: 'downtime_test',
       epoch,
@@ -332,11 +337,13 @@ export function epochRewards(
 
   // Debt: a negative coin_balance is netted against the reward.
   let recoveredTotal = 0n;
+  const recoveredOf = members.map(() => 0n);
   const debtAfter = members.map((m, i) => {
     if (m.coinBalance >= 0n) return 0n;
     const debt = -m.coinBalance;
     const reward = rewards[i] as bigint;
     const recovered = reward >= debt ? debt : reward;
+    recoveredOf[i] = recovered;
     rewards[i] = reward - recovered;
     recoveredTotal += recovered;
     const remaining = debt - recovered;
@@ -382,5 +389,5 @@ export function epochRewards(
       });
     }
   }
-  return { minted, uncapped, source, poolError, totalWeight, rewards, noReward, distributed, toGovernance, debtAfter, decisions };
+  return { minted, uncapped, source, poolError, totalWeight, rewards, noReward, distributed, toGovernance, debtAfter, recovered: recoveredOf, decisions };
 }

@@ -249,7 +249,7 @@ const deferred: Ruleset = {
           p.missedRequests = addCount(p.missedRequests, missed[at] as number, 'missed_requests', host);
           p.invalidatedInferences = addCount(p.invalidatedInferences, invalid[at] as number, 'invalidated_inferences', host);
           p.inferenceCount = addCount(p.inferenceCount, completed[at] as number, 'inference_count', host);
-          if (amount > 0n) creditLedgerMutably(p, host, amount);
+          if (amount > 0n) creditLedgerMutably(ctx, p, host, amount, { reason: 'settlement', escrow: s.escrow.id });
         });
         if (amount > 0n && ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger' });
         paid += amount;
@@ -294,6 +294,7 @@ const deferred: Ruleset = {
         updateParticipantMutably(draft, index, (p) => {
           p.settle = { epoch: settle.epoch, workCoins: settle.workCoins + amount, rewardCoins: settle.rewardCoins };
         });
+        ctx.effects.push({ kind: 'settle', participant: host, op: 'added', epoch: settle.epoch, work: amount, reward: 0n });
       } else {
         transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
       }

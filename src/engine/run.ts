@@ -4,6 +4,8 @@
  */
 import type { EventItem, EventType, ExpectItem, RuleName, Scenario } from '../domain/scenario.js';
 import type { Transfer } from './context.js';
+import type { Effect } from './effects.js';
+import type { FailureData } from './errors.js';
 import { compareExpectation, type CheckFailure } from './expect.js';
 import { advance, recount, surplusOf, type InvariantName, type Totals } from './invariants.js';
 import { applyEvent, type Env, type TxOutcome } from './reducers/index.js';
@@ -20,6 +22,10 @@ export interface StepRecord {
   readonly status: 'ok' | 'error';
   readonly result?: string;
   readonly error?: string;
+  /** The failure as data (code, data, the chain's wrapping prefixes), when the event failed. */
+  readonly failure?: FailureData;
+  /** Every movement of value the event made, in order (empty when it failed). */
+  readonly effects: readonly Effect[];
   /** True when the item carried expect_error or expect_result. */
   readonly expected: boolean;
   /** Why this step makes the run fail, if it does: an unexpected error or an unmet expectation. */
@@ -92,6 +98,7 @@ export type StepView =
       readonly before: ChainState;
       readonly after: ChainState;
       readonly transfers: readonly Transfer[];
+      readonly effects: readonly Effect[];
       readonly decisions: readonly Decision[];
       readonly violations: readonly Violation[];
       readonly surplus: bigint;
@@ -148,6 +155,7 @@ function describeExpectation(
 }
 
 const NONE_BROKEN: readonly Violation[] = Object.freeze([]);
+const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
 
 function stepRecord(item: EventItem, outcome: TxOutcome, problem: string | undefined): StepRecord {
   // Built field by field, not from spreads of small objects: a traced replay makes one per event.
@@ -157,9 +165,13 @@ function stepRecord(item: EventItem, outcome: TxOutcome, problem: string | undef
     event: item.event.type,
     status: outcome.ok ? 'ok' : 'error',
     expected: item.expectError !== undefined || item.expectResult !== undefined,
+    effects: outcome.ok ? outcome.effects : NO_EFFECTS,
   };
   if (outcome.ok && outcome.result !== undefined) record.result = outcome.result;
-  if (!outcome.ok) record.error = outcome.error;
+  if (!outcome.ok) {
+    record.error = outcome.error;
+    record.failure = outcome.failure;
+  }
   if (problem !== undefined) record.problem = problem;
   if (item.note !== undefined) record.note = item.note;
   return record;
@@ -234,6 +246,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         before,
         after: state,
         transfers: outcome.ok ? outcome.transfers : [],
+        effects: outcome.ok ? outcome.effects : NO_EFFECTS,
         decisions: outcome.decisions,
         violations: broken,
         surplus: surplusOf(totals),

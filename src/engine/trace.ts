@@ -75,9 +75,10 @@ export type Decision =
       /**
        * deferred: same or cross epoch; immediate and the Mode A versions (v0.2.11, fees-kept,
        * fees-split): bank at once; pr-1000: ledger credit whatever the epoch; v0.2.12 and newest:
-       * decided per host (see each host_payout's reason).
+       * decided per host (see each host_payout's reason); `outside`: the effective epoch is
+       * neither X nor X + 1, and the settlement fails.
        */
-      readonly mode: 'same_epoch' | 'cross_epoch' | 'immediate' | 'ledger_any_epoch' | 'per_host';
+      readonly mode: 'same_epoch' | 'cross_epoch' | 'immediate' | 'ledger_any_epoch' | 'per_host' | 'outside';
     }
   /** v0.2.11: the message has no fees field, so the scenario's fees are not part of the settlement. */
   | { readonly kind: 'fees_ignored'; readonly fees: bigint }

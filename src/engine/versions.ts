@@ -7,7 +7,7 @@
  */
 import { MAX_INT64 } from '../domain/money.js';
 import type { TxContext } from './context.js';
-import { TxError } from './errors.js';
+import { txError } from './errors.js';
 import { creditLedgerMutably, participantIndexOf, updateParticipantMutably } from './ledger.js';
 import {
   DEVSHARD_MEMOS,
@@ -50,7 +50,7 @@ function payAtOnce(word: 'cost' | 'payout'): Ruleset['deliverPayouts'] {
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
       // GetCoins(int64(amount)): an amount above MaxInt64 reads as negative.
-      if (amount > MAX_INT64) throw new TxError(`invalid ${word} amount: negative coin balance`);
+      if (amount > MAX_INT64) throw txError('PAYOUT_OUT_OF_RANGE', { host, amount }, `invalid ${word} amount: negative coin balance`);
       if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank' });
       transferOrFail(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO, `failed to pay validator ${host}`);
       paid += amount;
@@ -88,7 +88,7 @@ function creditCurrentLedger(draft: Mutable<ChainState>, ctx: TxContext, s: Sett
       continue;
     }
     if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger', reason: 'found' });
-    updateParticipantMutably(draft, index, (p) => creditLedgerMutably(p, host, amount));
+    updateParticipantMutably(draft, index, (p) => creditLedgerMutably(ctx, p, host, amount, { reason: 'settlement', escrow: s.escrow.id }));
     paid += amount;
   }
   return { paid, forfeited: 0n, trapped };
@@ -136,7 +136,7 @@ function devshardDelivery(newestRules: boolean): Ruleset['deliverPayouts'] {
       const reason = reasonOf(host);
       if (reason === 'same_epoch') {
         if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger', reason });
-        updateParticipantMutably(draft, participantIndexOf(ctx.world, host), (p) => creditLedgerMutably(p, host, amount));
+        updateParticipantMutably(draft, participantIndexOf(ctx.world, host), (p) => creditLedgerMutably(ctx, p, host, amount, { reason: 'settlement', escrow: s.escrow.id }));
       } else {
         if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank', reason });
         transferOrFail(draft, ctx, INFERENCE_MODULE, host, amount, DEVSHARD_PAYMENT_MEMO, `failed to pay validator ${host}`);

@@ -1,4 +1,4 @@
-import { TxError } from '../errors.js';
+import { txError } from '../errors.js';
 import { participantIndexOf, putSummaryMutably, updateParticipantMutably } from '../ledger.js';
 import { divergence } from '../payouts.js';
 import { balanceOf, isActiveIn, participantAt, summaryOf } from '../queries.js';
@@ -32,7 +32,7 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
   const { participant: name } = event;
   const current = draft.effectiveEpoch;
   if (!isActiveIn(draft, ctx.world, current, name) && !isActiveIn(draft, ctx.world, current - 1, name)) {
-    throw new TxError('participant is not active');
+    throw txError('NOT_ACTIVE', { participant: name, epoch: current }, 'participant is not active');
   }
   const index = participantIndexOf(ctx.world, name);
   const settle = participantAt(draft, index).settle;
@@ -44,7 +44,9 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
   if (settle === null) return answer('nothing', CLAIM_RESULTS.noRewards);
   if (BigInt(settle.epoch) !== event.epoch) return answer('other_epoch', CLAIM_RESULTS.wrongEpoch);
   if (settle.workCoins + settle.rewardCoins === 0n) return answer('empty', CLAIM_RESULTS.noRewards);
-  const finish = (): void => {
+  /** Deletes the record (`op` says whether it was paid or lost) and marks the summary claimed. */
+  const finish = (op: 'claimed' | 'lost'): void => {
+    ctx.effects.push({ kind: 'settle', participant: name, op, epoch: settle.epoch, work: settle.workCoins, reward: settle.rewardCoins });
     const summary = summaryOf(draft, settle.epoch, index);
     if (summary) {
       const claimed = copySummary(summary);
@@ -66,7 +68,7 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
       }
       if (!workShort) payClaimMutably(draft, ctx, name, settle.workCoins, `work_coins:${name}`, ctx.params.workVestingPeriod);
       const lost = workShort ? settle.workCoins + settle.rewardCoins : settle.rewardCoins;
-      finish();
+      finish('lost');
       divergence(
         ctx,
         'claim_lost',
@@ -80,6 +82,6 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
   }
   payClaimMutably(draft, ctx, name, settle.workCoins, `work_coins:${name}`, ctx.params.workVestingPeriod);
   payClaimMutably(draft, ctx, name, settle.rewardCoins, `reward_coins:${name}`, ctx.params.rewardVestingPeriod);
-  finish();
+  finish('claimed');
   answer('paid', CLAIM_RESULTS.claimed);
 };

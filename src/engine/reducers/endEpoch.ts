@@ -1,7 +1,7 @@
 import { MAX_INT64 } from '../../domain/money.js';
 import { mintMutably, transferEachMutably, transferMutably, type Send } from '../bank.js';
 import type { TxContext } from '../context.js';
-import { TxError } from '../errors.js';
+import { TxError, txError } from '../errors.js';
 import { participantIndexOf, rewriteParticipantsMutably, updateParticipantMutably } from '../ledger.js';
 import { vecForEach, vecOf, vecSet } from '../pvec.js';
 import { activeSetOf, participantAt } from '../queries.js';
@@ -38,20 +38,21 @@ interface Member {
  */
 export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
   const n = draft.effectiveEpoch;
-  if (n === 0) throw new TxError('no epoch to end');
-  if (draft.epochEnded) throw new TxError(`epoch ${n} already ended`);
+  if (n === 0) throw txError('NO_EPOCH_TO_END', {}, 'no epoch to end');
+  if (draft.epochEnded) throw txError('EPOCH_ALREADY_ENDED', { epoch: n }, `epoch ${n} already ended`);
   const { world } = ctx;
   const set = activeSetOf(draft, n) as ActiveSet;
   const punished = new Set<number>();
   for (const name of event.punish) {
     const index = participantIndexOf(world, name);
-    if (!set.isMember[index]) throw new TxError(`participant ${name} is not in epoch ${n}`);
+    if (!set.isMember[index]) throw txError('NOT_IN_EPOCH', { participant: name, epoch: n }, `participant ${name} is not in epoch ${n}`);
     punished.add(index);
   }
   // The vesting module's unlocks come first (module.go: streamvesting AdvanceEpoch before SettleAccounts).
   unlockVestingMutably(draft, ctx);
   const decisionsBefore = ctx.decisions.length;
   const transfersBefore = ctx.transfers.length;
+  const effectsBefore = ctx.effects.length;
 
   // 1–3. The pool, the weights (power capping, downtime) and each member's reward: floor(weight × F / W),
   // W the full weight of the whole set; debt netted; the lifetime cap (rewardMath.ts).
@@ -95,7 +96,10 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
     if (mode === 'tx_error' || !(error instanceof TxError)) throw error;
     // The chain logs the error (and, from v0.2.12, emits epoch_error) and the epoch ends anyway.
     restore?.();
-    if (mode === 'atomic') ctx.transfers.length = transfersBefore;
+    if (mode === 'atomic') {
+      ctx.transfers.length = transfersBefore;
+      ctx.effects.length = effectsBefore;
+    }
     // What the failed settlement did not do does not count: its divergences go.
     const kept = ctx.decisions.slice(decisionsBefore).filter((d) => d.kind !== 'divergence');
     ctx.decisions.length = decisionsBefore;
@@ -132,14 +136,14 @@ function settleMembers(
   const { world } = ctx;
   const { minted: pool, rewards, noReward } = settled;
   // GetBitcoinSettleAmounts returns the pool as an int64: above MaxInt64 it reads as negative.
-  if (pool > MAX_INT64) throw new TxError('negative reward amount');
+  if (pool > MAX_INT64) throw txError('NEGATIVE_REWARD_AMOUNT', { pool }, 'negative reward amount');
   const rule = ctx.rules.nonActiveWorkCoins;
   // newest: totalForfeitedWorkCoins, computed before any write.
   let forfeitedTotal = 0n;
   if (rule === 'governance_total') {
     for (const { before } of members) {
       if (before.status === 'ACTIVE' || before.coinBalance <= 0n) continue;
-      if (before.coinBalance > MAX_INT64 - forfeitedTotal) throw new TxError('forfeited work coin total exceeds int64');
+      if (before.coinBalance > MAX_INT64 - forfeitedTotal) throw txError('FORFEIT_TOTAL_OVERFLOW', {}, 'forfeited work coin total exceeds int64');
       forfeitedTotal += before.coinBalance;
     }
   }
@@ -219,6 +223,8 @@ function settleMembers(
   // The chain's transfer of an older settle amount: v1 fails the transaction when the module
   // cannot make it; before v0.2.12 the error is ignored and the new amount is not written;
   // from v0.2.12 it is logged and the new amount overwrites the old one.
+  /** Members whose older settle amount is overwritten without its transfer (v0.2.12+). */
+  const unsent = new Set<number>();
   const onRefused = ctx.rules.settlement === 'tx_error' ? undefined : (k: number, error: TxError): 'skip' => {
     const { at, old, next } = replacing[k] as (typeof replacing)[number];
     const name = world.participants[(members[at] as Member).index] as string;
@@ -237,6 +243,7 @@ function settleMembers(
           `settle amount of epoch ${n} (${lost} ngonka) is not written while its coin balance is reset: no one owns those coins`,
       );
     } else {
+      unsent.add(at);
       divergence(
         ctx,
         'expired_claim_unsent',
@@ -251,6 +258,15 @@ function settleMembers(
   transferEachMutably(draft, ctx, INFERENCE_MODULE, GOV, expiredClaims, onRefused);
   const reset: (ParticipantState | undefined)[] = new Array<ParticipantState | undefined>(world.participants.length);
   members.forEach(({ index, before }, i) => {
+    const name = world.participants[index] as string;
+    recordResetEffects(ctx, name, n, before, settled.debtAfter[i] as bigint, settled.recovered[i] as bigint, rule);
+    const next = newSettle[i] as SettleAmount | null;
+    // The settle amounts: an older one replaced (sent, or overwritten unsent), the new one written.
+    if (before.settle !== null && next !== null && next !== before.settle) {
+      const old = before.settle;
+      ctx.effects.push({ kind: 'settle', participant: name, op: unsent.has(i) ? 'overwritten' : 'replaced', epoch: old.epoch, work: old.workCoins, reward: old.rewardCoins });
+    }
+    if (next !== null && next !== before.settle) ctx.effects.push({ kind: 'settle', participant: name, op: 'written', epoch: n, work: next.workCoins, reward: next.rewardCoins });
     const p = copyParticipant(before);
     // A debt beyond the reward: forgiven (chain) or still owed (deferred, immediate; see rewardMath.ts).
     p.coinBalance = settled.debtAfter[i] as bigint;
@@ -262,11 +278,37 @@ function settleMembers(
     // CurrentEpochStats = NewCurrentEpochStats(): the SPRT ratios start over with the epoch.
     p.invalidLLR = 0n;
     p.inactiveLLR = 0n;
-    const next = newSettle[i] as SettleAmount | null;
     if (next !== null) p.settle = next;
     reset[index] = Object.freeze(p);
   });
   rewriteParticipantsMutably(draft, (p, index) => reset[index] ?? p);
+}
+
+/**
+ * The ledger effects of resetting a member's coin_balance and earned_coins at the end of epoch
+ * `n`: owed coins become the settle amount's work coins (or go to governance, or stay stranded,
+ * for a non-ACTIVE member); a debt is partly recovered from the reward and the rest either stays
+ * owed (v1) or is forgiven (chain).
+ */
+function recordResetEffects(
+  ctx: TxContext,
+  name: string,
+  n: number,
+  before: ParticipantState,
+  after: bigint,
+  recovered: bigint,
+  rule: 'governance' | 'governance_total' | 'strand',
+): void {
+  const owed = before.coinBalance;
+  if (owed > 0n) {
+    const reason = before.status === 'ACTIVE' ? 'epoch_settled' : rule === 'strand' ? 'stranded' : 'forfeited';
+    ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: -owed, reason, epoch: n });
+  } else if (owed < 0n) {
+    if (recovered > 0n) ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: recovered, reason: 'debt_recovered', epoch: n });
+    const forgiven = after - owed - recovered;
+    if (forgiven > 0n) ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: forgiven, reason: 'debt_forgiven', epoch: n });
+  }
+  if (before.earnedCoins !== 0n) ctx.effects.push({ kind: 'ledger', participant: name, field: 'earned_coins', delta: -before.earnedCoins, reason: 'epoch_settled', epoch: n });
 }
 
 /**
@@ -295,6 +337,8 @@ function sweepOldSettleAmounts(draft: Mutable<ChainState>, ctx: TxContext, n: nu
   };
   transferEachMutably(draft, ctx, INFERENCE_MODULE, GOV, expired, onRefused);
   for (const index of stale.slice(0, swept)) {
+    const settle = participantAt(draft, index).settle as SettleAmount;
+    ctx.effects.push({ kind: 'settle', participant: world.participants[index] as string, op: 'swept', epoch: settle.epoch, work: settle.workCoins, reward: settle.rewardCoins });
     updateParticipantMutably(draft, index, (p) => {
       p.settle = null;
     });

@@ -1,4 +1,4 @@
-import { TxError } from '../errors.js';
+import { txError } from '../errors.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { vecSet } from '../pvec.js';
 import { exclusionsOf, isActiveIn } from '../queries.js';
@@ -12,9 +12,9 @@ import type { CaseReducer } from './types.js';
 export const excludeParticipant: CaseReducer<'exclude_participant'> = (draft, event, ctx) => {
   const { participant: name } = event;
   const epoch = draft.effectiveEpoch;
-  if (!isActiveIn(draft, ctx.world, epoch, name)) throw new TxError('participant is not active');
+  if (!isActiveIn(draft, ctx.world, epoch, name)) throw txError('NOT_ACTIVE', { participant: name, epoch: epoch }, 'participant is not active');
   const excluded = exclusionsOf(draft, epoch);
-  if (excluded.includes(name)) throw new TxError(`participant ${name} already excluded in epoch ${epoch}`);
+  if (excluded.includes(name)) throw txError('ALREADY_EXCLUDED', { participant: name, epoch }, `participant ${name} already excluded in epoch ${epoch}`);
   updateParticipantMutably(draft, participantIndexOf(ctx.world, name), (p) => {
     p.status = event.reason === 'invalid' ? 'INVALID' : 'INACTIVE';
   });

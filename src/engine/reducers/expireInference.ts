@@ -1,6 +1,6 @@
 import { transferMutably } from '../bank.js';
 import { addCount } from '../counters.js';
-import { TxError } from '../errors.js';
+import { txError } from '../errors.js';
 import { inferenceOf, putInferenceMutably } from '../inferences.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { INFERENCE_MODULE } from '../state.js';
@@ -15,11 +15,12 @@ import type { CaseReducer } from './types.js';
 export const expireInference: CaseReducer<'expire_inference'> = (draft, event, ctx) => {
   const { id } = event;
   const inference = inferenceOf(draft, id);
-  if (inference === undefined) throw new TxError('inference with id not found');
-  if (inference.status !== 'STARTED') throw new TxError(`inference ${id} is ${inference.status}: only a STARTED inference expires`);
+  if (inference === undefined) throw txError('INFERENCE_NOT_FOUND', { inference: id }, 'inference with id not found');
+  if (inference.status !== 'STARTED') throw txError('INFERENCE_NOT_STARTED', { inference: id, status: inference.status }, `inference ${id} is ${inference.status}: only a STARTED inference expires`);
   const { executor } = inference;
   const requester = inference.requester as string;
   if (ctx.trace) ctx.decisions.push({ kind: 'inference_expiry', id, requester, executor, refund: inference.escrow });
+  ctx.effects.push({ kind: 'inference_escrow', inference: id, requester, op: 'released', amount: inference.escrow });
   transferMutably(draft, ctx, INFERENCE_MODULE, requester, inference.escrow, `expired_inference:${id}`);
   updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
     p.missedRequests = addCount(p.missedRequests, 1, 'missed_requests', executor);

@@ -1,5 +1,5 @@
 import { transferMutably } from '../bank.js';
-import { TxError } from '../errors.js';
+import { txError } from '../errors.js';
 import { checkTokenLimit, creditExecutorMutably, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
 import { isActiveIn } from '../queries.js';
 import { INFERENCE_MODULE } from '../state.js';
@@ -19,13 +19,13 @@ export const finishInference: CaseReducer<'finish_inference'> = (draft, event, c
   const { id, executor } = event;
   const current = draft.effectiveEpoch;
   if (!isActiveIn(draft, ctx.world, current, executor) && !isActiveIn(draft, ctx.world, current - 1, executor)) {
-    throw new TxError('participant is not active');
+    throw txError('NOT_ACTIVE', { participant: executor, epoch: current }, 'participant is not active');
   }
   checkTokenLimit(event.promptTokens, 'prompt_token_count');
   checkTokenLimit(event.completionTokens, 'completion_token_count');
   const existing = inferenceOf(draft, id);
-  if (existing?.finished) throw new TxError('inference has already finished processed');
-  if (existing?.status === 'EXPIRED') throw new TxError('inference has already expired');
+  if (existing?.finished) throw txError('INFERENCE_ALREADY_PROCESSED', { inference: id, step: 'finish' }, 'inference has already finished processed');
+  if (existing?.status === 'EXPIRED') throw txError('INFERENCE_ALREADY_PROCESSED', { inference: id, step: 'expired' }, 'inference has already expired');
 
   if (existing === undefined) {
     const price = ctx.params.tokenPrice;
@@ -53,15 +53,16 @@ export const finishInference: CaseReducer<'finish_inference'> = (draft, event, c
 
   // Start came first: it holds the escrow.
   if (existing.executor !== executor) {
-    throw new TxError(`executor mismatch: finish.executed_by=${executor} start.assigned_to=${existing.executor}`);
+    throw txError('EXECUTOR_MISMATCH', { inference: id, start: existing.executor, finish: executor, by: 'finish' }, `executor mismatch: finish.executed_by=${executor} start.assigned_to=${existing.executor}`);
   }
   const promptTokens = event.promptTokens === 0n ? existing.promptTokens : event.promptTokens;
   const cost = priced(promptTokens + event.completionTokens, existing.price, 'inference cost');
   const escrow = existing.escrow;
   const pay = cost < escrow ? cost : escrow;
   if (ctx.trace) ctx.decisions.push({ kind: 'inference_finish', id, executor, cost, mode: 'pay', escrow, pay, refund: escrow - pay });
+  ctx.effects.push({ kind: 'inference_escrow', inference: id, requester: existing.requester as string, op: 'released', amount: escrow });
   transferMutably(draft, ctx, INFERENCE_MODULE, existing.requester as string, escrow - pay, `inference_refund:${id}`);
-  creditExecutorMutably(draft, ctx, executor, pay);
+  creditExecutorMutably(draft, ctx, executor, pay, id);
   putInferenceMutably(draft, {
     ...existing,
     promptTokens,

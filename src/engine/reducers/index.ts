@@ -4,7 +4,8 @@
 import type { ChainEvent, EventType, Params } from '../../domain/scenario.js';
 import { applyAutoStatusMutably, autoStatusRules } from '../autoStatus.js';
 import type { Transfer, TxContext } from '../context.js';
-import { TxError } from '../errors.js';
+import { TxError, type FailureData } from '../errors.js';
+import type { Effect } from '../effects.js';
 import type { Ruleset } from '../rules.js';
 import { transact, type TxMechanism, type Written } from '../tx.js';
 import type { Decision } from '../trace.js';
@@ -48,11 +49,20 @@ export type TxOutcome =
       /** Which indexes of which vectors the event wrote (lets the invariants skip the walks). */
       readonly written: Written;
       readonly transfers: readonly Transfer[];
+      /** Every movement of value, in order (effects.ts). */
+      readonly effects: readonly Effect[];
       readonly decisions: readonly Decision[];
-      /** The result text of a message that answers with one (claim_reward). */
+      /** The result text of a message that answers with one (claim_reward; end_epoch when the account settlement failed). */
       readonly result: string | undefined;
     }
-  | { readonly ok: false; readonly error: string; readonly decisions: readonly Decision[] };
+  | {
+      readonly ok: false;
+      /** The chain's message. */
+      readonly error: string;
+      /** The same failure as data: its code, data and the chain's wrapping prefixes. */
+      readonly failure: FailureData;
+      readonly decisions: readonly Decision[];
+    };
 
 export interface Env {
   readonly world: World;
@@ -74,6 +84,7 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
     params: env.params,
     rules: env.rules,
     transfers: [],
+    effects: [],
     decisions: [],
     trace: env.trace ?? true,
     result: undefined,
@@ -92,10 +103,13 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
           },
       env.tx,
     );
-    return { ok: true, state: next.state, written: next.written, transfers: ctx.transfers, decisions: ctx.decisions, result: ctx.result };
+    return { ok: true, state: next.state, written: next.written, transfers: ctx.transfers, effects: ctx.effects, decisions: ctx.decisions, result: ctx.result };
   } catch (error) {
     // The decisions taken before the failure stay available to explain it; the state does not.
-    if (error instanceof TxError) return { ok: false, error: error.message, decisions: ctx.decisions };
+    if (error instanceof TxError) {
+      const failure: FailureData = { code: error.code, message: error.message, data: error.data, wraps: error.wraps };
+      return { ok: false, error: error.message, failure, decisions: ctx.decisions };
+    }
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { transferMutably } from '../bank.js';
 import { addCount } from '../counters.js';
-import { TxError } from '../errors.js';
+import { txError } from '../errors.js';
 import { inferenceOf, putInferenceMutably } from '../inferences.js';
 import { participantAt } from '../queries.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
@@ -20,14 +20,16 @@ import type { CaseReducer } from './types.js';
 export const invalidateInference: CaseReducer<'invalidate_inference'> = (draft, event, ctx) => {
   const { id } = event;
   const inference = inferenceOf(draft, id);
-  if (inference === undefined) throw new TxError('inference with id not found');
+  if (inference === undefined) throw txError('INFERENCE_NOT_FOUND', { inference: id }, 'inference with id not found');
   const { executor, requester } = inference;
   const base = { kind: 'inference_invalidation', id, executor, requester } as const;
   if (inference.status === 'INVALIDATED') {
     if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'already_invalidated', amount: 0n });
     return;
   }
-  if (!inference.started || !inference.finished || inference.status === 'EXPIRED') throw new TxError('inference not finished');
+  if (!inference.started || !inference.finished || inference.status === 'EXPIRED') {
+    throw txError('INFERENCE_NOT_FINISHED', { inference: id, status: inference.status, started: inference.started, finished: inference.finished }, 'inference not finished');
+  }
   const current = draft.effectiveEpoch;
   const index = participantIndexOf(ctx.world, executor);
   updateParticipantMutably(draft, index, (p) => {
@@ -42,6 +44,6 @@ export const invalidateInference: CaseReducer<'invalidate_inference'> = (draft, 
   }
   const amount = inference.actualCost;
   transferMutably(draft, ctx, INFERENCE_MODULE, requester as string, amount, `invalidated_inference:${id}`);
-  updateParticipantMutably(draft, index, (p) => adjustBalanceMutably(p, executor, -amount));
+  updateParticipantMutably(draft, index, (p) => adjustBalanceMutably(ctx, p, executor, -amount, 'invalidation', id));
   if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'refunded', amount, executorBalance: participantAt(draft, index).coinBalance });
 };

@@ -1,5 +1,5 @@
 import { addCount } from '../counters.js';
-import { TxError } from '../errors.js';
+import { txError } from '../errors.js';
 import { checkTokenLimit, creditExecutorMutably, escrowAndRefundMutably, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../inferences.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { isActiveIn } from '../queries.js';
@@ -16,7 +16,7 @@ const AUTO_ID = /^inf-([0-9]+)$/;
  */
 export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) => {
   const { executor, requester } = event;
-  if (!isActiveIn(draft, ctx.world, draft.effectiveEpoch, executor)) throw new TxError('participant is not active');
+  if (!isActiveIn(draft, ctx.world, draft.effectiveEpoch, executor)) throw txError('NOT_ACTIVE', { participant: executor, epoch: draft.effectiveEpoch }, 'participant is not active');
   checkTokenLimit(event.maxTokens, 'max_tokens');
   checkTokenLimit(event.promptTokens, 'prompt_token_count');
   checkTokenLimit(event.completionTokens, 'completion_token_count');
@@ -35,7 +35,7 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
     id = event.id;
     const auto = AUTO_ID.exec(id);
     if (inferenceOf(draft, id) !== undefined || (auto && BigInt(auto[1] as string) <= BigInt(draft.inferenceSeq))) {
-      throw new TxError(`inference id ${id} already exists`);
+      throw txError('INFERENCE_ID_TAKEN', { inference: id }, `inference id ${id} already exists`);
     }
   }
   const expired = event.outcome === 'expired';
@@ -67,5 +67,5 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
     });
     return;
   }
-  creditExecutorMutably(draft, ctx, executor, pay);
+  creditExecutorMutably(draft, ctx, executor, pay, id);
 };

@@ -3,8 +3,8 @@ import type { EventOf, HostStatInput } from '../../domain/scenario.js';
 import { transferMutably } from '../bank.js';
 import type { TxContext } from '../context.js';
 import { addCount } from '../counters.js';
-import { TxError } from '../errors.js';
-import { assignedPerSlotExact, divergence, transferOrFail } from '../payouts.js';
+import { txError, type TxError } from '../errors.js';
+import { assignedPerSlotExact, divergence, transferOrFail, windowDecision } from '../payouts.js';
 import { sparseVec, vecGet, vecSet } from '../pvec.js';
 import { escrowOf, hostStatsOf } from '../queries.js';
 import { assignedPerSlot, type HostPayout } from '../rules.js';
@@ -23,7 +23,7 @@ function add32(a: number, b: number, v0211: boolean, field: string, host: string
   const sum = a + b;
   if (sum <= UINT32_LIMIT) return sum;
   if (v0211) return sum - (UINT32_LIMIT + 1);
-  throw new TxError(`failed to aggregate host stats: ${field} overflow for ${host}`);
+  throw txError('HOST_STATS_OVERFLOW', { host, field }, `failed to aggregate host stats: ${field} overflow for ${host}`);
 }
 
 /** The V0212 bounds of one entry: missed ≤ assigned, invalid ≤ assigned − missed. */
@@ -31,11 +31,11 @@ function nonceBounds(entry: HostStatInput, nonce: bigint, n: number): void {
   // Below 2^53 the bounds are exact doubles; above, bigints.
   const assigned = assignedPerSlotExact(nonce, entry.slot, n) ?? assignedPerSlot(nonce, entry.slot, n);
   if (entry.missed > assigned) {
-    throw new TxError(`slot ${entry.slot} missed count ${entry.missed} exceeds assigned per slot ${assigned}`);
+    throw txError('MISSED_EXCEEDS_ASSIGNED', { slot: entry.slot, missed: entry.missed, assigned: BigInt(assigned) }, `slot ${entry.slot} missed count ${entry.missed} exceeds assigned per slot ${assigned}`);
   }
   const completed = typeof assigned === 'number' ? assigned - entry.missed : assigned - BigInt(entry.missed);
   if (entry.invalid > completed) {
-    throw new TxError(`slot ${entry.slot} invalid count ${entry.invalid} exceeds completed per slot ${completed}`);
+    throw txError('INVALID_EXCEEDS_COMPLETED', { slot: entry.slot, invalid: entry.invalid, completed: BigInt(completed) }, `slot ${entry.slot} invalid count ${entry.invalid} exceeds completed per slot ${completed}`);
   }
 }
 
@@ -45,9 +45,9 @@ export const DEVSHARD_MAX_NONCE = 20_000n;
 /** After the cost sum: Σcost + fees within uint64 and the escrow amount (the checked versions). */
 function checkDebit(totalCost: bigint, fees: bigint, amount: bigint): void {
   const debit = totalCost + fees;
-  if (debit > MAX_UINT64) throw new TxError('total cost plus fees overflow');
+  if (debit > MAX_UINT64) throw txError('SUM_OVERFLOW', { sum: 'cost_plus_fees' }, 'total cost plus fees overflow');
   if (debit > amount) {
-    throw new TxError(`total debit ${debit} (cost ${totalCost} + fees ${fees}) exceeds escrow amount ${amount}`);
+    throw txError('DEBIT_EXCEEDS_ESCROW', { debit, cost: totalCost, fees, amount }, `total debit ${debit} (cost ${totalCost} + fees ${fees}) exceeds escrow amount ${amount}`);
   }
 }
 
@@ -56,7 +56,7 @@ function checkedCostSum(hosts: readonly HostStatInput[]): bigint {
   let totalCost = 0n;
   for (const entry of hosts) {
     totalCost += entry.cost;
-    if (totalCost > MAX_UINT64) throw new TxError('total cost overflow');
+    if (totalCost > MAX_UINT64) throw txError('SUM_OVERFLOW', { sum: 'cost' }, 'total cost overflow');
   }
   return totalCost;
 }
@@ -83,7 +83,7 @@ function firstRepeat(entries: readonly HostStatInput[]): number {
   return -1;
 }
 
-const duplicate = (entry: HostStatInput): TxError => new TxError(`duplicate host_stats slot_id ${entry.slot}`);
+const duplicate = (entry: HostStatInput): TxError => txError('DUPLICATE_SLOT', { slot: entry.slot }, `duplicate host_stats slot_id ${entry.slot}`);
 
 /**
  * The hosts of an escrow's slots: each host once, in the order of its first slot, with its
@@ -120,10 +120,16 @@ function slotHosts(slots: readonly string[], world: World): SlotHosts {
   return { names, indexes, of };
 }
 
-function checkWindow(ctx: TxContext, current: number, x: number): void {
+function checkWindow(draft: Mutable<ChainState>, ctx: TxContext, escrow: Escrow): void {
   if (!ctx.rules.settle.epochWindow) return;
+  const current = draft.effectiveEpoch;
+  const x = escrow.epoch;
   if (current !== x && current !== x + 1) {
-    throw new TxError(
+    // The decision is kept with the failure, so an explanation can say which window was missed.
+    if (ctx.trace) ctx.decisions.push(windowDecision(draft, escrow, 'outside'));
+    throw txError(
+      'SETTLE_WINDOW',
+      { escrow: escrow.id, escrowEpoch: x, current },
       `devshard settlement only supports current or previous epoch: current epoch ${current}, escrow epoch ${x}`,
     );
   }
@@ -135,13 +141,13 @@ function checkInV1Order(draft: Mutable<ChainState>, ctx: TxContext, event: Event
   const repeat = firstRepeat(event.hosts);
   if (repeat >= 0) throw duplicate(event.hosts[repeat] as HostStatInput);
   for (const entry of event.hosts) {
-    if (entry.slot >= n) throw new TxError(`host_stats slot_id ${entry.slot} out of range`);
+    if (entry.slot >= n) throw txError('SLOT_OUT_OF_RANGE', { slot: entry.slot, slots: n }, `host_stats slot_id ${entry.slot} out of range`);
   }
   if (event.nonce !== undefined) {
     for (const entry of event.hosts) nonceBounds(entry, event.nonce, n);
   }
   checkDebit(checkedCostSum(event.hosts), fees, escrow.amount);
-  checkWindow(ctx, draft.effectiveEpoch, escrow.epoch);
+  checkWindow(draft, ctx, escrow);
 }
 
 /**
@@ -155,7 +161,7 @@ function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: Ev
   const devshard = rules.checkOrder === 'devshard';
   // A message without a nonce carries nonce 0 on chain.
   const nonce = event.nonce ?? 0n;
-  if (devshard && nonce > DEVSHARD_MAX_NONCE) throw new TxError(`nonce ${nonce} exceeds maximum ${DEVSHARD_MAX_NONCE}`);
+  if (devshard && nonce > DEVSHARD_MAX_NONCE) throw txError('NONCE_TOO_LARGE', { nonce, max: DEVSHARD_MAX_NONCE }, `nonce ${nonce} exceeds maximum ${DEVSHARD_MAX_NONCE}`);
   const n = escrow.slots.length;
   const repeat = firstRepeat(event.hosts);
   const wrapping = rules.sums === 'wrapping';
@@ -164,21 +170,21 @@ function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: Ev
     const entry = event.hosts[i] as HostStatInput;
     if (i === repeat) throw duplicate(entry);
     if (devshard) {
-      if (entry.slot >= n) throw new TxError(`slot ${entry.slot} out of range for slot count ${n}`);
+      if (entry.slot >= n) throw txError('SLOT_OUT_OF_RANGE', { slot: entry.slot, slots: n }, `slot ${entry.slot} out of range for slot count ${n}`);
       nonceBounds(entry, nonce, n);
     }
     // v0.2.11 adds the costs unchecked: a uint64 that wraps.
     totalCost += entry.cost;
     if (wrapping) totalCost %= TWO_64;
-    else if (totalCost > MAX_UINT64) throw new TxError('total cost overflow');
+    else if (totalCost > MAX_UINT64) throw txError('SUM_OVERFLOW', { sum: 'cost' }, 'total cost overflow');
   }
   if (wrapping) {
-    if (totalCost > escrow.amount) throw new TxError(`total cost ${totalCost} exceeds escrow amount ${escrow.amount}`);
+    if (totalCost > escrow.amount) throw txError('COST_EXCEEDS_ESCROW', { cost: totalCost, amount: escrow.amount }, `total cost ${totalCost} exceeds escrow amount ${escrow.amount}`);
   } else checkDebit(totalCost, fees, escrow.amount);
-  checkWindow(ctx, draft.effectiveEpoch, escrow.epoch);
+  checkWindow(draft, ctx, escrow);
   if (rules.requireParticipants) {
     for (const host of [...new Set(escrow.slots)].sort()) {
-      if (!ctx.world.participantIndex.has(host)) throw new TxError(`participant ${host} not found`);
+      if (!ctx.world.participantIndex.has(host)) throw txError('PARTICIPANT_NOT_FOUND', { participant: host }, `participant ${host} not found`);
     }
   }
 }
@@ -192,10 +198,10 @@ function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: Ev
 export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) => {
   const id = event.escrow;
   const escrow = id >= 1n && id <= BigInt(draft.escrows.size) ? escrowOf(draft, Number(id)) : undefined;
-  if (!escrow) throw new TxError(`escrow ${id} not found`);
-  if (escrow.settled) throw new TxError(`escrow ${id} already settled`);
+  if (!escrow) throw txError('ESCROW_NOT_FOUND', { escrow: id }, `escrow ${id} not found`);
+  if (escrow.settled) throw txError('ESCROW_ALREADY_SETTLED', { escrow: escrow.id }, `escrow ${id} already settled`);
   const settler = event.settler ?? escrow.creator;
-  if (settler !== escrow.creator) throw new TxError(`settler ${settler} is not the escrow creator ${escrow.creator}`);
+  if (settler !== escrow.creator) throw txError('NOT_ESCROW_CREATOR', { settler, creator: escrow.creator }, `settler ${settler} is not the escrow creator ${escrow.creator}`);
 
   const rules = ctx.rules.settle;
   const slots = escrow.slots;
@@ -215,7 +221,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   const amounts: (bigint | undefined)[] = new Array<bigint | undefined>(hosts.names.length);
   const bonusSlots: number[] = [];
   for (const entry of event.hosts) {
-    if (entry.slot >= n) throw new TxError(`host_stats slot_id ${entry.slot} out of range`);
+    if (entry.slot >= n) throw txError('SLOT_OUT_OF_RANGE', { slot: entry.slot, slots: n }, `host_stats slot_id ${entry.slot} out of range`);
     let amount = entry.cost + share;
     if (remainder > 0n) {
       amount += 1n;
@@ -228,7 +234,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     amounts[at] = rules.sums === 'wrapping' ? sum % TWO_64 : sum;
   }
   if (ctx.trace) ctx.decisions.push({ kind: 'fee_split', fees: split, slots: n, share, remainder: split % BigInt(n), bonusSlots });
-  if (remainder > 0n) throw new TxError(`failed to allocate all remainder fees, ${remainder} left`);
+  if (remainder > 0n) throw txError('FEE_REMAINDER_LEFT', { left: remainder, entries: event.hosts.length }, `failed to allocate all remainder fees, ${remainder} left`);
   // One payout per host with an entry, in the order of its first slot.
   const payouts: HostPayout[] = [];
   const indexes: number[] = [];
@@ -246,6 +252,8 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   // The chain's later guards ("total payout %d exceeds escrow amount %d", payouts or refunds
   // above MaxInt64) cannot fire here: an escrow's amount came from a bank balance (≤ MaxInt64)
   // and the sum checks bound every payout by it. v0.2.11's wrapped sums are the exception.
+  // The escrow's coins leave the creator's escrowed bucket: to the hosts, back to the creator, or nowhere.
+  ctx.effects.push({ kind: 'escrow', escrow: escrow.id, creator: escrow.creator, op: 'released', amount: escrow.amount });
   const delivered = ctx.rules.deliverPayouts(draft, ctx, {
     escrow,
     payouts,
@@ -294,7 +302,9 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     const before = counted ?? hostStatsOf(draft, x, indexes[at] as number);
     const cost = (before?.cost ?? 0n) + entry.cost;
     if (cost > MAX_UINT64) {
-      throw new TxError(
+      throw txError(
+        'HOST_STATS_OVERFLOW',
+        { host, field: 'cost' },
         v0211 ? 'failed to aggregate host stats: cost overflow aggregating subnet host stats' : `failed to aggregate host stats: cost overflow for ${host}`,
       );
     }

@@ -1,4 +1,4 @@
-import { TxError } from '../errors.js';
+import { txError } from '../errors.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { vecSet } from '../pvec.js';
 import { participantAt } from '../queries.js';
@@ -15,7 +15,7 @@ export const startEpoch: CaseReducer<'start_epoch'> = (draft, event, ctx) => {
   const current = draft.effectiveEpoch;
   const next = current + 1;
   if (current >= 1 && !draft.epochEnded) {
-    throw new TxError(`cannot start epoch ${next}: epoch ${current} has not ended`);
+    throw txError('EPOCH_NOT_ENDED', { next, current }, `cannot start epoch ${next}: epoch ${current} has not ended`);
   }
   const { world } = ctx;
   for (const [name, weight] of event.weights) {

@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_TOKENS } from '../../domain/scenario.js';
-import { TxError } from '../errors.js';
+import { txError } from '../errors.js';
 import {
   checkTokenLimit,
   creditExecutorMutably,
@@ -22,11 +22,11 @@ import type { CaseReducer } from './types.js';
  */
 export const startInference: CaseReducer<'start_inference'> = (draft, event, ctx) => {
   const { id, requester, executor } = event;
-  if (!isActiveIn(draft, ctx.world, draft.effectiveEpoch, executor)) throw new TxError('participant is not active');
+  if (!isActiveIn(draft, ctx.world, draft.effectiveEpoch, executor)) throw txError('NOT_ACTIVE', { participant: executor, epoch: draft.effectiveEpoch }, 'participant is not active');
   checkTokenLimit(event.maxTokens, 'max_tokens');
   checkTokenLimit(event.promptTokens, 'prompt_token_count');
   const existing = inferenceOf(draft, id);
-  if (existing?.started) throw new TxError('inference has already start processed');
+  if (existing?.started) throw txError('INFERENCE_ALREADY_PROCESSED', { inference: id, step: 'start' }, 'inference has already start processed');
   const maxTokens = event.maxTokens === 0n ? DEFAULT_MAX_TOKENS : event.maxTokens;
 
   if (existing === undefined) {
@@ -34,6 +34,7 @@ export const startInference: CaseReducer<'start_inference'> = (draft, event, ctx
     const escrow = priced(maxTokens + event.promptTokens, price, 'escrow amount');
     if (ctx.trace) ctx.decisions.push({ kind: 'inference_start', id, requester, executor, price, mode: 'escrow', escrowFormula: escrow });
     escrowFromRequesterMutably(draft, ctx, requester, escrow, id);
+    ctx.effects.push({ kind: 'inference_escrow', inference: id, requester, op: 'held', amount: escrow });
     putInferenceMutably(draft, {
       id,
       requester,
@@ -56,10 +57,10 @@ export const startInference: CaseReducer<'start_inference'> = (draft, event, ctx
 
   // Finish came first: it recorded the executor, the tokens and the price.
   if (existing.executor !== executor) {
-    throw new TxError(`executor mismatch: start.assigned_to=${executor} finish.executed_by=${existing.executor}`);
+    throw txError('EXECUTOR_MISMATCH', { inference: id, start: executor, finish: existing.executor, by: 'start' }, `executor mismatch: start.assigned_to=${executor} finish.executed_by=${existing.executor}`);
   }
   if (event.price !== undefined && event.price !== existing.price) {
-    throw new TxError(`price mismatch: start=${event.price} finish=${existing.price}`);
+    throw txError('PRICE_MISMATCH', { inference: id, start: event.price, finish: existing.price }, `price mismatch: start=${event.price} finish=${existing.price}`);
   }
   const price = existing.price;
   const promptTokens = existing.promptTokens === 0n ? event.promptTokens : existing.promptTokens;
@@ -68,7 +69,7 @@ export const startInference: CaseReducer<'start_inference'> = (draft, event, ctx
   const pay = cost < escrowFormula ? cost : escrowFormula;
   if (ctx.trace) ctx.decisions.push({ kind: 'inference_start', id, requester, executor, price, mode: 'pay', escrowFormula, cost, pay });
   escrowFromRequesterMutably(draft, ctx, requester, pay, id);
-  creditExecutorMutably(draft, ctx, executor, pay);
+  creditExecutorMutably(draft, ctx, executor, pay, id);
   putInferenceMutably(draft, {
     ...existing,
     requester,

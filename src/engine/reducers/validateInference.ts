@@ -1,19 +1,21 @@
 import { MAX_INT64 } from '../../domain/money.js';
 import { addCount } from '../counters.js';
-import { TxError } from '../errors.js';
+import { txError } from '../errors.js';
 import { inferenceOf, putInferenceMutably, shareWork } from '../inferences.js';
 import { participantIndexOf, updateParticipantMutably } from '../ledger.js';
 import { isActiveIn } from '../queries.js';
+import type { TxContext } from '../context.js';
 import type { CaseReducer } from './types.js';
 
 const MIN_INT64 = -MAX_INT64 - 1n;
 
-/** Adds `amount` (either sign) to a coin_balance, within int64. */
-export function adjustBalanceMutably(p: { coinBalance: bigint }, name: string, amount: bigint): void {
+/** Adds `amount` (either sign) to a coin_balance, within int64, and records it. */
+export function adjustBalanceMutably(ctx: TxContext, p: { coinBalance: bigint }, name: string, amount: bigint, reason: 'work_share' | 'invalidation', inference: string): void {
   const next = p.coinBalance + amount;
-  if (next > MAX_INT64) throw new TxError(`participant balance overflow for ${name}`);
-  if (next < MIN_INT64) throw new TxError(`participant balance underflow for ${name}`);
+  if (next > MAX_INT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'coin_balance', direction: 'above' }, `participant balance overflow for ${name}`);
+  if (next < MIN_INT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'coin_balance', direction: 'below' }, `participant balance underflow for ${name}`);
   p.coinBalance = next;
+  ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: amount, reason, inference });
 }
 
 /**
@@ -35,19 +37,21 @@ export const validateInference: CaseReducer<'validate_inference'> = (draft, even
   const { id, validator, passed } = event;
   const current = draft.effectiveEpoch;
   if (!isActiveIn(draft, ctx.world, current, validator) && !isActiveIn(draft, ctx.world, current - 1, validator)) {
-    throw new TxError('participant is not active');
+    throw txError('NOT_ACTIVE', { participant: validator, epoch: current }, 'participant is not active');
   }
   const inference = inferenceOf(draft, id);
-  if (inference === undefined) throw new TxError('inference with id not found');
+  if (inference === undefined) throw txError('INFERENCE_NOT_FOUND', { inference: id }, 'inference with id not found');
   const base = { kind: 'inference_validation', id, validator, passed, inferenceEpoch: inference.epoch, cost: inference.actualCost } as const;
   if (inference.status === 'INVALIDATED') {
     if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'already_invalidated' });
     return;
   }
-  if (!inference.started || !inference.finished || inference.status === 'EXPIRED') throw new TxError('inference not finished');
-  if (inference.executor === validator) throw new TxError('participant cannot validate own inference');
-  if (!isActiveIn(draft, ctx.world, inference.epoch, validator)) throw new TxError('participant not found');
-  if (inference.validations.includes(validator)) throw new TxError('duplicate validation');
+  if (!inference.started || !inference.finished || inference.status === 'EXPIRED') {
+    throw txError('INFERENCE_NOT_FINISHED', { inference: id, status: inference.status, started: inference.started, finished: inference.finished }, 'inference not finished');
+  }
+  if (inference.executor === validator) throw txError('OWN_INFERENCE', { inference: id, validator }, 'participant cannot validate own inference');
+  if (!isActiveIn(draft, ctx.world, inference.epoch, validator)) throw txError('VALIDATOR_NOT_IN_EPOCH', { validator, epoch: inference.epoch }, 'participant not found');
+  if (inference.validations.includes(validator)) throw txError('DUPLICATE_VALIDATION', { inference: id, validator }, 'duplicate validation');
   if (current > inference.epoch + 1) {
     if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'late' });
     return;
@@ -75,7 +79,7 @@ export const validateInference: CaseReducer<'validate_inference'> = (draft, even
   if (ctx.trace) ctx.decisions.push({ ...base, outcome: 'shared', adjustments });
   for (const { name, amount } of adjustments) {
     if (amount === 0n) continue;
-    updateParticipantMutably(draft, participantIndexOf(ctx.world, name), (p) => adjustBalanceMutably(p, name, amount));
+    updateParticipantMutably(draft, participantIndexOf(ctx.world, name), (p) => adjustBalanceMutably(ctx, p, name, amount, 'work_share', id));
   }
   putInferenceMutably(draft, { ...inference, status: 'VALIDATED', validatedBy: [...inference.validatedBy, validator], validations });
 };
