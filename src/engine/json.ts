@@ -7,8 +7,35 @@ import { balanceOf, endedEpochs } from './queries.js';
 import { RULESETS } from './rules.js';
 import type { RunResult } from './run.js';
 import { byCodeUnit } from '../domain/order.js';
+import type { Effect } from './effects.js';
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+
+/**
+ * The version of the `run --json` document. 2 added (keeping every key of 1): `format_version`,
+ * each step's `effects`, and a failed step's `error_code` and `error_data`.
+ */
+export const RUN_JSON_FORMAT = 2;
+
+const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A plain value as JSON: bigints as decimal strings, object keys in snake_case and code-unit order. */
+function plainJson(value: unknown): Json {
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(plainJson);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const key of Object.keys(value).map((k) => [snake(k), k] as const).sort((a, b) => byCodeUnit(a[0], b[0]))) {
+      const v = (value as Record<string, unknown>)[key[1]];
+      if (v !== undefined) out[key[0]] = plainJson(v);
+    }
+    return out;
+  }
+  return value as Json;
+}
+
+/** An effect as JSON (effects.ts): amounts as decimal strings, keys sorted. */
+export const effectJson = (e: Effect): Json => plainJson(e);
 
 /** JSON text with sorted keys, two-space indentation and a final newline: the same bytes every time. */
 export function canonicalJson(value: Json): string {
@@ -126,6 +153,7 @@ export function runToJson(run: RunResult): Json {
   out.epoch = { effective: state.effectiveEpoch, ended: endedEpochs(state) };
   out.escrows = escrows;
   out.exclusions = exclusions;
+  out.format_version = RUN_JSON_FORMAT;
   out.ok = run.ok;
   out.participants = participants;
   out.rules = run.rules;
@@ -133,7 +161,12 @@ export function runToJson(run: RunResult): Json {
   out.settle_amounts = settleAmounts;
   out.steps = run.steps.map((s) => {
     const step: Record<string, Json> = {};
+    step.effects = s.effects.map(effectJson);
     if (s.error !== undefined) step.error = s.error;
+    if (s.failure !== undefined) {
+      step.error_code = s.failure.code;
+      step.error_data = plainJson({ ...s.failure.data, ...(s.failure.wraps.length > 0 ? { wrappedBy: s.failure.wraps } : {}) });
+    }
     step.event = s.event;
     step.expected = s.expected;
     step.index = s.index;

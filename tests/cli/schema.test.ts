@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
+import { RULE_NAMES } from '../../src/domain/scenario.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runCli } from './fakeIo.js';
 
@@ -70,5 +71,41 @@ describe('epochsim schema', () => {
       expect({ file, valid: validate(parse(text)) }).toEqual({ file, valid: false });
       expect({ file, loads: loadScenario(text, file).ok }).toEqual({ file, loads: false });
     }
+  });
+});
+
+describe('epochsim schema --output run', () => {
+  let validate: Validator;
+
+  beforeAll(async () => {
+    const r = await runCli(['schema', '--output', 'run']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const schema = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(schema['$schema']).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema['title']).toBe('epochsim run --json');
+    validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+  });
+
+  test.each(yamlFiles('scenarios').flatMap((f) => RULE_NAMES.map((rules) => [f, rules] as const)))('run --json of %s under %s validates', async (f, rules) => {
+    const r = await runCli(['run', f, '--json', '--rules', rules]);
+    const doc = JSON.parse(r.stdout) as unknown;
+    const ok = validate(doc);
+    if (!ok) throw new Error(JSON.stringify(validate.errors, null, 2).slice(0, 2000));
+    expect(ok).toBe(true);
+  });
+
+  test('a document with an unknown key, a wrong format_version or an amount as a number does not', async () => {
+    const doc = JSON.parse((await runCli(['run', 'scenarios/01-deferred-same-epoch.yaml', '--json'])).stdout) as Record<string, unknown>;
+    expect(validate({ ...doc, extra: 1 })).toBe(false);
+    expect(validate({ ...doc, format_version: 1 })).toBe(false);
+    expect(validate({ ...doc, surplus: 0 })).toBe(false);
+  });
+
+  test('an unknown --output is a usage error (exit 2) with nothing on stdout', async () => {
+    const r = await runCli(['schema', '--output', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("option '--output <document>' argument 'nope' is invalid. Allowed choices are scenario, run.");
   });
 });

@@ -3,7 +3,8 @@
  * loader validates with (never written twice). Editors use it to validate and complete scenario
  * files; the bundled scenarios point at `scenarios/scenario.schema.json`, a copy of this output.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { runJsonSchema } from '../../engine/runJsonSchema.js';
 import { scenarioJsonSchema } from '../../scenario/schema.js';
 import { EXIT_OK, type Cli } from '../shared.js';
 
@@ -20,25 +21,37 @@ export function scenarioSchemaDocument(): Record<string, unknown> {
   };
 }
 
+/** The documents `schema --output` can describe. */
+const OUTPUTS = ['scenario', 'run'] as const;
+type Output = (typeof OUTPUTS)[number];
+
+function documentOf(output: Output): Record<string, unknown> {
+  if (output === 'run') return runJsonSchema();
+  return scenarioSchemaDocument();
+}
+
 export function registerSchema(program: Command, cli: Cli): void {
   program
     .command('schema')
-    .description('print the JSON Schema of scenario files (for editors and other tools)')
+    .description('print the JSON Schema of scenario files, or of what a command prints (--output)')
+    .addOption(new Option('--output <document>', `the document: ${OUTPUTS.join(' (a scenario file, the default), ')} (run --json)`).choices(OUTPUTS).default('scenario'))
     .addHelpText(
       'after',
       `
-The schema is generated from the one the loader validates with. It checks the shape of a file
-(keys, types, events); declared names, exact amounts and the rules between fields are checked
+The scenario schema is generated from the one the loader validates with. It checks the shape of a
+file (keys, types, events); declared names, exact amounts and the rules between fields are checked
 when a scenario is loaded. Point an editor at it with a first line such as
   # yaml-language-server: $schema=./scenario.schema.json
+--output run describes the document run --json prints (its format_version, every step's effects,
+a failed step's error_code and error_data); tools that read that document can validate it.
 
 Examples:
   $ epochsim schema > scenario.schema.json
-  $ epochsim schema | jq '.properties.events.items.anyOf | length'
+  $ epochsim schema --output run | jq '.properties.steps.items.properties.effects.items.oneOf | length'
 `,
     )
-    .action(() => {
-      cli.io.out(`${JSON.stringify(scenarioSchemaDocument(), null, 2)}\n`);
+    .action((opts: { output: Output }) => {
+      cli.io.out(`${JSON.stringify(documentOf(opts.output), null, 2)}\n`);
       cli.setExit(EXIT_OK);
     });
 }

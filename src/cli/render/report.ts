@@ -4,7 +4,8 @@
 import { formatGonka, groupDigits } from '../../domain/money.js';
 import { balanceOf, endedEpochs } from '../../engine/queries.js';
 import { vecForEach } from '../../engine/pvec.js';
-import type { RunResult, StepRecord, TransferRecord } from '../../engine/run.js';
+import type { Effect, LedgerReason, SettleOp } from '../../engine/effects.js';
+import type { RunResult, StepRecord } from '../../engine/run.js';
 import type { Palette } from '../palette.js';
 import { byCodeUnit } from '../../domain/order.js';
 import { renderTable } from './table.js';
@@ -12,7 +13,57 @@ import { renderTable } from './table.js';
 const ngonka = (n: bigint): string => groupDigits(n);
 const gonka = (n: bigint): string => formatGonka(n);
 
-function stepLine(step: StepRecord, moves: readonly TransferRecord[], p: Palette): string {
+const LEDGER_WHY: Readonly<Record<LedgerReason, (e: Extract<Effect, { kind: 'ledger' }>) => string>> = {
+  settlement: (e) => `from escrow ${e.escrow ?? '?'}`,
+  inference: (e) => `inference ${e.inference ?? '?'}`,
+  work_share: (e) => `shares inference ${e.inference ?? '?'}`,
+  invalidation: (e) => `inference ${e.inference ?? '?'} invalidated`,
+  epoch_settled: (e) => `to the settle amount of epoch ${e.epoch ?? '?'}`,
+  forfeited: (e) => `forfeited to governance (epoch ${e.epoch ?? '?'})`,
+  stranded: (e) => `zeroed, left in the module (epoch ${e.epoch ?? '?'}, #1746)`,
+  debt_recovered: () => 'debt recovered from the reward',
+  debt_forgiven: () => 'debt forgiven',
+};
+
+const SETTLE_WHY: Readonly<Record<SettleOp, string>> = {
+  written: 'settle amount written',
+  added: 'added to the unclaimed settle amount',
+  claimed: 'claimed',
+  lost: 'deleted unpaid',
+  replaced: 'replaced: the old one went to governance',
+  overwritten: 'overwritten: the old one stays in the module',
+  swept: 'expired: to governance',
+};
+
+const signed = (n: bigint): string => (n < 0n ? `−${gonka(-n)}` : `+${gonka(n)}`);
+
+/**
+ * One line for each movement of value of a step: a bank move as `from → to  amount  memo`, any
+ * other as `who  bucket ±amount  why` (owed = coin_balance, claimable = the settle amount). The
+ * earned_coins changes mirror the owed ones and are left to --json.
+ */
+export function effectLine(e: Effect): string | undefined {
+  switch (e.kind) {
+    case 'bank':
+      return `${e.from} → ${e.to}  ${gonka(e.amount)} gonka  ${e.memo}`;
+    case 'ledger':
+      return e.field === 'coin_balance' ? `${e.participant}  owed ${signed(e.delta)} gonka  ${LEDGER_WHY[e.reason](e)}` : undefined;
+    case 'settle': {
+      const amount = e.work + e.reward;
+      const gain = e.op === 'written' || e.op === 'added';
+      const of = e.op === 'added' ? ` of epoch ${e.epoch}` : e.op === 'written' ? ` (epoch ${e.epoch}: work ${gonka(e.work)} + reward ${gonka(e.reward)})` : ` (epoch ${e.epoch})`;
+      return `${e.participant}  claimable ${signed(gain ? amount : -amount)} gonka  ${SETTLE_WHY[e.op]}${of}`;
+    }
+    case 'escrow':
+      return `${e.creator}  escrowed ${signed(e.op === 'locked' ? e.amount : -e.amount)} gonka  escrow ${e.escrow} ${e.op}`;
+    case 'inference_escrow':
+      return `${e.requester}  escrowed ${signed(e.op === 'held' ? e.amount : -e.amount)} gonka  inference ${e.inference} ${e.op}`;
+    case 'vesting':
+      return `${e.participant}  vesting ${signed(e.op === 'scheduled' ? e.amount : -e.amount)} gonka  ${e.op === 'scheduled' ? 'claimed into vesting' : 'unlocked'}`;
+  }
+}
+
+function stepLine(step: StepRecord, p: Palette): string {
   const where = `${String(step.index).padStart(3)}  line ${String(step.line).padEnd(4)} ${step.event.padEnd(20)}`;
   let what: string;
   if (step.status === 'error') {
@@ -24,8 +75,9 @@ function stepLine(step: StepRecord, moves: readonly TransferRecord[], p: Palette
   }
   const lines = [`${where} ${what}`];
   if (step.problem) lines.push(`${' '.repeat(5)}${p.red(step.problem)}`);
-  for (const t of moves) {
-    lines.push(p.dim(`${' '.repeat(7)}${t.from} → ${t.to}  ${gonka(t.amount)} gonka  ${t.memo}`));
+  for (const e of step.effects) {
+    const line = effectLine(e);
+    if (line !== undefined) lines.push(p.dim(`${' '.repeat(7)}${line}`));
   }
   return lines.join('\n');
 }
@@ -82,17 +134,11 @@ export function renderRunReport(run: RunResult, file: string, p: Palette): strin
 
   out.push('', p.bold('Steps'));
   const checksByStep = new Map(run.checks.map((c) => [c.step, c]));
-  const movesByStep = new Map<number, TransferRecord[]>();
-  for (const t of run.transfers) {
-    const list = movesByStep.get(t.step);
-    if (list) list.push(t);
-    else movesByStep.set(t.step, [t]);
-  }
   const items = [...run.steps.map((s) => ({ index: s.index, step: s })), ...run.checks.map((c) => ({ index: c.step, step: undefined }))];
   items.sort((a, b) => a.index - b.index);
   for (const item of items) {
     if (item.step) {
-      out.push(stepLine(item.step, movesByStep.get(item.index) ?? [], p));
+      out.push(stepLine(item.step, p));
       continue;
     }
     const check = checksByStep.get(item.index);
