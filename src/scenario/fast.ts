@@ -8,7 +8,7 @@
  * It is deliberately conservative: whenever the text uses anything whose value or position it
  * does not reproduce exactly as the positioned path (source.ts) does (anchors and aliases,
  * explicit tags, complex or duplicate keys, a key whose text differs from its value, a byte-order
- * mark, any syntax error) it gives up (returns undefined) and the loader takes the positioned
+ * mark, a CR that is not part of a CRLF, any syntax error) it gives up (returns undefined) and the loader takes the positioned
  * path, which then also reports the problems. The loader also takes that path whenever the
  * scenario has any problem at all, so error output never depends on this file.
  * tests/scenario/fast.test.ts checks that both paths give identical scenarios, locations included.
@@ -33,6 +33,10 @@ const SCHEMA = FAILSAFE_SCHEMA.extend({
 
 class GiveUp extends Error {}
 
+const LONE_CR = /\r(?!\n)/;
+/** A "?" that may start an explicit key (or is inside a scalar, spaced: then the file is only read the slow way). */
+const EXPLICIT_KEY = /(?:^|[\s,[{])\?(?:[\s]|$)/m;
+
 type ListenerState = State & { position: number; tag: string | null; anchor: string | null; kind: string | null; result: unknown };
 
 /**
@@ -46,6 +50,9 @@ export function fastParse(text: string): { value: Raw; index: SourceIndex } | un
 /** The plain value (js-yaml's, read with the schema above) and its positions, or undefined. */
 export function jsYamlParse(text: string): { value: Raw; index: SourceIndex } | undefined {
   if (text.charCodeAt(0) === 0xfeff) return undefined;
+  // a CR on its own ends a line for js-yaml but not for the `yaml` package; js-yaml reads an
+  // explicit key (`? k`) in a flow sequence as a scalar, and `__proto__` as no key at all
+  if (LONE_CR.test(text) || EXPLICIT_KEY.test(text) || text.includes('__proto__')) return undefined;
   const tree = new TreeBuilder(text);
   // One slot per open node, by depth (0: the document): where it opened, where its entries start
   // in the builder's open list, how many keys and values have closed inside it, and the js-yaml
@@ -100,8 +107,9 @@ export function jsYamlParse(text: string): { value: Raw; index: SourceIndex } | 
     } else if (valuesSeen === 0 && keysSeen === 0) {
       if (kind !== 'scalar' && kind !== null) throw new GiveUp();
       const start = contentStart(text, frameStart, end);
-      // `key: ~` is written; `key:` is empty (then its key is where the value is reported)
-      scalarStart = (kind === null || result === null) && start >= end ? -1 - start : start;
+      // `key: ~` is written; `key:` is empty (then its key is where the value is reported);
+      // js-yaml reads a text without a last line break as if it had one, so `end` may be past it
+      scalarStart = (kind === null || result === null) && start >= Math.min(end, text.length) ? -1 - start : start;
     } else throw new GiveUp();
 
     const parentKeys = fKeys[depth] as number;

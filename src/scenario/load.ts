@@ -36,7 +36,7 @@ import {
 } from './schema.js';
 import { fastParse } from './fast.js';
 import { quickEventFields } from './quick.js';
-import { describeNode, isRawMap, label, where, yamlPackage, YamlIndex, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
+import { isRawMap, label, where, yamlPackage, YamlIndex, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { closest, didYouMean } from './suggest.js';
 
 export type LoadResult =
@@ -53,14 +53,13 @@ const isEventType = (s: string): s is EventType => (EVENT_TYPES as readonly stri
  * `file` is only used to label the issues.
  */
 export function loadScenario(text: string, file: string, options: LoadOptions = {}): LoadResult {
-  // The fast path decides only a scenario with no problem at all; anything else (or anything it
-  // does not reproduce exactly) is read again on the positioned path, which locates every problem.
+  // A file the fast readers reproduce exactly (see fast.ts) is decided by them, problems and all:
+  // their index locates a problem as the positioned path does, so a file with one typo costs
+  // what a valid file costs. Anything else is read by the positioned path, which also reports
+  // every YAML-level problem.
   if (options.fast ?? true) {
     const parsed = fastParse(text);
-    if (parsed !== undefined && isRawMap(parsed.value)) {
-      const result = fromRaw(parsed.value, parsed.index, file);
-      if (result.ok) return result;
-    }
+    if (parsed !== undefined && isRawMap(parsed.value)) return fromRaw(parsed.value, parsed.index, file);
   }
   return loadPositioned(text, file);
 }
@@ -186,7 +185,7 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, path: Path, si
 function reportZodIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value: unknown, base: Path, { src, add }: Sink): void {
   const rel = issue.path.filter((seg): seg is string | number => typeof seg !== 'symbol');
   const path: Path = [...base, ...rel];
-  const found = (): string => describeNode(src.nodeAt(path));
+  const found = (): string => src.describe(path, rawAt(value, rel));
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = objectKeysAt(schema, rel);
@@ -333,7 +332,7 @@ function loadItem(item: Raw, i: number, names: DeclaredNames, sink: Sink): Scena
     return event && { kind: 'event', index, loc: at, event, expectError: undefined, expectResult: undefined, note: undefined };
   }
   if (!isRawMap(item)) {
-    add(src.valueLoc(base), `each item of events must be an event name or a map with one event key, found ${describeNode(src.nodeAt(base))}`);
+    add(src.valueLoc(base), `each item of events must be an event name or a map with one event key, found ${src.describe(base, item)}`);
     return undefined;
   }
 

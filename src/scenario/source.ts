@@ -58,8 +58,11 @@ export interface SourceIndex {
   valueLoc(path: Path): Loc;
   /** Where the key of the last segment of `path` is written, else `valueLoc(path)`. */
   keyLoc(path: Path): Loc;
-  /** The value node at `path`, aliases resolved (for describeNode); undefined when unknown. */
-  nodeAt(path: Path): unknown;
+  /**
+   * How the value at `path` is shown after "found" in a message (see describeNode); `value` is
+   * its plain value, as the loader read it.
+   */
+  describe(path: Path, value: Raw | undefined): string;
   /** The keys of the map at `path` in the order written (first of duplicates only). */
   keysInOrder(path: Path): string[];
 }
@@ -140,6 +143,10 @@ export class YamlIndex implements SourceIndex {
   nodeAt(path: Path): unknown {
     const { matched, node } = this.find(path);
     return matched === path.length ? this.resolve(node) : undefined;
+  }
+
+  describe(path: Path): string {
+    return describeNode(this.nodeAt(path));
   }
 
   /** The keys of the map at `path` in the order written (first of duplicates only). */
@@ -252,11 +259,16 @@ export function describeNode(node: unknown): string {
   if (isScalar(n)) {
     const v = n.value;
     if (v === null || v === undefined) return n.source ? String(n.source) : 'an empty value';
-    if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+    if (typeof v === 'string') return quoteFound(v);
     if (typeof v === 'number' || typeof v === 'bigint') return n.type === 'PLAIN' && n.source ? n.source : String(v);
     return String(v);
   }
   return 'an empty value';
+}
+
+/** A string value as a message shows it after "found". */
+export function quoteFound(v: string): string {
+  return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
 }
 
 /**

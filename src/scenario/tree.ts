@@ -14,7 +14,7 @@
  * there (a plain key, nearly always) or, when it is not (a quoted key), kept in a side map.
  */
 import type { Loc } from '../domain/scenario.js';
-import type { Path, Raw, SourceIndex } from './source.js';
+import { quoteFound, type Path, type Raw, type SourceIndex } from './source.js';
 
 export const NONE = -1;
 export const SCALAR = 0;
@@ -290,8 +290,37 @@ class FastIndex implements SourceIndex {
     return this.valueLoc(path);
   }
 
-  nodeAt(): unknown {
-    return undefined;
+  /**
+   * What describeNode says of the node the positioned path builds for this text: the tree knows
+   * the node's kind and where it starts, `value` (the plain value) the rest. A plain number
+   * spelling other than a decimal integer is its own source text in `value`; a decimal integer's
+   * source (`007`) and a null's spelling (`~`) are read back from the file.
+   */
+  describe(path: Path, value: Raw | undefined): string {
+    const { matched, node } = this.find(path);
+    if (matched !== path.length || node === NONE) return 'an empty value';
+    const kind = this.tree.nodeKind[node];
+    if (kind === MAP) return 'a map';
+    if (kind === SEQ) return 'a list';
+    const start = this.tree.nodeStart[node] as number;
+    if (start < 0) return 'an empty value';
+    const text = this.text;
+    if (value === null) {
+      for (const spelling of ['null', 'Null', 'NULL', '~']) if (text.startsWith(spelling, start)) return spelling;
+      return 'an empty value';
+    }
+    if (typeof value === 'boolean') return String(value);
+    if (typeof value === 'bigint') {
+      let end = text.charCodeAt(start) === 0x2d ? start + 1 : start;
+      while (end < text.length && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
+      return text.slice(start, end);
+    }
+    if (typeof value === 'string') {
+      const first = text.charCodeAt(start);
+      const plain = first !== 0x22 && first !== 0x27 && first !== 0x7c && first !== 0x3e; // " ' | >
+      return plain && isNumberSpelling(value) ? value : quoteFound(value);
+    }
+    return 'an empty value';
   }
 
   keysInOrder(path: Path): string[] {

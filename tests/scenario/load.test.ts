@@ -31,9 +31,11 @@ function load(text: string): Scenario {
   return r.scenario;
 }
 
+/** The issues of `text`; the fast readers and the positioned path must report exactly the same. */
 function issuesOf(text: string): readonly InputIssue[] {
   const r = loadScenario(text, 'bad.yaml');
   if (r.ok) throw new Error('expected input errors, but the scenario loaded');
+  expect(loadScenario(text, 'bad.yaml', { fast: false })).toEqual(r);
   return r.issues;
 }
 

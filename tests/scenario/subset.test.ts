@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { jsYamlParse } from '../../src/scenario/fast.js';
 import { isRawMap, yamlPackage, YamlIndex, type Raw } from '../../src/scenario/source.js';
-import { paths } from './paths.js';
+import { paths, valueAt } from './paths.js';
 import { scanSubset } from '../../src/scenario/subset.js';
 
 /** A small deterministic generator (mulberry32), so a failing seed reproduces. */
@@ -142,15 +142,60 @@ function check(text: string): boolean {
   const order = (v: Raw): unknown => (Array.isArray(v) ? v.map(order) : isRawMap(v) ? Object.keys(v).map((k) => [k, order(v[k] as Raw)]) : v);
   expect(order(fast.value)).toEqual(order(value));
   for (const p of paths(fast.value)) {
-    const got = { text, path: p, valueLoc: fast.index.valueLoc(p), keyLoc: fast.index.keyLoc(p), keys: fast.index.keysInOrder(p) };
-    const want = { text, path: p, valueLoc: slow.valueLoc(p), keyLoc: slow.keyLoc(p), keys: slow.keysInOrder(p) };
+    const found = valueAt(fast.value, p);
+    const got = { text, path: p, valueLoc: fast.index.valueLoc(p), keyLoc: fast.index.keyLoc(p), keys: fast.index.keysInOrder(p), found: fast.index.describe(p, found) };
+    const want = { text, path: p, valueLoc: slow.valueLoc(p), keyLoc: slow.keyLoc(p), keys: slow.keysInOrder(p), found: slow.describe(p) };
     expect(got).toEqual(want);
   }
-  // and js-yaml's reader, when it takes the file too, reads the same value
+  // and js-yaml's reader, when it takes the file too, reads the same value and describes it the same
   const other = jsYamlParse(text);
-  if (other !== undefined) expect(order(other.value)).toEqual(order(value));
+  if (other !== undefined) {
+    expect(order(other.value)).toEqual(order(value));
+    for (const p of paths(other.value)) {
+      expect({ text, path: p, found: other.index.describe(p, valueAt(other.value, p)) }).toEqual({ text, path: p, found: slow.describe(p) });
+    }
+  }
   return true;
 }
+
+/**
+ * js-yaml's reader (fast.ts) against the positioned path on `text`, whether or not the scanner
+ * takes it; whether js-yaml's reader took it.
+ */
+function checkJsYaml(text: string): boolean {
+  const fast = jsYamlParse(text);
+  // (the loader takes a reader's result only for a map: a scenario)
+  if (fast === undefined || !isRawMap(fast.value)) return false;
+  const { LineCounter, parseDocument } = yamlPackage();
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) return false;
+  const slow = new YamlIndex(doc, lines);
+  let problems = 0;
+  const { value } = slow.toRaw(() => problems++);
+  if (problems > 0) return false;
+  expect({ text, value: fast.value }).toEqual({ text, value });
+  for (const p of paths(fast.value)) {
+    const found = valueAt(fast.value, p);
+    const got = { text, path: p, valueLoc: fast.index.valueLoc(p), keyLoc: fast.index.keyLoc(p), keys: fast.index.keysInOrder(p), found: fast.index.describe(p, found) };
+    const want = { text, path: p, valueLoc: slow.valueLoc(p), keyLoc: slow.keyLoc(p), keys: slow.keysInOrder(p), found: slow.describe(p) };
+    expect(got).toEqual(want);
+  }
+  return true;
+}
+
+describe('js-yaml reader', () => {
+  test('on generated files: every position and description as the positioned path gives it', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        if (checkJsYaml(document(seed))) taken++;
+      }),
+      { numRuns: Number(process.env.SUBSET_RUNS ?? 3000), seed: Number(process.env.SUBSET_SEED ?? 1127) },
+    );
+    expect(taken).toBeGreaterThan(300);
+  });
+});
 
 describe('subset scanner', () => {
   test('on generated files: takes a file only to read what the positioned path reads', () => {
