@@ -14,7 +14,7 @@
  * tests/scenario/fast.test.ts checks that both paths give identical scenarios, locations included.
  */
 import { FAILSAFE_SCHEMA, Type, YAMLException, load, type State } from 'js-yaml';
-import type { Raw, SourceIndex } from './source.js';
+import type { FastRead, Raw } from './source.js';
 import { scanSubset } from './subset.js';
 import { boolValue, isBoolSpelling, isNullSpelling, isNumberSpelling, MAP, NONE, numberValue, SCALAR, SEQ, TreeBuilder } from './tree.js';
 
@@ -43,12 +43,12 @@ type ListenerState = State & { position: number; tag: string | null; anchor: str
  * The plain value and its positions, or undefined when the positioned path must decide: read by
  * the subset scanner when the file keeps to its plain subset of YAML, else by js-yaml.
  */
-export function fastParse(text: string): { value: Raw; index: SourceIndex } | undefined {
+export function fastParse(text: string): FastRead | undefined {
   return scanSubset(text) ?? jsYamlParse(text);
 }
 
 /** The plain value (js-yaml's, read with the schema above) and its positions, or undefined. */
-export function jsYamlParse(text: string): { value: Raw; index: SourceIndex } | undefined {
+export function jsYamlParse(text: string): FastRead | undefined {
   if (text.charCodeAt(0) === 0xfeff) return undefined;
   // a CR on its own ends a line for js-yaml but not for the `yaml` package; js-yaml reads an
   // explicit key (`? k`) in a flow sequence as a scalar, and `__proto__` as no key at all
@@ -148,7 +148,7 @@ export function jsYamlParse(text: string): { value: Raw; index: SourceIndex } | 
     throw error;
   }
   if (unsupported || depth !== 0 || fValues[0] !== 1 || fKeys[0] !== 0) return undefined;
-  return { value: value as Raw, index: tree.index(tree.entry(0)) };
+  return { value: value as Raw, index: tree.index(tree.entry(0)), problems: [] };
 }
 
 /** Where a node's content starts: past the spaces, line breaks and comments before it. */

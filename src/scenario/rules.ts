@@ -3,8 +3,9 @@
  * problem is reported even when another field of the same event is malformed.
  */
 import type { EventType, Loc } from '../domain/scenario.js';
+import { quote } from '../domain/text.js';
 import { isRawMap, label, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, type SuggestBudget } from './suggest.js';
 
 export const RESERVED_NAMES: readonly string[] = ['inference', 'gov'];
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
@@ -12,6 +13,8 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 export interface Sink {
   readonly src: SourceIndex;
   readonly add: (loc: Loc, message: string, hint?: string) => void;
+  /** What the did-you-mean searches of this load may still spend (see suggest.ts). */
+  readonly budget?: SuggestBudget;
 }
 
 /**
@@ -82,9 +85,9 @@ export function checkDeclarations(root: RawMap, sink: Sink): DeclaredNames {
     const at = (): Loc => sink.src.keyLoc([section, name]);
     const what = section === 'accounts' ? 'account' : 'participant';
     if (RESERVED_NAMES.includes(name)) {
-      sink.add(at(), `"${name}" is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist');
+      sink.add(at(), `${quote(name)} is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist');
     } else if (!NAME_RE.test(name)) {
-      sink.add(at(), `invalid ${what} name "${name}"`, 'a name starts with a letter and has only letters, digits, "_", "." and "-"');
+      sink.add(at(), `invalid ${what} name ${quote(name)}`, 'a name starts with a letter and has only letters, digits, "_", "." and "-"');
     }
   };
   for (const name of accounts) declare('accounts', name);
@@ -92,10 +95,25 @@ export function checkDeclarations(root: RawMap, sink: Sink): DeclaredNames {
   const participantSet = new Set(participants);
   for (const name of accounts) {
     if (participantSet.has(name)) {
-      sink.add(sink.src.keyLoc(['accounts', name]), `"${name}" is declared both as an account and as a participant`, 'give the participant a balance instead, and remove it from accounts');
+      sink.add(sink.src.keyLoc(['accounts', name]), `${quote(name)} is declared both as an account and as a participant`, 'give the participant a balance instead, and remove it from accounts');
     }
   }
   return { accounts: new Set(accounts), participants: participantSet };
+}
+
+const candidateLists = new WeakMap<DeclaredNames, Map<Who, readonly string[]>>();
+
+/** The names a did-you-mean for `who` chooses from, in the order they are tried (made once per file). */
+function candidatesFor(names: DeclaredNames, who: Who): readonly string[] {
+  let lists = candidateLists.get(names);
+  if (lists === undefined) candidateLists.set(names, (lists = new Map()));
+  let list = lists.get(who);
+  if (list === undefined) {
+    const { accounts, participants } = names;
+    list = who === 'participant' ? [...participants] : [...participants, ...accounts, ...(who === 'declared-or-reserved' ? RESERVED_NAMES : [])];
+    lists.set(who, list);
+  }
+  return list;
 }
 
 class NameChecker {
@@ -117,18 +135,14 @@ class NameChecker {
   private problem(name: string, role: NameRole): [string, string?] | undefined {
     const { accounts, participants } = this.names;
     if (RESERVED_NAMES.includes(name)) {
-      return role.who !== 'declared-or-reserved' ? [`"${name}" is a module account and cannot be ${role.role}`] : undefined;
+      return role.who !== 'declared-or-reserved' ? [`${quote(name)} is a module account and cannot be ${role.role}`] : undefined;
     }
     if (!participants.has(name) && !accounts.has(name)) {
-      const candidates =
-        role.who === 'participant'
-          ? [...participants]
-          : [...participants, ...accounts, ...(role.who === 'declared-or-reserved' ? RESERVED_NAMES : [])];
-      const hint = didYouMean(name, candidates) ?? `declare "${name}" under ${role.who === 'participant' ? 'participants' : 'accounts or participants'}`;
-      return [`unknown ${role.noun} "${name}"`, hint];
+      const hint = didYouMean(name, candidatesFor(this.names, role.who), this.sink.budget) ?? `declare ${quote(name)} under ${role.who === 'participant' ? 'participants' : 'accounts or participants'}`;
+      return [`unknown ${role.noun} ${quote(name)}`, hint];
     }
     if (role.who === 'participant' && !participants.has(name)) {
-      return [`"${name}" is an account, not a participant, so it cannot be ${role.role}`];
+      return [`${quote(name)} is an account, not a participant, so it cannot be ${role.role}`];
     }
     return undefined;
   }
@@ -152,7 +166,7 @@ class NameChecker {
         const item = items[j];
         if (typeof item !== 'string') continue;
         if (seen !== undefined && seen.has(item)) {
-          this.sink.add(src.valueLoc([...path, role.field, j]), `"${item}" is listed twice in ${label([...path, role.field])}`);
+          this.sink.add(src.valueLoc([...path, role.field, j]), `${quote(item)} is listed twice in ${label([...path, role.field])}`);
           continue;
         }
         seen?.add(item);

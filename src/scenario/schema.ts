@@ -24,7 +24,7 @@ const DIGITS_RE = /^[0-9](?:_?[0-9])*$/;
 export function parseCount(value: bigint | string, max: bigint, boundName: string): ParsedCount {
   // A plain YAML integer in range is already the count (the text path would give it back).
   if (typeof value === 'bigint' && value >= 0n && value <= max) return { ok: true, value };
-  const text = typeof value === 'bigint' ? value.toString() : value.trim();
+  const text = typeof value === 'bigint' ? value.toString() : value;
   if (!DIGITS_RE.test(text)) return { ok: false, message: '{field} must be a non-negative integer, found {found}' };
   const n = BigInt(text.replaceAll('_', ''));
   if (n > max) return { ok: false, message: `{field} must be at most ${max} (${boundName}), found {found}` };
@@ -65,7 +65,7 @@ export function amountSchema(bound: Bound) {
 export function signedAmountSchema(bound: Bound) {
   return rawInteger('an amount')
     .transform((v, ctx) => {
-      const text = v.toString().trim();
+      const text = v.toString();
       const negative = text.startsWith('-');
       const r = parseAmount(negative ? text.slice(1) : text, bound);
       if (r.ok) return negative ? -r.value : r.value;
@@ -80,7 +80,7 @@ const FRACTION_RE = /^0?\.([0-9]{1,18})$/;
 /** A decimal fraction in (0, 0.5] (`binom_test_p0`), read exactly: "0.10" → 10/100. */
 export const p0Schema = rawInteger('a decimal fraction')
   .transform((v, ctx) => {
-    const m = typeof v === 'string' ? FRACTION_RE.exec(v.trim()) : null;
+    const m = typeof v === 'string' ? FRACTION_RE.exec(v) : null;
     const digits = m?.[1];
     if (digits !== undefined) {
       const num = BigInt(digits);

@@ -8,7 +8,7 @@
  * on the line they start on; plain scalars of printable ASCII without `:`, `#`, `,`, brackets or
  * braces, that fit on one line; quoted scalars without escapes (`\`, `''`) on one line; comments.
  * Anything else — a tab, a CR, a line break inside a flow collection or a scalar, an anchor, a
- * tag, a block scalar, a complex or duplicate key, a sequence at its key's indent, a document
+ * tag, a block scalar, a complex key, a sequence at its key's indent, a document
  * marker, a byte-order mark, a control character — and the scanner gives up (returns undefined)
  * and js-yaml reads the file (fast.ts), or failing that the positioned path.
  *
@@ -16,7 +16,7 @@
  * positioned path builds. tests/scenario/subset.test.ts checks that on generated files: values,
  * and every position the index gives.
  */
-import type { Raw, SourceIndex } from './source.js';
+import { DUPLICATE_KEY_HINT, duplicateKeyMessage, type FastRead, type Raw } from './source.js';
 import { isNumberSpelling, MAP, plainValue, SEQ, TreeBuilder } from './tree.js';
 
 class GiveUp extends Error {}
@@ -54,7 +54,7 @@ const MAX_KEY = 1000;
 const MAX_DEPTH = 200;
 
 /** The plain value and its positions, or undefined when the file leaves the subset. */
-export function scanSubset(text: string): { value: Raw; index: SourceIndex } | undefined {
+export function scanSubset(text: string): FastRead | undefined {
   const scanner = new Scanner(text);
   try {
     return scanner.document();
@@ -78,6 +78,10 @@ class Scanner {
   private id = 0;
   /** How many collections are open. */
   private depth = 0;
+  /** Keys written twice in one map: where, and the key. */
+  private readonly duplicates: [number, string][] = [];
+  /** How many values of duplicate keys are being read (and dropped). */
+  private dropping = 0;
   /** The last keys and strings read, by slot (see slot). */
   private readonly keys: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
   private readonly strings: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
@@ -88,12 +92,32 @@ class Scanner {
     this.tree = new TreeBuilder(text);
   }
 
-  document(): { value: Raw; index: SourceIndex } {
+  document(): FastRead {
     this.nextLine();
     if (this.indent !== 0 || this.isDash(this.pos)) throw new GiveUp();
     this.blockMap(0);
     if ((this.indent as number) !== -1) throw new GiveUp();
-    return { value: this.value, index: this.tree.index(this.id) };
+    const index = this.tree.index(this.id);
+    const problems = this.duplicates.map(([at, key]) => ({ loc: index.loc(at), message: duplicateKeyMessage(key), hint: DUPLICATE_KEY_HINT }));
+    return { value: this.value, index, problems };
+  }
+
+  /**
+   * A key already in its map: noted (where it is written), and its value is read but kept out
+   * of the map and the tree, as the positioned path keeps the first value of a key. Returns
+   * where the tree's open entries were, to drop the value's entries after it is read (dropped).
+   */
+  private duplicate(keyStart: number, key: string): number {
+    // (inside a value that is dropped nothing is reported: the positioned path never looks there)
+    if (this.dropping === 0) this.duplicates.push([keyStart, key]);
+    this.dropping++;
+    return this.tree.openEnd;
+  }
+
+  /** After the value of a key written twice: its entries dropped. */
+  private dropped(from: number): void {
+    this.dropping--;
+    this.tree.openEnd = from;
   }
 
   private at(i: number): number {
@@ -181,7 +205,7 @@ class Scanner {
       const key = this.key();
       if (this.at(this.pos) !== COLON) throw new GiveUp();
       const afterColon = ++this.pos;
-      if (Object.hasOwn(map, key)) throw new GiveUp();
+      const dropFrom = Object.hasOwn(map, key) ? this.duplicate(keyStart, key) : -1;
       tree.push(tree.key(keyStart, key));
       const c = this.at(afterColon);
       let inline = false;
@@ -208,9 +232,11 @@ class Scanner {
           this.id = tree.scalar(-1 - afterColon);
         }
       }
-      map[key] = this.value;
-      tree.push(this.id);
-      count++;
+      if (dropFrom < 0) {
+        map[key] = this.value;
+        tree.push(this.id);
+        count++;
+      } else this.dropped(dropFrom);
       if (this.indent === indent && !this.isDash(this.pos)) continue;
       if (this.indent < indent) break;
       throw new GiveUp();
@@ -423,13 +449,15 @@ class Scanner {
         const key = this.key();
         if (this.at(this.pos) !== COLON || this.at(this.pos + 1) !== SPACE) throw new GiveUp();
         this.pos += 2;
-        if (Object.hasOwn(map, key)) throw new GiveUp();
+        const dropFrom = Object.hasOwn(map, key) ? this.duplicate(keyStart, key) : -1;
         tree.push(tree.key(keyStart, key));
         this.flowSpaces();
         this.flowValue();
-        map[key] = this.value;
-        tree.push(this.id);
-        count++;
+        if (dropFrom < 0) {
+          map[key] = this.value;
+          tree.push(this.id);
+          count++;
+        } else this.dropped(dropFrom);
         const c = this.flowSpaces();
         if (c === RBRACE) break;
         if (c !== COMMA) throw new GiveUp();

@@ -14,6 +14,7 @@
  * there (a plain key, nearly always) or, when it is not (a quoted key), kept in a side map.
  */
 import type { Loc } from '../domain/scenario.js';
+import { shown } from '../domain/text.js';
 import { quoteFound, type Path, type Raw, type SourceIndex } from './source.js';
 
 export const NONE = -1;
@@ -313,12 +314,12 @@ class FastIndex implements SourceIndex {
     if (typeof value === 'bigint') {
       let end = text.charCodeAt(start) === 0x2d ? start + 1 : start;
       while (end < text.length && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
-      return text.slice(start, end);
+      return shown(text.slice(start, end));
     }
     if (typeof value === 'string') {
       const first = text.charCodeAt(start);
       const plain = first !== 0x22 && first !== 0x27 && first !== 0x7c && first !== 0x3e; // " ' | >
-      return plain && isNumberSpelling(value) ? value : quoteFound(value);
+      return plain && isNumberSpelling(value) ? shown(value) : quoteFound(value);
     }
     return 'an empty value';
   }
