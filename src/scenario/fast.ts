@@ -16,6 +16,7 @@
 import { FAILSAFE_SCHEMA, Type, YAMLException, load, type State } from 'js-yaml';
 import type { FastRead, Raw } from './source.js';
 import { scanSubset } from './subset.js';
+import { MAX_NESTING } from './limits.js';
 import { boolValue, isBoolSpelling, isNullSpelling, isNumberSpelling, MAP, NONE, numberValue, SCALAR, SEQ, TreeBuilder } from './tree.js';
 
 const NULL_TAG = 'tag:epochsim.fast:null';
@@ -69,7 +70,9 @@ export function jsYamlParse(text: string): FastRead | undefined {
   const listener = (event: 'open' | 'close', state: State): void => {
     const s = state as ListenerState;
     if (event === 'open') {
-      depth++;
+      // js-yaml recurses: past what a file within the nesting limit can reach (js-yaml opens a
+      // node or two per level), the positioned path reads the file and reports the limit
+      if (++depth > 4 * MAX_NESTING + 16) throw new GiveUp();
       fStart[depth] = s.position;
       fBase[depth] = tree.openEnd;
       fKeys[depth] = 0;
@@ -148,7 +151,7 @@ export function jsYamlParse(text: string): FastRead | undefined {
     throw error;
   }
   if (unsupported || depth !== 0 || fValues[0] !== 1 || fKeys[0] !== 0) return undefined;
-  return { value: value as Raw, index: tree.index(tree.entry(0)), problems: [] };
+  return { value: value as Raw, index: tree.index(tree.entry(0)), problems: [], withinLimits: false };
 }
 
 /** Where a node's content starts: past the spaces, line breaks and comments before it. */

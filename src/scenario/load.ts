@@ -36,6 +36,7 @@ import {
   type ExpectationFields,
 } from './schema.js';
 import { fastParse } from './fast.js';
+import { NESTING_MESSAGE, withinLimits } from './limits.js';
 import { quickEventFields } from './quick.js';
 import { isRawMap, label, where, yamlPackage, YamlIndex, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { closest, didYouMean, type SuggestBudget } from './suggest.js';
@@ -45,6 +46,8 @@ export type LoadResult =
   | { readonly ok: false; readonly issues: readonly InputIssue[] };
 
 const NOT_A_SCENARIO = 'scenario must be a YAML map with name, participants and events';
+/** A `\u` or `\U` escape: the only way a file can write a lone surrogate (see limits.ts). */
+const ESCAPES = /\\[uU]/;
 const EVENT_LIST = `events are: ${EVENT_TYPES.join(', ')}`;
 
 const isEventType = (s: string): s is EventType => (EVENT_TYPES as readonly string[]).includes(s);
@@ -64,6 +67,7 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       const issues: InputIssue[] = [];
       const add = sinkFor(file, issues);
       for (const p of parsed.problems) add(p.loc, p.message, p.hint);
+      if (!parsed.withinLimits && !withinLimits(parsed.value, parsed.index, add, ESCAPES.test(text))) return { ok: false, issues: tidy(issues) };
       return fromRaw(parsed.value, parsed.index, file, text, issues, add);
     }
   }
@@ -88,7 +92,9 @@ function loadPositioned(text: string, file: string): LoadResult {
   const src = new YamlIndex(doc, lines);
   for (const error of doc.errors) {
     const at = src.loc(error.pos[0]);
-    if (error.code === 'MULTIPLE_DOCS') add(at, 'a scenario file holds one YAML document; this starts a second one', 'remove this "---" or split the file');
+    // the yaml package ran out of stack: the file nests far deeper than the limit
+    if (/call stack/i.test(error.message)) add(at, NESTING_MESSAGE);
+    else if (error.code === 'MULTIPLE_DOCS') add(at, 'a scenario file holds one YAML document; this starts a second one', 'remove this "---" or split the file');
     else add(at, `invalid YAML: ${lowerFirst(error.message.split('\n')[0] ?? error.message)}`);
   }
   if (issues.length > 0) return fail();
@@ -99,6 +105,7 @@ function loadPositioned(text: string, file: string): LoadResult {
     add(doc.contents ? src.valueLoc([]) : { line: 1, col: 1 }, NOT_A_SCENARIO);
     return fail();
   }
+  if (!withinLimits(raw, src, add, ESCAPES.test(text))) return fail();
   return fromRaw(raw, src, file, text, issues, add);
 }
 

@@ -42,6 +42,19 @@ export const MAX_VALUES = 1_000_000;
 
 const INTEGER_RE = /^-?[0-9]+$/;
 
+/** Digits beyond which a decimal integer stays text: no bound of the chain needs more than 20. */
+const MAX_INTEGER_DIGITS = 100;
+
+/**
+ * A decimal integer spelling's value: an exact bigint, or the text itself for `-0` (so a field
+ * refuses the sign rather than reading 0) and for more digits than any bound (turning megabytes
+ * of digits into a number took minutes; the field's parser refuses the text at once).
+ */
+export function exactInteger(s: string): bigint | string {
+  if (s.length > MAX_INTEGER_DIGITS || !INTEGER_RE.test(s)) return s;
+  return s.startsWith('-') && BigInt(s) === 0n ? s : BigInt(s);
+}
+
 /** The text a map key is compared by: a string key's value, any other scalar's source text. */
 export function keyText(key: unknown): string | undefined {
   if (!isScalar(key)) return undefined;
@@ -77,6 +90,8 @@ export interface FastRead {
   readonly value: Raw;
   readonly index: SourceIndex;
   readonly problems: readonly Problem[];
+  /** Whether the reader knows the file is within the limits of limits.ts (else the loader checks). */
+  readonly withinLimits: boolean;
 }
 
 export const DUPLICATE_KEY_HINT = 'each key may appear once in a map';
@@ -289,8 +304,7 @@ function scalarValue(value: unknown, type: string | undefined, source: string | 
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number' || typeof value === 'bigint') {
     if (type === 'PLAIN' && source !== undefined) {
-      // `-0` stays text so that the field's parser refuses the sign rather than reading 0.
-      return INTEGER_RE.test(source) && !(source.startsWith('-') && BigInt(source) === 0n) ? BigInt(source) : source;
+      return exactInteger(source);
     }
     if (typeof value === 'bigint') return value;
     return Number.isSafeInteger(value) ? BigInt(value) : String(value);

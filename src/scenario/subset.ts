@@ -9,7 +9,8 @@
  * braces, that fit on one line; quoted scalars without escapes (`\`, `''`) on one line; comments.
  * Anything else — a tab, a CR, a line break inside a flow collection or a scalar, an anchor, a
  * tag, a block scalar, a complex key, a sequence at its key's indent, a document
- * marker, a byte-order mark, a control character — and the scanner gives up (returns undefined)
+ * marker, a byte-order mark, a control character, anything past a limit of limits.ts (so a file
+ * it takes needs no other check of them) — and the scanner gives up (returns undefined)
  * and js-yaml reads the file (fast.ts), or failing that the positioned path.
  *
  * Within the subset a YAML parser has no choices to make, so what it builds is what the
@@ -18,6 +19,7 @@
  */
 import { DUPLICATE_KEY_HINT, duplicateKeyMessage, type FastRead, type Raw } from './source.js';
 import { isNumberSpelling, MAP, plainValue, SEQ, TreeBuilder } from './tree.js';
+import { MAX_ENTRIES, MAX_NESTING, MAX_TEXT } from './limits.js';
 
 class GiveUp extends Error {}
 
@@ -50,8 +52,8 @@ function printable(c: number): boolean {
 /** Longest key taken (YAML limits implicit keys to 1024 characters). */
 const MAX_KEY = 1000;
 
-/** Deepest nesting taken (the scanner recurses; deeper files are js-yaml's to refuse). */
-const MAX_DEPTH = 200;
+/** Deepest nesting taken (the scanner recurses): deeper files are read by js-yaml, and refused (limits.ts). */
+const MAX_DEPTH = MAX_NESTING;
 
 /** The plain value and its positions, or undefined when the file leaves the subset. */
 export function scanSubset(text: string): FastRead | undefined {
@@ -99,7 +101,7 @@ class Scanner {
     if ((this.indent as number) !== -1) throw new GiveUp();
     const index = this.tree.index(this.id);
     const problems = this.duplicates.map(([at, key]) => ({ loc: index.loc(at), message: duplicateKeyMessage(key), hint: DUPLICATE_KEY_HINT }));
-    return { value: this.value, index, problems };
+    return { value: this.value, index, problems, withinLimits: true };
   }
 
   /**
@@ -243,6 +245,7 @@ class Scanner {
     }
     this.value = map;
     this.depth--;
+    if (count > MAX_ENTRIES) throw new GiveUp();
     this.id = tree.container(MAP, start, base, count);
   }
 
@@ -277,6 +280,7 @@ class Scanner {
     }
     this.value = items;
     this.depth--;
+    if (items.length > MAX_ENTRIES) throw new GiveUp();
     this.id = tree.container(SEQ, start, base, items.length);
   }
 
@@ -336,6 +340,7 @@ class Scanner {
       const end = this.plainEnd();
       this.value = this.plainAt(start, end);
     }
+    if (this.pos - start > MAX_TEXT) throw new GiveUp();
     this.id = this.tree.scalar(start);
   }
 
@@ -469,6 +474,7 @@ class Scanner {
     this.pos++;
     this.value = map;
     this.depth--;
+    if (count > MAX_ENTRIES) throw new GiveUp();
     this.id = tree.container(MAP, start, base, count);
   }
 
@@ -494,6 +500,7 @@ class Scanner {
     this.pos++;
     this.value = items;
     this.depth--;
+    if (items.length > MAX_ENTRIES) throw new GiveUp();
     this.id = tree.container(SEQ, start, base, items.length);
   }
 }

@@ -15,14 +15,13 @@
  */
 import type { Loc } from '../domain/scenario.js';
 import { shown } from '../domain/text.js';
-import { quoteFound, type Path, type Raw, type SourceIndex } from './source.js';
+import { exactInteger, quoteFound, type Path, type Raw, type SourceIndex } from './source.js';
 
 export const NONE = -1;
 export const SCALAR = 0;
 export const MAP = 1;
 export const SEQ = 2;
 
-const INTEGER_RE = /^-?[0-9]+$/;
 /** The number spellings of the YAML 1.2 core schema (as the `yaml` package resolves them). */
 const NUMBER_RES = [
   /^[-+]?[0-9]+$/,
@@ -47,8 +46,8 @@ export function isNumberSpelling(s: string): boolean {
   return false;
 }
 
-/** A number spelling's value: decimal integers as exact bigints (`-0` stays text), else its text. */
-export const numberValue = (s: string): bigint | string => (INTEGER_RE.test(s) && !(s.startsWith('-') && BigInt(s) === 0n) ? BigInt(s) : s);
+/** A number spelling's value: decimal integers as exact bigints (see exactInteger), else its text. */
+export const numberValue = (s: string): bigint | string => exactInteger(s);
 
 /**
  * A plain scalar as source.ts reads it: null and booleans of the core schema; decimal integers

@@ -239,8 +239,15 @@ describe('subset scanner', () => {
     ['two documents', 'a: 1\n---\nb: 2\n'],
     ['a top-level list', '- a\n'],
     ['deep nesting', `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`],
+    ['nesting past the limit', `a: ${'['.repeat(100)}${']'.repeat(100)}\n`],
+    ['a value past the limit', `a: ${'x'.repeat(65_537)}\n`],
+    ['a list past the limit', `a: [${'1,'.repeat(1_000_000)}1]\n`],
   ])('gives up on %s', (_, text) => {
     expect(scanSubset(text)).toBeUndefined();
+  });
+
+  test('takes what is just within the limits', () => {
+    expect(check(`a: ${'['.repeat(99)}${']'.repeat(99)}\nb: ${'x'.repeat(65_536)}\n`)).toBe(true);
   });
 
   test.each([
