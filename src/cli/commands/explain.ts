@@ -12,6 +12,7 @@ import {
   EXIT_OK,
   InputError,
   loadForCommand,
+  maxSizeOption,
   parseRules,
   sourceName,
   stdoutPalette,
@@ -21,6 +22,7 @@ import {
 interface ExplainFlags {
   readonly step?: number;
   readonly rules?: RuleName;
+  readonly maxSize?: number;
   readonly color: boolean;
 }
 
@@ -56,7 +58,7 @@ function parseStep(value: string): number {
 
 export function explainCommand(file: string, flags: ExplainFlags, cli: Cli): number {
   const { io } = cli;
-  const scenario = loadForCommand(file, io, flags.color);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
   if (!scenario) return EXIT_INPUT;
   const count = scenario.items.length;
   if (flags.step !== undefined && flags.step > count) {
@@ -87,6 +89,7 @@ export function registerExplain(program: Command, cli: Cli): void {
         parseRules,
       ),
     )
+    .addOption(maxSizeOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: ExplainFlags) => {

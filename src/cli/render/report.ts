@@ -7,6 +7,7 @@ import { vecForEach } from '../../engine/pvec.js';
 import type { RunResult, StepRecord, TransferRecord } from '../../engine/run.js';
 import type { Palette } from '../palette.js';
 import { byCodeUnit } from '../../domain/order.js';
+import { plural } from './layout.js';
 import { renderTable } from './table.js';
 
 const ngonka = (n: bigint): string => groupDigits(n);
@@ -124,7 +125,7 @@ export function renderRunReport(run: RunResult, file: string, p: Palette): strin
   const failedSteps = run.steps.filter((s) => s.problem !== undefined).length;
   out.push('');
   if (run.ok) {
-    out.push(p.green(p.bold(`OK: ${run.steps.length} events, ${run.checks.length} checkpoints, invariants hold`)));
+    out.push(p.green(p.bold(`OK: ${plural(run.steps.length, 'event')}, ${plural(run.checks.length, 'checkpoint')}, invariants hold`)));
   } else {
     const parts = [
       failedSteps > 0 ? `${failedSteps} step${failedSteps === 1 ? '' : 's'} not as expected` : '',
