@@ -75,7 +75,8 @@ Output: one line per scenario as it completes (✓ or ✗, the file, the time), 
 in detail, then a last line "N passed, N failed". Input errors go to stderr as FILE:LINE:COL.
 
 Exit codes: 0 every scenario passed; 1 a scenario failed; 2 an input is invalid (every problem
-is reported, the other files still run, and the invalid one counts as failed).
+is reported, the other files still run, and the invalid one counts as failed); 74 stdout could
+not be written. A report is never written over a scenario being checked.
 `;
 
 /** A scenario to run, or a path that gave none. */

@@ -38,7 +38,8 @@ Examples:
 
 Exit codes: 0 every replay ran (whatever each replay's checkpoints say: a file's checkpoints
 are usually written for one ruleset); 1 an invariant (supply, bounds, surplus) was violated
-under some ruleset; 2 the input or the command line is invalid (nothing goes to stdout).
+under some ruleset; 2 the input or the command line is invalid (nothing goes to stdout);
+74 stdout could not be written.
 `;
 
 export function compareCommand(file: string, flags: CompareFlags, cli: Cli): number {

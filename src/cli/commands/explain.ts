@@ -46,7 +46,8 @@ Steps are numbered as in \`epochsim run\`: the position of the item in \`events\
 included. Output fits 80 columns; colour only on a terminal.
 
 Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant failed;
-2 the input is invalid or --step is out of range (nothing goes to stdout).
+2 the input is invalid or --step is out of range (nothing goes to stdout); 74 stdout could not
+be written.
 `;
 
 function parseStep(value: string): number {

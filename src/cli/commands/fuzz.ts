@@ -76,7 +76,11 @@ Splitting a campaign across machines: give every machine the same --seed, --runs
 cover every run exactly once; add up their run, failure and divergence counts. On one machine,
 --workers W shares the runs (of the shard) among W worker threads; the result is the same.
 
-Exit codes: 0 nothing failed, 1 a failure was found, 2 a bad command line.
+Each failure is written as soon as it is shrunk. Ctrl-C stops after the run in progress and
+prints the failures and the summary of the runs done (a second Ctrl-C ends at once).
+
+Exit codes: 0 nothing failed, 1 a failure was found, 2 a bad command line, 74 stdout or a
+failing scenario could not be written, 130 interrupted by Ctrl-C.
 
 Examples:
   $ epochsim fuzz --seed 1 --runs 1000

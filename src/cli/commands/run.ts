@@ -35,7 +35,8 @@ Examples:
   $ cat my.yaml | epochsim run -
 
 Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant failed;
-2 the input is invalid (every problem is listed as FILE:LINE:COL, nothing goes to stdout).
+2 the input is invalid (every problem is listed as FILE:LINE:COL, nothing goes to stdout);
+74 stdout could not be written (a full disk, a closed stdout).
 `;
 
 export function runCommand(file: string, flags: RunFlags, cli: Cli): number {
