@@ -44,12 +44,15 @@ type ListenerState = State & { position: number; tag: string | null; anchor: str
  * The plain value and its positions, or undefined when the positioned path must decide: read by
  * the subset scanner when the file keeps to its plain subset of YAML, else by js-yaml.
  */
-export function fastParse(text: string): FastRead | undefined {
-  return scanSubset(text) ?? jsYamlParse(text);
+export function fastParse(text: string, onSyntaxError?: SyntaxErrorAt): FastRead | undefined {
+  return scanSubset(text) ?? jsYamlParse(text, onSyntaxError);
 }
 
+/** Told where js-yaml found a syntax error (an offset into the text), when it stops at one. */
+export type SyntaxErrorAt = (offset: number) => void;
+
 /** The plain value (js-yaml's, read with the schema above) and its positions, or undefined. */
-export function jsYamlParse(text: string): FastRead | undefined {
+export function jsYamlParse(text: string, onSyntaxError?: SyntaxErrorAt): FastRead | undefined {
   if (text.charCodeAt(0) === 0xfeff) return undefined;
   // a CR on its own ends a line for js-yaml but not for the `yaml` package; js-yaml reads an
   // explicit key (`? k`) in a flow sequence as a scalar, and `__proto__` as no key at all
@@ -147,7 +150,12 @@ export function jsYamlParse(text: string): FastRead | undefined {
   try {
     value = load(text, { schema: SCHEMA, listener, json: false });
   } catch (error) {
-    if (error instanceof GiveUp || error instanceof YAMLException) return undefined;
+    if (error instanceof GiveUp) return undefined;
+    if (error instanceof YAMLException) {
+      // (a duplicate key is not a syntax error: the positioned path reads past it)
+      if (!/duplicated mapping key/.test(error.reason) && error.mark !== undefined) onSyntaxError?.(error.mark.position);
+      return undefined;
+    }
     throw error;
   }
   if (unsupported || depth !== 0 || fValues[0] !== 1 || fKeys[0] !== 0) return undefined;

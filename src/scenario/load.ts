@@ -37,6 +37,7 @@ import {
 } from './schema.js';
 import { fastParse } from './fast.js';
 import { NESTING_MESSAGE, withinLimits } from './limits.js';
+import { locator, syntaxErrorsNear, WINDOWED_FROM } from './window.js';
 import { quickEventFields } from './quick.js';
 import { isRawMap, label, where, yamlPackage, YamlIndex, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { closest, didYouMean, type SuggestBudget } from './suggest.js';
@@ -61,8 +62,9 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
   // their index locates a problem as the positioned path does, so a file with one typo costs
   // what a valid file costs. Anything else is read by the positioned path, which also reports
   // every YAML-level problem.
+  let syntaxErrorAt: number | undefined;
   if (options.fast ?? true) {
-    const parsed = fastParse(text);
+    const parsed = fastParse(text, (at) => (syntaxErrorAt = at));
     if (parsed !== undefined && isRawMap(parsed.value)) {
       const issues: InputIssue[] = [];
       const add = sinkFor(file, issues);
@@ -70,13 +72,38 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       if (!parsed.withinLimits && !withinLimits(parsed.value, parsed.index, add, ESCAPES.test(text))) return { ok: false, issues: tidy(issues) };
       return fromRaw(parsed.value, parsed.index, file, text, issues, add);
     }
+    // a syntax error in a big file: the positioned parser reads only the entries around it
+    const near = syntaxErrorAt !== undefined && text.length > (options.windowedFrom ?? WINDOWED_FROM) ? syntaxErrorsNear(text, syntaxErrorAt) : undefined;
+    if (near !== undefined) {
+      const issues: InputIssue[] = [];
+      const add = sinkFor(file, issues);
+      const loc = locator(text);
+      const addError = yamlErrors(add);
+      for (const e of near) addError(loc(e.offset), e.code, e.message);
+      return { ok: false, issues: tidy(issues) };
+    }
   }
   return loadPositioned(text, file);
+}
+
+/** Adds the errors of the `yaml` package as input issues. */
+function yamlErrors(add: (loc: Loc, message: string, hint?: string) => void): (at: Loc, code: string, message: string) => void {
+  let deep = false;
+  return (at, code, message) => {
+    // the yaml package ran out of stack (once or more): the file nests far deeper than the limit
+    if (/call stack/i.test(message)) {
+      if (!deep) add(at, NESTING_MESSAGE);
+      deep = true;
+    } else if (code === 'MULTIPLE_DOCS') add(at, 'a scenario file holds one YAML document; this starts a second one', 'remove this "---" or split the file');
+    else add(at, `invalid YAML: ${lowerFirst(message.split('\n')[0] ?? message)}`);
+  };
 }
 
 /** How to read: `fast: false` takes the positioned path only (the tests compare both). */
 export interface LoadOptions {
   readonly fast?: boolean;
+  /** From how many characters a syntax error is read in a window (window.ts): tests lower it. */
+  readonly windowedFrom?: number;
 }
 
 
@@ -90,13 +117,8 @@ function loadPositioned(text: string, file: string): LoadResult {
   // duplicate keys are found by toRaw (the yaml package's own check is quadratic in a map's size)
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const src = new YamlIndex(doc, lines);
-  for (const error of doc.errors) {
-    const at = src.loc(error.pos[0]);
-    // the yaml package ran out of stack: the file nests far deeper than the limit
-    if (/call stack/i.test(error.message)) add(at, NESTING_MESSAGE);
-    else if (error.code === 'MULTIPLE_DOCS') add(at, 'a scenario file holds one YAML document; this starts a second one', 'remove this "---" or split the file');
-    else add(at, `invalid YAML: ${lowerFirst(error.message.split('\n')[0] ?? error.message)}`);
-  }
+  const addError = yamlErrors(add);
+  for (const error of doc.errors) addError(src.loc(error.pos[0]), error.code, error.message);
   if (issues.length > 0) return fail();
 
   const { value: raw, broken } = src.toRaw(add);
