@@ -8,10 +8,13 @@ import { basename, dirname, join } from 'node:path';
 /** What a path names. Symbolic links are followed; anything that is not a folder counts as a file. */
 export type PathKind = 'file' | 'directory' | 'missing';
 
-/** One entry of a folder. A symbolic link to a folder is `link` (never followed, so no loops). */
+/**
+ * One entry of a folder. A symbolic link to a folder is `link` (never followed, so no loops); a
+ * pipe, socket or device is `special` (reading a pipe waits for a writer: a folder scan must not).
+ */
 export interface DirEntry {
   readonly name: string;
-  readonly kind: 'file' | 'directory' | 'link';
+  readonly kind: 'file' | 'directory' | 'link' | 'special';
 }
 
 /** The code of the error readBytes and readStdinBytes throw for more than `limit` bytes. */
@@ -238,8 +241,16 @@ export function nodeIo(): Io {
     listDir: (path) =>
       readdirSync(path, { withFileTypes: true }).map((d): DirEntry => {
         if (d.isDirectory()) return { name: d.name, kind: 'directory' };
-        if (d.isSymbolicLink() && nodePathKind(join(path, d.name)) === 'directory') return { name: d.name, kind: 'link' };
-        return { name: d.name, kind: 'file' };
+        if (d.isFile()) return { name: d.name, kind: 'file' };
+        if (d.isSymbolicLink()) {
+          try {
+            const target = statSync(join(path, d.name));
+            return { name: d.name, kind: target.isDirectory() ? 'link' : target.isFile() ? 'file' : 'special' };
+          } catch {
+            return { name: d.name, kind: 'file' }; // a dangling link: reading it says why
+          }
+        }
+        return { name: d.name, kind: 'special' };
       }),
     writeFile: writeWhole,
     mkdir: makeFolders,

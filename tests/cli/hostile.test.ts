@@ -270,6 +270,17 @@ const ROWS: Row[] = [
     ratio: 3,
   },
   {
+    what: 'a named pipe among the scenarios of a folder (check waited for a writer forever)',
+    make: () => {
+      file('pipes-a.yaml', readFileSync(S01, 'utf8'));
+      spawnSync('bash', ['-c', 'mkdir -p pipes && mv pipes-a.yaml pipes/a.yaml && mkfifo pipes/b.yaml'], { cwd: dir });
+      return { hostile: '$E check pipes', twin: '$E check pipes/a.yaml' };
+    },
+    code: 2,
+    message: 'epochsim: pipes/b.yaml is not a regular file (a pipe, socket or device): give it by name to read it',
+    ratio: 3,
+  },
+  {
     what: 'an event name with terminal escapes (they reached the terminal raw, even with --no-color)',
     make: () => ({
       hostile: `$E run ${file('esc.yaml', 'name: x\nparticipants: {}\nevents:\n  - "x\\e]0;owned\\a\\e[2K\\rend_epoch"\n')} --no-color`,

@@ -117,6 +117,8 @@ function scanFolder(io: Io, dir: string, skip: string | undefined, below = ''): 
       const sub = scanFolder(io, dir, skip, relative);
       found.push(...sub.found);
       errors.push(...sub.errors);
+    } else if (isScenarioFile(entry.name) && entry.kind === 'special') {
+      errors.push({ name: path, source: path, goldenName: '', error: `${path} is not a regular file (a pipe, socket or device): give it by name to read it` });
     } else if (isScenarioFile(entry.name)) {
       found.push({ name: path, source: path, goldenName: withoutExtension(relative) });
     }
