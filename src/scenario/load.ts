@@ -37,7 +37,8 @@ import {
 } from './schema.js';
 import { fastParse } from './fast.js';
 import { NESTING_MESSAGE, withinLimits } from './limits.js';
-import { locator, syntaxErrorsNear, WINDOWED_FROM } from './window.js';
+import { locator } from './tree.js';
+import { syntaxErrorsNear, WINDOWED_FROM } from './window.js';
 import { quickEventFields } from './quick.js';
 import { isRawMap, label, where, yamlPackage, YamlIndex, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { closest, didYouMean, type SuggestBudget } from './suggest.js';

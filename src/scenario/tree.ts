@@ -60,6 +60,22 @@ export function plainValue(s: string): Raw {
   return s;
 }
 
+/** The line and column of each offset into `text` (line starts found once). */
+export function locator(text: string): (offset: number) => Loc {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - (starts[lo] as number) + 1 };
+  };
+}
+
 function grow<A extends Int32Array | Uint8Array>(a: A, need: number): A {
   if (need <= a.length) return a;
   const b = new (a.constructor as new (n: number) => A)(Math.max(need, a.length * 2));
@@ -204,7 +220,7 @@ interface FastTree {
 class FastIndex implements SourceIndex {
   private readonly tree: FastTree;
   private readonly text: string;
-  private lineStarts: number[] | undefined;
+  private locate: ((offset: number) => Loc) | undefined;
 
   constructor(tree: FastTree, text: string) {
     this.tree = tree;
@@ -212,21 +228,9 @@ class FastIndex implements SourceIndex {
   }
 
   loc(offset: number): Loc {
-    if (this.lineStarts === undefined) {
-      const starts = [0];
-      const t = this.text;
-      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.lineStarts = starts;
-    }
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: offset - (starts[lo] as number) + 1 };
+    // (the line starts are found when a position is first asked for: a valid file asks for few)
+    this.locate ??= locator(this.text);
+    return this.locate(offset);
   }
 
   private keyIs(key: number, text: string): boolean {

@@ -12,7 +12,6 @@
  * the caller parses the whole file. tests/scenario/window.test.ts compares the two.
  */
 import type { Document } from 'yaml';
-import type { Loc } from '../domain/scenario.js';
 import { yamlPackage } from './source.js';
 
 /** Files longer than this (characters) are windowed. */
@@ -23,22 +22,6 @@ export interface WindowError {
   readonly offset: number;
   readonly code: string;
   readonly message: string;
-}
-
-/** The line and column of each offset into `text` (line starts found once). */
-export function locator(text: string): (offset: number) => Loc {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: offset - (starts[lo] as number) + 1 };
-  };
 }
 
 const lineStart = (text: string, i: number): number => text.lastIndexOf('\n', i - 1) + 1;
