@@ -13,7 +13,7 @@
  * scenario has any problem at all, so error output never depends on this file.
  * tests/scenario/fast.test.ts checks that both paths give identical scenarios, locations included.
  */
-import { FAILSAFE_SCHEMA, Type, YAMLException, load, type State } from 'js-yaml';
+import { FAILSAFE_SCHEMA, Type, YAMLException, load, type LoadOptions, type State } from 'js-yaml';
 import type { FastRead, Raw } from './source.js';
 import { scanSubset } from './subset.js';
 import { MAX_NESTING } from './limits.js';
@@ -34,6 +34,12 @@ const SCHEMA = FAILSAFE_SCHEMA.extend({
 
 class GiveUp extends Error {}
 
+/**
+ * How deep js-yaml may recurse (its nodes open, counted as its maxDepth counts them: a level of
+ * the file opens one or two, so a file within the nesting limit of limits.ts is read).
+ */
+const MAX_DEPTH = 4 * MAX_NESTING + 16;
+
 const LONE_CR = /\r(?!\n)/;
 /** A "?" that may start an explicit key (or is inside a scalar, spaced: then the file is only read the slow way). */
 const EXPLICIT_KEY = /(?:^|[\s,[{])\?(?:[\s]|$)/m;
@@ -44,15 +50,20 @@ type ListenerState = State & { position: number; tag: string | null; anchor: str
  * The plain value and its positions, or undefined when the positioned path must decide: read by
  * the subset scanner when the file keeps to its plain subset of YAML, else by js-yaml.
  */
-export function fastParse(text: string, onSyntaxError?: SyntaxErrorAt): FastRead | undefined {
-  return scanSubset(text) ?? jsYamlParse(text, onSyntaxError);
+export function fastParse(text: string, tell?: ReaderNews): FastRead | undefined {
+  return scanSubset(text) ?? jsYamlParse(text, tell);
 }
 
-/** Told where js-yaml found a syntax error (an offset into the text), when it stops at one. */
-export type SyntaxErrorAt = (offset: number) => void;
+/** Why js-yaml's reader stopped, when it knows, as an offset into the text. */
+export interface ReaderNews {
+  /** At a syntax error (its first). */
+  readonly syntaxError?: (offset: number) => void;
+  /** Where values nest far past the nesting limit (js-yaml would recurse on). */
+  readonly tooDeep?: (offset: number) => void;
+}
 
 /** The plain value (js-yaml's, read with the schema above) and its positions, or undefined. */
-export function jsYamlParse(text: string, onSyntaxError?: SyntaxErrorAt): FastRead | undefined {
+export function jsYamlParse(text: string, tell?: ReaderNews): FastRead | undefined {
   if (text.charCodeAt(0) === 0xfeff) return undefined;
   // a CR on its own ends a line for js-yaml but not for the `yaml` package; js-yaml reads an
   // explicit key (`? k`) in a flow sequence as a scalar, and `__proto__` as no key at all
@@ -73,9 +84,7 @@ export function jsYamlParse(text: string, onSyntaxError?: SyntaxErrorAt): FastRe
   const listener = (event: 'open' | 'close', state: State): void => {
     const s = state as ListenerState;
     if (event === 'open') {
-      // js-yaml recurses: past what a file within the nesting limit can reach (js-yaml opens a
-      // node or two per level), the positioned path reads the file and reports the limit
-      if (++depth > 4 * MAX_NESTING + 16) throw new GiveUp();
+      depth++;
       fStart[depth] = s.position;
       fBase[depth] = tree.openEnd;
       fKeys[depth] = 0;
@@ -148,12 +157,16 @@ export function jsYamlParse(text: string, onSyntaxError?: SyntaxErrorAt): FastRe
   };
   let value: unknown;
   try {
-    value = load(text, { schema: SCHEMA, listener, json: false });
+    value = load(text, { schema: SCHEMA, listener, json: false, maxDepth: MAX_DEPTH } as LoadOptions);
   } catch (error) {
     if (error instanceof GiveUp) return undefined;
     if (error instanceof YAMLException) {
       // (a duplicate key is not a syntax error: the positioned path reads past it)
-      if (!/duplicated mapping key/.test(error.reason) && error.mark !== undefined) onSyntaxError?.(error.mark.position);
+      if (error.mark === undefined || /duplicated mapping key/.test(error.reason)) return undefined;
+      // too deep for the recursion: refused where it is that deep (the positioned parser would
+      // spend seconds and a gigabyte on a million brackets)
+      if (/maxDepth/.test(error.reason)) tell?.tooDeep?.(contentStart(text, error.mark.position, text.length));
+      else tell?.syntaxError?.(error.mark.position);
       return undefined;
     }
     throw error;

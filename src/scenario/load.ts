@@ -64,8 +64,10 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
   // what a valid file costs. Anything else is read by the positioned path, which also reports
   // every YAML-level problem.
   let syntaxErrorAt: number | undefined;
+  let tooDeepAt: number | undefined;
   if (options.fast ?? true) {
-    const parsed = fastParse(text, (at) => (syntaxErrorAt = at));
+    const parsed = fastParse(text, { syntaxError: (at) => (syntaxErrorAt = at), tooDeep: (at) => (tooDeepAt = at) });
+    if (tooDeepAt !== undefined) return { ok: false, issues: [{ file, ...locator(text)(tooDeepAt), message: NESTING_MESSAGE }] };
     if (parsed !== undefined && isRawMap(parsed.value)) {
       const issues: InputIssue[] = [];
       const add = sinkFor(file, issues);

@@ -167,6 +167,16 @@ const ROWS: Row[] = [
     ratio: 3,
   },
   {
+    what: 'values nested a million deep (2 MB of brackets)',
+    make: () => ({
+      hostile: `$E run ${file('deeper.yaml', `name: x\nparticipants: {}\nevents: ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}\n`)}`,
+      twin: `$E run ${S01}`,
+    }),
+    code: 2,
+    message: /^deeper\.yaml:3:[0-9]+: error: values nest more than 100 levels deep here \(the limit is 100\)$/,
+    ratio: 3,
+  },
+  {
     what: 'a 5 MB amount literal (it took minutes and echoed itself twice)',
     make: () => {
       const scenario = (amount: string): string => `name: x\naccounts:\n  a: ${amount}\nparticipants: {}\nevents: []\n`;

@@ -32,8 +32,8 @@ describe('limits', () => {
     expect(deep[0]).toMatch(/^[0-9]+:[0-9]+ values nest more than 100 levels deep here \(the limit is 100\)$/);
   });
 
-  test('nesting 10 000 levels deep: the same one error, not a stack overflow', () => {
-    for (const text of [`${HEAD}events: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, `${HEAD}events:\n${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(2 + i)}- `).join('\n')}x\n`]) {
+  test('nesting 10 000 and 1 000 000 levels deep: the same one error, not a stack overflow', () => {
+    for (const text of [`${HEAD}events: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, `${HEAD}events: ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}\n`, `${HEAD}events:\n${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(2 + i)}- `).join('\n')}x\n`]) {
       const r = loadScenario(text, 'x.yaml');
       expect(r.ok ? [] : r.issues.map((i) => i.message)).toEqual([NESTING_MESSAGE]);
     }

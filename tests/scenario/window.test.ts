@@ -39,7 +39,7 @@ describe('syntax errors of big files, in a window', () => {
       const ch = '[]{}:,"\'&*!|>#-? \n'[next(19)] as string;
       const text = bench.slice(0, at) + ch + bench.slice(next(2) === 0 ? at : at + 1);
       let syntaxAt: number | undefined;
-      if (jsYamlParse(text, (p) => (syntaxAt = p)) !== undefined || syntaxAt === undefined) continue;
+      if (jsYamlParse(text, { syntaxError: (p) => (syntaxAt = p) }) !== undefined || syntaxAt === undefined) continue;
       const whole = messages(loadScenario(text, 'x.yaml', { fast: false }));
       if (whole.length === 0 || syntaxErrorsNear(text, syntaxAt) === undefined) continue;
       const window = messages(loadScenario(text, 'x.yaml', { windowedFrom: 0 }));
