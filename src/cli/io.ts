@@ -2,35 +2,64 @@
  * The CLI's window on the process: files, output streams, the terminal, the clock and the
  * environment. Commands receive an Io, so tests can run them without touching the real process.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** What a path names. Symbolic links are followed; anything that is not a folder counts as a file. */
 export type PathKind = 'file' | 'directory' | 'missing';
 
-/** One entry of a folder. A symbolic link to a folder is `link` (never followed, so no loops). */
+/**
+ * One entry of a folder. A symbolic link to a folder is `link` (never followed, so no loops); a
+ * pipe, socket or device is `special` (reading a pipe waits for a writer: a folder scan must not).
+ */
 export interface DirEntry {
   readonly name: string;
-  readonly kind: 'file' | 'directory' | 'link';
+  readonly kind: 'file' | 'directory' | 'link' | 'special';
 }
 
+/** The code of the error readBytes and readStdinBytes throw for more than `limit` bytes. */
+export const TOO_LARGE = 'EPOCHSIM_TOO_LARGE';
+
 export interface Io {
+  /** A file's bytes; throws like readFile when it cannot, and with code TOO_LARGE past `limit` bytes. */
+  readonly readBytes: (path: string, limit: number) => Uint8Array;
+  /** Standard input to its end, however slowly it comes; code TOO_LARGE past `limit` bytes. */
+  readonly readStdinBytes: (limit: number) => Uint8Array;
+  /** A UTF-8 text file (a golden file); throws like readFile when it cannot. */
   readonly readFile: (path: string) => string;
-  readonly readStdin: () => string;
+  /** Writes to stdout. A failed write is never thrown: `flush` reports it. */
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** The terminal's progress line on stderr (written as is: carriage returns and erase codes). */
+  readonly progress: (text: string) => void;
+  /** Waits until what `out` wrote is written; the error of the first write that failed, if any. */
+  readonly flush: () => Promise<NodeJS.ErrnoException | undefined>;
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** A monotonic clock in nanoseconds (only differences mean anything). */
   readonly now: () => bigint;
   readonly pathKind: (path: string) => PathKind;
+  /** The file a path names (device and inode), or undefined when it names none: to tell one file by two paths. */
+  readonly fileId: (path: string) => string | undefined;
   /** The entries of a folder, in no particular order; throws like readdir when it cannot. */
   readonly listDir: (path: string) => readonly DirEntry[];
-  /** Writes a UTF-8 file, replacing it; throws like writeFile when it cannot. */
+  /**
+   * Writes a UTF-8 file, replacing it whole or not at all: the text goes to a new file beside it,
+   * which is then renamed over it. Throws like writeFile when it cannot.
+   */
   readonly writeFile: (path: string, text: string) => void;
-  /** Creates a folder and its parents; nothing happens when it exists. */
+  /**
+   * Creates a folder and its parents, one at a time, so an error names the real cause (a file in
+   * the way, a read-only parent); nothing happens when it exists.
+   */
   readonly mkdir: (path: string) => void;
+  /** Removes a file this process wrote; nothing happens when it is gone. */
+  readonly removeFile: (path: string) => void;
+  /** Calls `handler` on the first Ctrl-C (SIGINT) instead of ending the process; the returned function stops that. */
+  readonly onInterrupt: (handler: () => void) => () => void;
+  /** Lets the process take signals (Ctrl-C) in the middle of long work done in this thread. */
+  readonly breathe: () => Promise<void>;
 }
 
 function nodePathKind(path: string): PathKind {
@@ -41,36 +70,204 @@ function nodePathKind(path: string): PathKind {
   }
 }
 
+const tooLarge = (limit: number): Error => Object.assign(new Error(`more than ${limit} bytes`), { code: TOO_LARGE });
+
+/** Sleeps the thread (stdin has nothing yet, and the scenario is needed before anything else). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Reads `fd` to its end, at most `limit` bytes. A descriptor in non-blocking mode (a pipe whose
+ * writer has not written yet, or keeps it open) answers EAGAIN: then wait a little and read again.
+ */
+function readAll(fd: number, limit: number): Uint8Array {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let wait = 1;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'EINTR') {
+        pause(wait);
+        wait = Math.min(50, wait * 2);
+        continue;
+      }
+      if (code === 'EOF') break; // stdin that is a closed console on Windows
+      throw error;
+    }
+    if (n === 0) break;
+    wait = 1;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > limit) throw tooLarge(limit);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function readPath(path: string, limit: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: 'EISDIR' });
+    // a regular file says its size; a device (/dev/zero) or a pipe is read up to the limit
+    if (stat.isFile() && stat.size > limit) throw tooLarge(limit);
+    return readAll(fd, limit);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+let tempCount = 0;
+
+/** Writes `text` beside `path` under a temporary name, then renames it over `path`. */
+function writeWhole(path: string, text: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.epochsim-${process.pid}-${++tempCount}.tmp`);
+  try {
+    writeFileSync(temp, text, { encoding: 'utf8', flag: 'wx' });
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // it was never created, or is gone already
+    }
+    // (the error names the temporary file; the one asked for is what a message names)
+    throw Object.assign(error as Error, { path });
+  }
+}
+
+/** Creates `path` and the parents it lacks, outermost first (see Io.mkdir). */
+function makeFolders(path: string): void {
+  const missing: string[] = [];
+  let at = path;
+  for (;;) {
+    const kind = nodePathKind(at);
+    if (kind === 'directory') break;
+    if (kind === 'file') {
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${path}'`), { code: 'ENOTDIR', path: at });
+    }
+    missing.push(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      // (made by someone else meanwhile: fine if it is a folder)
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && nodePathKind(dir) === 'directory') continue;
+      // the folder that would not take the new one is what a message names
+      throw Object.assign(error as Error, { path: dir, parent: dirname(dir) });
+    }
+  }
+}
+
+/**
+ * Whether fd 1 was closed when the process started (`>&-`). Node then opens /dev/null on it,
+ * read-write, so the output would vanish without an error; a shell's `> /dev/null` opens it
+ * write-only. Linux tells the open mode in /proc; elsewhere this cannot be told.
+ */
+function stdoutWasClosed(): boolean {
+  try {
+    const stat = fstatSync(1);
+    const devNull = statSync('/dev/null');
+    if (!stat.isCharacterDevice() || stat.rdev !== devNull.rdev) return false;
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1];
+    return flags !== undefined && (parseInt(flags, 8) & 3) === 2; // O_ACCMODE is O_RDWR
+  } catch {
+    return false;
+  }
+}
+
 export function nodeIo(): Io {
-  // A reader that stops early (`epochsim explain … | head`) closes the pipe: that is not an
-  // error of ours, so end quietly instead of crashing on EPIPE.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  const closed = stdoutWasClosed();
+  let failed: NodeJS.ErrnoException | undefined;
+  const fail = (error: NodeJS.ErrnoException): void => {
+    // A reader that stops early (`epochsim explain … | head`) closes the pipe: that is not an
+    // error of ours, so end quietly.
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+    failed ??= error;
+  };
+  process.stdout.on('error', fail);
+  // a failing stderr has no one left to tell; it must not crash the process either
+  process.stderr.on('error', () => undefined);
   return {
+    readBytes: readPath,
+    readStdinBytes: (limit) => readAll(0, limit),
     readFile: (path) => readFileSync(path, 'utf8'),
-    readStdin: () => readFileSync(0, 'utf8'),
     out: (text) => {
-      process.stdout.write(text);
+      if (closed) failed ??= Object.assign(new Error('stdout is closed'), { code: 'EBADF' });
+      if (failed !== undefined || process.stdout.destroyed) return;
+      process.stdout.write(text, (error) => {
+        if (error) fail(error);
+      });
     },
     err: (text) => {
       process.stderr.write(text);
     },
+    progress: (text) => {
+      process.stderr.write(text);
+    },
+    flush: () =>
+      new Promise((resolve) => {
+        if (failed !== undefined || process.stdout.destroyed) {
+          resolve(failed);
+          return;
+        }
+        process.stdout.write('', (error) => {
+          if (error) fail(error);
+          resolve(failed);
+        });
+      }),
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
     now: () => process.hrtime.bigint(),
     pathKind: nodePathKind,
+    fileId: (path) => {
+      try {
+        const s = statSync(path);
+        return `${s.dev}:${s.ino}`;
+      } catch {
+        return undefined;
+      }
+    },
     listDir: (path) =>
       readdirSync(path, { withFileTypes: true }).map((d): DirEntry => {
         if (d.isDirectory()) return { name: d.name, kind: 'directory' };
-        if (d.isSymbolicLink() && nodePathKind(join(path, d.name)) === 'directory') return { name: d.name, kind: 'link' };
-        return { name: d.name, kind: 'file' };
+        if (d.isFile()) return { name: d.name, kind: 'file' };
+        if (d.isSymbolicLink()) {
+          try {
+            const target = statSync(join(path, d.name));
+            return { name: d.name, kind: target.isDirectory() ? 'link' : target.isFile() ? 'file' : 'special' };
+          } catch {
+            return { name: d.name, kind: 'file' }; // a dangling link: reading it says why
+          }
+        }
+        return { name: d.name, kind: 'special' };
       }),
-    writeFile: (path, text) => writeFileSync(path, text, 'utf8'),
-    mkdir: (path) => {
-      mkdirSync(path, { recursive: true });
+    writeFile: writeWhole,
+    mkdir: makeFolders,
+    removeFile: (path) => {
+      try {
+        unlinkSync(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
     },
+    onInterrupt: (handler) => {
+      // once: a second Ctrl-C ends the process as usual
+      process.once('SIGINT', handler);
+      return () => {
+        process.removeListener('SIGINT', handler);
+      };
+    },
+    breathe: () => new Promise((resolve) => setImmediate(resolve)),
   };
 }

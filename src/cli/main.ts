@@ -5,10 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands.js';
-import { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError, type Cli } from './exit.js';
+import { EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, InputError, OutputError, type Cli } from './exit.js';
 import type { Io } from './io.js';
+import { describeError } from './oserror.js';
+import { terminalSafe } from './terminal.js';
 
-export { EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK } from './exit.js';
+export { EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT } from './exit.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -44,8 +46,22 @@ Every command reads a scenario from stdin when the file name is -.
   return program;
 }
 
-/** Runs the CLI and returns the exit code; never calls process.exit. */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+/**
+ * Runs the CLI and returns the exit code; never calls process.exit. Everything written to
+ * stdout and stderr is made terminal-safe (terminal.ts). When stdout could not be written, that
+ * is said in one line on stderr and the exit code is EXIT_OUTPUT rather than 0 or 1.
+ */
+export async function main(argv: readonly string[], outer: Io): Promise<number> {
+  const io: Io = { ...outer, out: (text) => outer.out(terminalSafe(text)), err: (text) => outer.err(terminalSafe(text)) };
+  const code = await run(argv, io);
+  const failure = await io.flush();
+  if (failure === undefined) return code;
+  const why = failure.code === 'EBADF' ? 'stdout is closed' : `writing to stdout failed: ${describeError(failure)}`;
+  io.err(`epochsim: the output was lost: ${why}\n`);
+  return code === EXIT_OK || code === EXIT_FAILED ? EXIT_OUTPUT : code;
+}
+
+async function run(argv: readonly string[], io: Io): Promise<number> {
   let exitCode = EXIT_OK;
   try {
     // Only the commands argv names are loaded (`help run` and `run --help` included).
@@ -72,6 +88,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (error instanceof InputError) {
       io.err(error.message);
       return EXIT_INPUT;
+    }
+    if (error instanceof OutputError) {
+      io.err(error.message);
+      return EXIT_OUTPUT;
     }
     io.err(`epochsim: internal error (a bug; please report it with the scenario)\n${error instanceof Error ? error.stack : String(error)}\n`);
     return EXIT_INTERNAL;

@@ -4,6 +4,7 @@
  * other code can change its precision or rounding.
  */
 import { Decimal } from 'decimal.js';
+import { quote, shown } from './text.js';
 
 export const NGONKA_PER_GONKA = 1_000_000_000n;
 export const MAX_INT64 = 9_223_372_036_854_775_807n;
@@ -23,7 +24,14 @@ const D = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_DOWN, toExpNeg:
 
 export type AmountParse = { readonly ok: true; readonly value: bigint } | { readonly ok: false; readonly message: string };
 
-const AMOUNT_RE = /^([0-9][0-9_]*)(?:\.([0-9_]+))?[ ]?(ngonka|gonka|GNK)?$/;
+const AMOUNT_RE = /^([0-9][0-9_]*)(?:\.([0-9_]+))?(?:[ ]?(ngonka|gonka|GNK))?$/;
+
+/**
+ * The longest text read as an amount: a uint64 has 20 digits, and with "_" separators, a
+ * fraction and a unit no real amount comes near this; a longer literal is refused before it is
+ * read (turning megabytes of digits into a number took minutes).
+ */
+export const MAX_AMOUNT_TEXT = 100;
 
 /**
  * Reads an amount from the source text of a YAML scalar (section 2 of the format):
@@ -32,18 +40,21 @@ const AMOUNT_RE = /^([0-9][0-9_]*)(?:\.([0-9_]+))?[ ]?(ngonka|gonka|GNK)?$/;
  * whole number of ngonka or that passes `bound`.
  */
 export function parseAmount(text: string, bound: Bound): AmountParse {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('-')) return { ok: false, message: `amount must not be negative: ${trimmed}` };
-  const m = AMOUNT_RE.exec(trimmed);
+  // The grammar has no blanks before or after an amount (a plain YAML scalar has none anyway).
+  if (text.length > MAX_AMOUNT_TEXT) {
+    return { ok: false, message: `amount too long: ${quote(text)} has ${text.length} characters (an amount has at most ${MAX_AMOUNT_TEXT})` };
+  }
+  if (text.startsWith('-')) return { ok: false, message: `amount must not be negative: ${shown(text)}` };
+  const m = AMOUNT_RE.exec(text);
   if (!m) {
     return {
       ok: false,
-      message: `not an amount: ${JSON.stringify(trimmed)} (write ngonka digits such as 7000000000 or 7_000_000_000, "<n> ngonka" or "<decimal> gonka")`,
+      message: `not an amount: ${quote(text)} (write ngonka digits such as 7000000000 or 7_000_000_000, "<n> ngonka" or "<decimal> gonka")`,
     };
   }
   const [, whole = '', frac, unit] = m;
   if (whole.endsWith('_') || whole.includes('__') || (frac !== undefined && (frac.startsWith('_') || frac.endsWith('_') || frac.includes('__')))) {
-    return { ok: false, message: `misplaced "_" in amount ${JSON.stringify(trimmed)}` };
+    return { ok: false, message: `misplaced "_" in amount ${quote(text)}` };
   }
   let value: bigint;
   if (unit === 'gonka' || unit === 'GNK') {
@@ -51,7 +62,7 @@ export function parseAmount(text: string, bound: Bound): AmountParse {
       NGONKA_PER_GONKA.toString(),
     );
     if (!scaled.isInteger()) {
-      return { ok: false, message: `${trimmed} is not a whole number of ngonka (1 gonka = 1000000000 ngonka)` };
+      return { ok: false, message: `${text} is not a whole number of ngonka (1 gonka = 1000000000 ngonka)` };
     }
     value = BigInt(scaled.toFixed(0));
   } else {
@@ -59,8 +70,8 @@ export function parseAmount(text: string, bound: Bound): AmountParse {
       return {
         ok: false,
         message: unit
-          ? `${trimmed} is a fraction of an ngonka; amounts are whole ngonka`
-          : `${trimmed} has no unit: a fraction needs one (write "${trimmed} gonka")`,
+          ? `${text} is a fraction of an ngonka; amounts are whole ngonka`
+          : `${text} has no unit: a fraction needs one (write "${text} gonka")`,
       };
     }
     value = BigInt(whole.replaceAll('_', ''));

@@ -31,6 +31,8 @@ export interface CampaignOptions {
   readonly shrinkBudget?: number | undefined;
   /** Called after each run with the number of runs done and failing so far. */
   readonly onRun?: ((done: number, failed: number) => void) | undefined;
+  /** Called with each new kind of failure as soon as it is shrunk. */
+  readonly onFound?: ((found: FoundFailure) => void) | undefined;
 }
 
 export interface FoundFailure extends Failure {
@@ -77,58 +79,101 @@ function pairsOf(rulesets: readonly Ruleset[]): [Ruleset, Ruleset][] {
   return ds.flatMap((d) => is.map((i): [Ruleset, Ruleset] => [d, i]));
 }
 
-export function runCampaign(o: CampaignOptions): CampaignResult {
-  const failuresByKind = new Map<string, number>();
-  const divergences = new Map<string, number>();
-  const found: FoundFailure[] = [];
-  const pairs = pairsOf(o.rulesets);
-  let done = 0;
-  let failedRuns = 0;
-  let replays = 0;
-  let cleanRuns = 0;
-  let differentialChecks = 0;
-  for (const run of shardRuns(o.runs, o.shard)) {
+/**
+ * A campaign run by run, so whoever drives it can stop between runs (Ctrl-C) and still have the
+ * result of the runs done; `runCampaign` drives one to its end.
+ */
+export class Campaign {
+  private readonly o: CampaignOptions;
+  private readonly runs: number[];
+  private readonly pairs: [Ruleset, Ruleset][];
+  private next = 0;
+  private readonly failuresByKind = new Map<string, number>();
+  private readonly divergences = new Map<string, number>();
+  private readonly found: FoundFailure[] = [];
+  private failedRuns = 0;
+  private replays = 0;
+  private cleanRuns = 0;
+  private differentialChecks = 0;
+
+  constructor(o: CampaignOptions) {
+    this.o = o;
+    this.runs = shardRuns(o.runs, o.shard);
+    this.pairs = pairsOf(o.rulesets);
+  }
+
+  /** Whether every run of the shard is done. */
+  get done(): boolean {
+    return this.next >= this.runs.length;
+  }
+
+  /** Does the next run (nothing when all are done). */
+  step(): void {
+    const run = this.runs[this.next];
+    if (run === undefined) return;
+    const o = this.o;
     const seed = o.seed + run;
     const { scenario, mode } = generateScenario(seed, { steps: o.steps, participants: o.participants, mode: o.mode });
     const failures: Failure[] = [];
     const results = new Map<Ruleset, RunResult>();
     for (const ruleset of o.rulesets) {
       const out = checkRuleset(scenario, ruleset, o.strict);
-      replays += 1;
+      this.replays += 1;
       failures.push(...out.failures);
       if (out.run !== undefined) results.set(ruleset, out.run);
       const ids = new Set(out.divergences.map((d) => d.id));
       for (const id of ids) {
         const key = `${ruleset.name} ${id}`;
-        divergences.set(key, (divergences.get(key) ?? 0) + 1);
+        this.divergences.set(key, (this.divergences.get(key) ?? 0) + 1);
       }
     }
     if (mode === 'clean') {
-      cleanRuns += 1;
-      for (const [a, b] of pairs) {
+      this.cleanRuns += 1;
+      for (const [a, b] of this.pairs) {
         const ra = results.get(a) ?? checkRuleset(scenario, a, false, false).run;
         const rb = results.get(b) ?? checkRuleset(scenario, b, false, false).run;
         if (ra === undefined || rb === undefined) continue;
-        if (cleanForDifferential(scenario, ra, rb)) differentialChecks += 1;
+        if (cleanForDifferential(scenario, ra, rb)) this.differentialChecks += 1;
         const f = differential(scenario, ra, rb);
         if (f !== undefined) failures.push(f);
       }
     }
-    if (failures.length > 0) failedRuns += 1;
+    if (failures.length > 0) this.failedRuns += 1;
     for (const f of failures) {
       const key = failureKey(f);
-      const seen = failuresByKind.has(key);
-      failuresByKind.set(key, (failuresByKind.get(key) ?? 0) + 1);
+      const seen = this.failuresByKind.has(key);
+      this.failuresByKind.set(key, (this.failuresByKind.get(key) ?? 0) + 1);
       if (seen) continue;
       const shrunk = shrinkScenario(scenario, (s) => stillFails(s, f, o.rulesets, o.strict), { budget: o.shrinkBudget }).scenario;
       // the message as the shrunk scenario fails (its steps, its amounts)
       const message = findFailure(shrunk, f, o.rulesets, o.strict)?.message ?? f.message;
-      found.push({ ...f, message, run, seed, mode, original: scenario, shrunk });
+      const found: FoundFailure = { ...f, message, run, seed, mode, original: scenario, shrunk };
+      this.found.push(found);
+      o.onFound?.(found);
     }
-    done += 1;
-    o.onRun?.(done, failedRuns);
+    this.next += 1;
+    o.onRun?.(this.next, this.failedRuns);
   }
-  return { runs: done, replays, failedRuns, failuresByKind, found, divergences, cleanRuns, differentialChecks };
+
+  /** The result of the runs done so far (all of them once `done`). */
+  result(): CampaignResult {
+    return {
+      runs: this.next,
+      replays: this.replays,
+      failedRuns: this.failedRuns,
+      failuresByKind: new Map(this.failuresByKind),
+      found: [...this.found],
+      divergences: new Map(this.divergences),
+      cleanRuns: this.cleanRuns,
+      differentialChecks: this.differentialChecks,
+    };
+  }
+}
+
+export function runCampaign(o: CampaignOptions): CampaignResult {
+  const campaign = new Campaign(o);
+  while (!campaign.done) campaign.step();
+  return campaign.result();
 }
 
 /**

@@ -8,14 +8,15 @@
  * It is deliberately conservative: whenever the text uses anything whose value or position it
  * does not reproduce exactly as the positioned path (source.ts) does (anchors and aliases,
  * explicit tags, complex or duplicate keys, a key whose text differs from its value, a byte-order
- * mark, any syntax error) it gives up (returns undefined) and the loader takes the positioned
+ * mark, a CR that is not part of a CRLF, any syntax error) it gives up (returns undefined) and the loader takes the positioned
  * path, which then also reports the problems. The loader also takes that path whenever the
  * scenario has any problem at all, so error output never depends on this file.
  * tests/scenario/fast.test.ts checks that both paths give identical scenarios, locations included.
  */
-import { FAILSAFE_SCHEMA, Type, YAMLException, load, type State } from 'js-yaml';
-import type { Raw, SourceIndex } from './source.js';
+import { FAILSAFE_SCHEMA, Type, YAMLException, load, type LoadOptions, type State } from 'js-yaml';
+import type { FastRead, Raw } from './source.js';
 import { scanSubset } from './subset.js';
+import { MAX_NESTING } from './limits.js';
 import { boolValue, isBoolSpelling, isNullSpelling, isNumberSpelling, MAP, NONE, numberValue, SCALAR, SEQ, TreeBuilder } from './tree.js';
 
 const NULL_TAG = 'tag:epochsim.fast:null';
@@ -33,19 +34,40 @@ const SCHEMA = FAILSAFE_SCHEMA.extend({
 
 class GiveUp extends Error {}
 
+/**
+ * How deep js-yaml may recurse (its nodes open, counted as its maxDepth counts them: a level of
+ * the file opens one or two, so a file within the nesting limit of limits.ts is read).
+ */
+const MAX_DEPTH = 4 * MAX_NESTING + 16;
+
+const LONE_CR = /\r(?!\n)/;
+/** A "?" that may start an explicit key (or is inside a scalar, spaced: then the file is only read the slow way). */
+const EXPLICIT_KEY = /(?:^|[\s,[{])\?(?:[\s]|$)/m;
+
 type ListenerState = State & { position: number; tag: string | null; anchor: string | null; kind: string | null; result: unknown };
 
 /**
  * The plain value and its positions, or undefined when the positioned path must decide: read by
  * the subset scanner when the file keeps to its plain subset of YAML, else by js-yaml.
  */
-export function fastParse(text: string): { value: Raw; index: SourceIndex } | undefined {
-  return scanSubset(text) ?? jsYamlParse(text);
+export function fastParse(text: string, tell?: ReaderNews): FastRead | undefined {
+  return scanSubset(text) ?? jsYamlParse(text, tell);
+}
+
+/** Why js-yaml's reader stopped, when it knows, as an offset into the text. */
+export interface ReaderNews {
+  /** At a syntax error (its first). */
+  readonly syntaxError?: (offset: number) => void;
+  /** Where values nest far past the nesting limit (js-yaml would recurse on). */
+  readonly tooDeep?: (offset: number) => void;
 }
 
 /** The plain value (js-yaml's, read with the schema above) and its positions, or undefined. */
-export function jsYamlParse(text: string): { value: Raw; index: SourceIndex } | undefined {
+export function jsYamlParse(text: string, tell?: ReaderNews): FastRead | undefined {
   if (text.charCodeAt(0) === 0xfeff) return undefined;
+  // a CR on its own ends a line for js-yaml but not for the `yaml` package; js-yaml reads an
+  // explicit key (`? k`) in a flow sequence as a scalar, and `__proto__` as no key at all
+  if (LONE_CR.test(text) || EXPLICIT_KEY.test(text) || text.includes('__proto__')) return undefined;
   const tree = new TreeBuilder(text);
   // One slot per open node, by depth (0: the document): where it opened, where its entries start
   // in the builder's open list, how many keys and values have closed inside it, and the js-yaml
@@ -100,8 +122,9 @@ export function jsYamlParse(text: string): { value: Raw; index: SourceIndex } | 
     } else if (valuesSeen === 0 && keysSeen === 0) {
       if (kind !== 'scalar' && kind !== null) throw new GiveUp();
       const start = contentStart(text, frameStart, end);
-      // `key: ~` is written; `key:` is empty (then its key is where the value is reported)
-      scalarStart = (kind === null || result === null) && start >= end ? -1 - start : start;
+      // `key: ~` is written; `key:` is empty (then its key is where the value is reported);
+      // js-yaml reads a text without a last line break as if it had one, so `end` may be past it
+      scalarStart = (kind === null || result === null) && start >= Math.min(end, text.length) ? -1 - start : start;
     } else throw new GiveUp();
 
     const parentKeys = fKeys[depth] as number;
@@ -134,13 +157,22 @@ export function jsYamlParse(text: string): { value: Raw; index: SourceIndex } | 
   };
   let value: unknown;
   try {
-    value = load(text, { schema: SCHEMA, listener, json: false });
+    value = load(text, { schema: SCHEMA, listener, json: false, maxDepth: MAX_DEPTH } as LoadOptions);
   } catch (error) {
-    if (error instanceof GiveUp || error instanceof YAMLException) return undefined;
+    if (error instanceof GiveUp) return undefined;
+    if (error instanceof YAMLException) {
+      // (a duplicate key is not a syntax error: the positioned path reads past it)
+      if (error.mark === undefined || /duplicated mapping key/.test(error.reason)) return undefined;
+      // too deep for the recursion: refused where it is that deep (the positioned parser would
+      // spend seconds and a gigabyte on a million brackets)
+      if (/maxDepth/.test(error.reason)) tell?.tooDeep?.(contentStart(text, error.mark.position, text.length));
+      else tell?.syntaxError?.(error.mark.position);
+      return undefined;
+    }
     throw error;
   }
   if (unsupported || depth !== 0 || fValues[0] !== 1 || fKeys[0] !== 0) return undefined;
-  return { value: value as Raw, index: tree.index(tree.entry(0)) };
+  return { value: value as Raw, index: tree.index(tree.entry(0)), problems: [], withinLimits: false };
 }
 
 /** Where a node's content starts: past the spaces, line breaks and comments before it. */

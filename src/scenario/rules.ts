@@ -3,9 +3,10 @@
  * problem is reported even when another field of the same event is malformed.
  */
 import type { EventType, Loc } from '../domain/scenario.js';
+import { quote } from '../domain/text.js';
 import { isRawMap, label, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { MAX_VESTING_PERIOD, parseCount } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, type SuggestBudget } from './suggest.js';
 
 /** Module account names: never declared; `streamvesting` exists only when a vesting period is set. */
 export const RESERVED_NAMES: readonly string[] = ['inference', 'gov', 'streamvesting'];
@@ -14,6 +15,8 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 export interface Sink {
   readonly src: SourceIndex;
   readonly add: (loc: Loc, message: string, hint?: string) => void;
+  /** What the did-you-mean searches of this load may still spend (see suggest.ts). */
+  readonly budget?: SuggestBudget;
 }
 
 /**
@@ -97,9 +100,9 @@ export function checkDeclarations(root: RawMap, sink: Sink): DeclaredNames {
     const at = (): Loc => sink.src.keyLoc([section, name]);
     const what = section === 'accounts' ? 'account' : 'participant';
     if (RESERVED_NAMES.includes(name)) {
-      sink.add(at(), `"${name}" is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist, streamvesting with a vesting period');
+      sink.add(at(), `${quote(name)} is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist, streamvesting with a vesting period');
     } else if (!NAME_RE.test(name)) {
-      sink.add(at(), `invalid ${what} name "${name}"`, 'a name starts with a letter and has only letters, digits, "_", "." and "-"');
+      sink.add(at(), `invalid ${what} name ${quote(name)}`, 'a name starts with a letter and has only letters, digits, "_", "." and "-"');
     }
   };
   for (const name of accounts) declare('accounts', name);
@@ -107,11 +110,26 @@ export function checkDeclarations(root: RawMap, sink: Sink): DeclaredNames {
   const participantSet = new Set(participants);
   for (const name of accounts) {
     if (participantSet.has(name)) {
-      sink.add(sink.src.keyLoc(['accounts', name]), `"${name}" is declared both as an account and as a participant`, 'give the participant a balance instead, and remove it from accounts');
+      sink.add(sink.src.keyLoc(['accounts', name]), `${quote(name)} is declared both as an account and as a participant`, 'give the participant a balance instead, and remove it from accounts');
     }
   }
   const modules = vestingSet(root) ? RESERVED_NAMES : RESERVED_NAMES.slice(0, 2);
   return { accounts: new Set(accounts), participants: participantSet, modules };
+}
+
+const candidateLists = new WeakMap<DeclaredNames, Map<Who, readonly string[]>>();
+
+/** The names a did-you-mean for `who` chooses from, in the order they are tried (made once per file). */
+function candidatesFor(names: DeclaredNames, who: Who): readonly string[] {
+  let lists = candidateLists.get(names);
+  if (lists === undefined) candidateLists.set(names, (lists = new Map()));
+  let list = lists.get(who);
+  if (list === undefined) {
+    const { accounts, participants } = names;
+    list = who === 'participant' ? [...participants] : [...participants, ...accounts, ...(who === 'declared-or-reserved' ? names.modules : [])];
+    lists.set(who, list);
+  }
+  return list;
 }
 
 class NameChecker {
@@ -133,18 +151,14 @@ class NameChecker {
   private problem(name: string, role: NameRole): [string, string?] | undefined {
     const { accounts, participants, modules } = this.names;
     if (modules.includes(name)) {
-      return role.who !== 'declared-or-reserved' ? [`"${name}" is a module account and cannot be ${role.role}`] : undefined;
+      return role.who !== 'declared-or-reserved' ? [`${quote(name)} is a module account and cannot be ${role.role}`] : undefined;
     }
     if (!participants.has(name) && !accounts.has(name)) {
-      const candidates =
-        role.who === 'participant'
-          ? [...participants]
-          : [...participants, ...accounts, ...(role.who === 'declared-or-reserved' ? modules : [])];
-      const hint = didYouMean(name, candidates) ?? `declare "${name}" under ${role.who === 'participant' ? 'participants' : 'accounts or participants'}`;
-      return [`unknown ${role.noun} "${name}"`, hint];
+      const hint = didYouMean(name, candidatesFor(this.names, role.who), this.sink.budget) ?? `declare ${quote(name)} under ${role.who === 'participant' ? 'participants' : 'accounts or participants'}`;
+      return [`unknown ${role.noun} ${quote(name)}`, hint];
     }
     if (role.who === 'participant' && !participants.has(name)) {
-      return [`"${name}" is an account, not a participant, so it cannot be ${role.role}`];
+      return [`${quote(name)} is an account, not a participant, so it cannot be ${role.role}`];
     }
     return undefined;
   }
@@ -168,7 +182,7 @@ class NameChecker {
         const item = items[j];
         if (typeof item !== 'string') continue;
         if (seen !== undefined && seen.has(item)) {
-          this.sink.add(src.valueLoc([...path, role.field, j]), `"${item}" is listed twice in ${label([...path, role.field])}`);
+          this.sink.add(src.valueLoc([...path, role.field, j]), `${quote(item)} is listed twice in ${label([...path, role.field])}`);
           continue;
         }
         seen?.add(item);

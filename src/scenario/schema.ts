@@ -24,7 +24,7 @@ const DIGITS_RE = /^[0-9](?:_?[0-9])*$/;
 export function parseCount(value: bigint | string, max: bigint, boundName: string): ParsedCount {
   // A plain YAML integer in range is already the count (the text path would give it back).
   if (typeof value === 'bigint' && value >= 0n && value <= max) return { ok: true, value };
-  const text = typeof value === 'bigint' ? value.toString() : value.trim();
+  const text = typeof value === 'bigint' ? value.toString() : value;
   if (!DIGITS_RE.test(text)) return { ok: false, message: '{field} must be a non-negative integer, found {found}' };
   const n = BigInt(text.replaceAll('_', ''));
   if (n > max) return { ok: false, message: `{field} must be at most ${max} (${boundName}), found {found}` };
@@ -70,7 +70,7 @@ export function amountSchema(bound: Bound) {
 export function signedAmountSchema(bound: Bound) {
   return rawInteger('an amount')
     .transform((v, ctx) => {
-      const text = v.toString().trim();
+      const text = v.toString();
       const negative = text.startsWith('-');
       const r = parseAmount(negative ? text.slice(1) : text, bound);
       if (r.ok) return negative ? -r.value : r.value;
@@ -89,7 +89,7 @@ const P0_RE = /^([0-9]{0,20})(?:\.([0-9]{1,20}))?$/;
  */
 export const p0Schema = rawDecimal('a decimal fraction')
   .transform((v, ctx) => {
-    const m = P0_RE.exec(v.toString().trim());
+    const m = P0_RE.exec(v.toString());
     if (m !== null && ((m[1] ?? '') !== '' || m[2] !== undefined)) {
       const digits = m[2] ?? '';
       return { num: BigInt(`${m[1] || '0'}${digits}`), den: 10n ** BigInt(digits.length) };
@@ -104,7 +104,7 @@ const DECIMAL_RE = /^(-?)([0-9]*)(?:\.([0-9]*))?$/;
 /** A non-negative decimal read exactly, kept as its normalised text ("0.050" → "0.05"). */
 const nonNegativeDecimalSchema = rawDecimal('a decimal')
   .transform((v, ctx) => {
-    const m = DECIMAL_RE.exec(v.toString().trim());
+    const m = DECIMAL_RE.exec(v.toString());
     if (m !== null && m[1] === '' && (m[2] !== '' || (m[3] ?? '') !== '') && (m[2] ?? '').length + (m[3] ?? '').length <= 40) {
       const fraction = (m[3] ?? '').replace(/0+$/, '');
       const whole = (m[2] ?? '').replace(/^0+/, '');
@@ -132,7 +132,7 @@ export const validationParamsSchema = z.strictObject(
 /** `decay_rate`: a decimal equal to one of the rates the chain accepts ("-0.000475", "-0.0004750" …). */
 export const decayRateSchema = rawDecimal('a decimal')
   .transform((v, ctx) => {
-    const m = DECIMAL_RE.exec(v.toString().trim());
+    const m = DECIMAL_RE.exec(v.toString());
     if (m !== null && (m[2] !== '' || (m[3] ?? '') !== '')) {
       const fraction = (m[3] ?? '').replace(/0+$/, '');
       const whole = (m[2] ?? '').replace(/^0+/, '');

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import type { Document, LineCounter, Node } from 'yaml';
 import type { Loc } from '../domain/scenario.js';
+import { quote, shown } from '../domain/text.js';
 
 let yamlModule: typeof Yaml | undefined;
 
@@ -41,6 +42,19 @@ export const MAX_VALUES = 1_000_000;
 
 const INTEGER_RE = /^-?[0-9]+$/;
 
+/** Digits beyond which a decimal integer stays text: no bound of the chain needs more than 20. */
+const MAX_INTEGER_DIGITS = 100;
+
+/**
+ * A decimal integer spelling's value: an exact bigint, or the text itself for `-0` (so a field
+ * refuses the sign rather than reading 0) and for more digits than any bound (turning megabytes
+ * of digits into a number took minutes; the field's parser refuses the text at once).
+ */
+export function exactInteger(s: string): bigint | string {
+  if (s.length > MAX_INTEGER_DIGITS || !INTEGER_RE.test(s)) return s;
+  return s.startsWith('-') && BigInt(s) === 0n ? s : BigInt(s);
+}
+
 /** The text a map key is compared by: a string key's value, any other scalar's source text. */
 export function keyText(key: unknown): string | undefined {
   if (!isScalar(key)) return undefined;
@@ -48,18 +62,56 @@ export function keyText(key: unknown): string | undefined {
   return key.source ?? String(key.value);
 }
 
+/**
+ * A scalar key's value as YAML compares keys (what the `yaml` package's uniqueKeys compares,
+ * without its cost: it searched every earlier key of the map for each key), or undefined for a
+ * key no other key can equal by value (NaN).
+ */
+function keyValue(key: unknown): string | undefined {
+  if (!isScalar(key)) return undefined;
+  const v = key.value;
+  if (typeof v === 'number' && Number.isNaN(v)) return undefined;
+  return `${typeof v}:${String(v)}`;
+}
+
 export function isRawMap(v: Raw | undefined): v is RawMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A problem found while reading the YAML, located. */
+export interface Problem {
+  readonly loc: Loc;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** What a fast reader (fast.ts) gives for a file it takes: its value, positions and reading problems. */
+export interface FastRead {
+  readonly value: Raw;
+  readonly index: SourceIndex;
+  readonly problems: readonly Problem[];
+  /** Whether the reader knows the file is within the limits of limits.ts (else the loader checks). */
+  readonly withinLimits: boolean;
+}
+
+export const DUPLICATE_KEY_HINT = 'each key may appear once in a map';
+
+/** The message for a key written twice in one map (compared by text). */
+export const duplicateKeyMessage = (key: string): string => `duplicate key ${quote(key)}`;
+
 /** Where the values of the file are written (the loader's only questions about positions). */
 export interface SourceIndex {
+  /** The line and column of an offset into the text. */
+  loc(offset: number): Loc;
   /** Where the value at `path` is written (its key for an empty value; else the nearest ancestor). */
   valueLoc(path: Path): Loc;
   /** Where the key of the last segment of `path` is written, else `valueLoc(path)`. */
   keyLoc(path: Path): Loc;
-  /** The value node at `path`, aliases resolved (for describeNode); undefined when unknown. */
-  nodeAt(path: Path): unknown;
+  /**
+   * How the value at `path` is shown after "found" in a message (see describeNode); `value` is
+   * its plain value, as the loader read it.
+   */
+  describe(path: Path, value: Raw | undefined): string;
   /** The keys of the map at `path` in the order written (first of duplicates only). */
   keysInOrder(path: Path): string[];
 }
@@ -68,6 +120,7 @@ export interface SourceIndex {
 export class YamlIndex implements SourceIndex {
   private readonly doc: Document.Parsed;
   private readonly lines: LineCounter;
+  private readonly byKey = new WeakMap<Yaml.YAMLMap, Map<string, Yaml.Pair>>();
 
   constructor(doc: Document.Parsed, lines: LineCounter) {
     this.doc = doc;
@@ -77,6 +130,20 @@ export class YamlIndex implements SourceIndex {
   loc(offset: number): Loc {
     const { line, col } = this.lines.linePos(offset);
     return { line, col };
+  }
+
+  /** The first pair of each key of `map`, by key text (built once per map asked about). */
+  private pairs(map: Yaml.YAMLMap): Map<string, Yaml.Pair> {
+    let byKey = this.byKey.get(map);
+    if (byKey === undefined) {
+      byKey = new Map();
+      for (const pair of map.items as Yaml.Pair[]) {
+        const k = keyText(pair.key);
+        if (k !== undefined && !byKey.has(k)) byKey.set(k, pair);
+      }
+      this.byKey.set(map, byKey);
+    }
+    return byKey;
   }
 
   /** Follows aliases to the node they name (undefined for a dangling alias). */
@@ -95,7 +162,7 @@ export class YamlIndex implements SourceIndex {
       const seg = path[i];
       let found = false;
       if (isMap(container) && typeof seg === 'string') {
-        const pair = container.items.find((p) => keyText(p.key) === seg);
+        const pair = this.pairs(container).get(seg);
         if (pair) {
           key = pair.key;
           node = pair.value;
@@ -142,16 +209,14 @@ export class YamlIndex implements SourceIndex {
     return matched === path.length ? this.resolve(node) : undefined;
   }
 
+  describe(path: Path): string {
+    return describeNode(this.nodeAt(path));
+  }
+
   /** The keys of the map at `path` in the order written (first of duplicates only). */
   keysInOrder(path: Path): string[] {
     const node = this.nodeAt(path);
-    if (!isMap(node)) return [];
-    const keys: string[] = [];
-    for (const pair of node.items) {
-      const k = keyText(pair.key);
-      if (k !== undefined && !keys.includes(k)) keys.push(k);
-    }
-    return keys;
+    return isMap(node) ? [...this.pairs(node).keys()] : [];
   }
 
   /**
@@ -198,6 +263,7 @@ export class YamlIndex implements SourceIndex {
         converting.add(node);
         const out: Record<string, Raw> = Object.create(null) as Record<string, Raw>;
         const seen = new Set<string>();
+        const values = new Set<string>();
         for (const pair of node.items) {
           const k = keyText(pair.key);
           if (k === undefined) {
@@ -205,10 +271,16 @@ export class YamlIndex implements SourceIndex {
             continue;
           }
           if (seen.has(k)) {
-            report(this.nodeLoc(pair.key) ?? { line: 1, col: 1 }, `duplicate key "${k}"`, 'each key may appear once in a map');
+            report(this.nodeLoc(pair.key) ?? { line: 1, col: 1 }, duplicateKeyMessage(k), DUPLICATE_KEY_HINT);
             continue;
           }
           seen.add(k);
+          // YAML compares keys by value too: `1` and `0x1`, `true` and `True` are one key
+          const v = keyValue(pair.key);
+          if (v !== undefined) {
+            if (values.has(v)) report(this.nodeLoc(pair.key) ?? { line: 1, col: 1 }, 'duplicate key', DUPLICATE_KEY_HINT);
+            else values.add(v);
+          }
           out[k] = convert(pair.value);
         }
         converting.delete(node);
@@ -232,8 +304,7 @@ function scalarValue(value: unknown, type: string | undefined, source: string | 
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number' || typeof value === 'bigint') {
     if (type === 'PLAIN' && source !== undefined) {
-      // `-0` stays text so that the field's parser refuses the sign rather than reading 0.
-      return INTEGER_RE.test(source) && !(source.startsWith('-') && BigInt(source) === 0n) ? BigInt(source) : source;
+      return exactInteger(source);
     }
     if (typeof value === 'bigint') return value;
     return Number.isSafeInteger(value) ? BigInt(value) : String(value);
@@ -251,12 +322,17 @@ export function describeNode(node: unknown): string {
   if (isSeq(n)) return 'a list';
   if (isScalar(n)) {
     const v = n.value;
-    if (v === null || v === undefined) return n.source ? String(n.source) : 'an empty value';
-    if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-    if (typeof v === 'number' || typeof v === 'bigint') return n.type === 'PLAIN' && n.source ? n.source : String(v);
+    if (v === null || v === undefined) return n.source ? shown(String(n.source)) : 'an empty value';
+    if (typeof v === 'string') return quoteFound(v);
+    if (typeof v === 'number' || typeof v === 'bigint') return shown(n.type === 'PLAIN' && n.source ? n.source : String(v));
     return String(v);
   }
   return 'an empty value';
+}
+
+/** A string value as a message shows it after "found". */
+export function quoteFound(v: string): string {
+  return quote(v);
 }
 
 /**
@@ -275,7 +351,10 @@ export function label(path: Path): string {
       parts = parts.slice(2);
     }
   }
-  for (const seg of parts) out = typeof seg === 'number' ? `${out}[${seg}]` : out === '' ? seg : `${out}.${seg}`;
+  for (const seg of parts) {
+    const key = typeof seg === 'string' ? shown(seg) : seg;
+    out = typeof seg === 'number' ? `${out}[${seg}]` : out === '' ? `${key}` : `${out}.${key}`;
+  }
   return out === '' ? 'the scenario' : out;
 }
 

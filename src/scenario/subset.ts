@@ -8,16 +8,18 @@
  * on the line they start on; plain scalars of printable ASCII without `:`, `#`, `,`, brackets or
  * braces, that fit on one line; quoted scalars without escapes (`\`, `''`) on one line; comments.
  * Anything else — a tab, a CR, a line break inside a flow collection or a scalar, an anchor, a
- * tag, a block scalar, a complex or duplicate key, a sequence at its key's indent, a document
- * marker, a byte-order mark, a control character — and the scanner gives up (returns undefined)
+ * tag, a block scalar, a complex key, a sequence at its key's indent, a document
+ * marker, a byte-order mark, a control character, anything past a limit of limits.ts (so a file
+ * it takes needs no other check of them) — and the scanner gives up (returns undefined)
  * and js-yaml reads the file (fast.ts), or failing that the positioned path.
  *
  * Within the subset a YAML parser has no choices to make, so what it builds is what the
  * positioned path builds. tests/scenario/subset.test.ts checks that on generated files: values,
  * and every position the index gives.
  */
-import type { Raw, SourceIndex } from './source.js';
+import { DUPLICATE_KEY_HINT, duplicateKeyMessage, type FastRead, type Raw } from './source.js';
 import { isNumberSpelling, MAP, plainValue, SEQ, TreeBuilder } from './tree.js';
+import { MAX_ENTRIES, MAX_NESTING, MAX_TEXT } from './limits.js';
 
 class GiveUp extends Error {}
 
@@ -50,11 +52,11 @@ function printable(c: number): boolean {
 /** Longest key taken (YAML limits implicit keys to 1024 characters). */
 const MAX_KEY = 1000;
 
-/** Deepest nesting taken (the scanner recurses; deeper files are js-yaml's to refuse). */
-const MAX_DEPTH = 200;
+/** Deepest nesting taken (the scanner recurses): deeper files are read by js-yaml, and refused (limits.ts). */
+const MAX_DEPTH = MAX_NESTING;
 
 /** The plain value and its positions, or undefined when the file leaves the subset. */
-export function scanSubset(text: string): { value: Raw; index: SourceIndex } | undefined {
+export function scanSubset(text: string): FastRead | undefined {
   const scanner = new Scanner(text);
   try {
     return scanner.document();
@@ -78,6 +80,10 @@ class Scanner {
   private id = 0;
   /** How many collections are open. */
   private depth = 0;
+  /** Keys written twice in one map: where, and the key. */
+  private readonly duplicates: [number, string][] = [];
+  /** How many values of duplicate keys are being read (and dropped). */
+  private dropping = 0;
   /** The last keys and strings read, by slot (see slot). */
   private readonly keys: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
   private readonly strings: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
@@ -88,12 +94,32 @@ class Scanner {
     this.tree = new TreeBuilder(text);
   }
 
-  document(): { value: Raw; index: SourceIndex } {
+  document(): FastRead {
     this.nextLine();
     if (this.indent !== 0 || this.isDash(this.pos)) throw new GiveUp();
     this.blockMap(0);
     if ((this.indent as number) !== -1) throw new GiveUp();
-    return { value: this.value, index: this.tree.index(this.id) };
+    const index = this.tree.index(this.id);
+    const problems = this.duplicates.map(([at, key]) => ({ loc: index.loc(at), message: duplicateKeyMessage(key), hint: DUPLICATE_KEY_HINT }));
+    return { value: this.value, index, problems, withinLimits: true };
+  }
+
+  /**
+   * A key already in its map: noted (where it is written), and its value is read but kept out
+   * of the map and the tree, as the positioned path keeps the first value of a key. Returns
+   * where the tree's open entries were, to drop the value's entries after it is read (dropped).
+   */
+  private duplicate(keyStart: number, key: string): number {
+    // (inside a value that is dropped nothing is reported: the positioned path never looks there)
+    if (this.dropping === 0) this.duplicates.push([keyStart, key]);
+    this.dropping++;
+    return this.tree.openEnd;
+  }
+
+  /** After the value of a key written twice: its entries dropped. */
+  private dropped(from: number): void {
+    this.dropping--;
+    this.tree.openEnd = from;
   }
 
   private at(i: number): number {
@@ -181,7 +207,7 @@ class Scanner {
       const key = this.key();
       if (this.at(this.pos) !== COLON) throw new GiveUp();
       const afterColon = ++this.pos;
-      if (Object.hasOwn(map, key)) throw new GiveUp();
+      const dropFrom = Object.hasOwn(map, key) ? this.duplicate(keyStart, key) : -1;
       tree.push(tree.key(keyStart, key));
       const c = this.at(afterColon);
       let inline = false;
@@ -208,15 +234,18 @@ class Scanner {
           this.id = tree.scalar(-1 - afterColon);
         }
       }
-      map[key] = this.value;
-      tree.push(this.id);
-      count++;
+      if (dropFrom < 0) {
+        map[key] = this.value;
+        tree.push(this.id);
+        count++;
+      } else this.dropped(dropFrom);
       if (this.indent === indent && !this.isDash(this.pos)) continue;
       if (this.indent < indent) break;
       throw new GiveUp();
     }
     this.value = map;
     this.depth--;
+    if (count > MAX_ENTRIES) throw new GiveUp();
     this.id = tree.container(MAP, start, base, count);
   }
 
@@ -251,6 +280,7 @@ class Scanner {
     }
     this.value = items;
     this.depth--;
+    if (items.length > MAX_ENTRIES) throw new GiveUp();
     this.id = tree.container(SEQ, start, base, items.length);
   }
 
@@ -310,6 +340,7 @@ class Scanner {
       const end = this.plainEnd();
       this.value = this.plainAt(start, end);
     }
+    if (this.pos - start > MAX_TEXT) throw new GiveUp();
     this.id = this.tree.scalar(start);
   }
 
@@ -423,13 +454,15 @@ class Scanner {
         const key = this.key();
         if (this.at(this.pos) !== COLON || this.at(this.pos + 1) !== SPACE) throw new GiveUp();
         this.pos += 2;
-        if (Object.hasOwn(map, key)) throw new GiveUp();
+        const dropFrom = Object.hasOwn(map, key) ? this.duplicate(keyStart, key) : -1;
         tree.push(tree.key(keyStart, key));
         this.flowSpaces();
         this.flowValue();
-        map[key] = this.value;
-        tree.push(this.id);
-        count++;
+        if (dropFrom < 0) {
+          map[key] = this.value;
+          tree.push(this.id);
+          count++;
+        } else this.dropped(dropFrom);
         const c = this.flowSpaces();
         if (c === RBRACE) break;
         if (c !== COMMA) throw new GiveUp();
@@ -441,6 +474,7 @@ class Scanner {
     this.pos++;
     this.value = map;
     this.depth--;
+    if (count > MAX_ENTRIES) throw new GiveUp();
     this.id = tree.container(MAP, start, base, count);
   }
 
@@ -466,6 +500,7 @@ class Scanner {
     this.pos++;
     this.value = items;
     this.depth--;
+    if (items.length > MAX_ENTRIES) throw new GiveUp();
     this.id = tree.container(SEQ, start, base, items.length);
   }
 }

@@ -14,14 +14,14 @@
  * there (a plain key, nearly always) or, when it is not (a quoted key), kept in a side map.
  */
 import type { Loc } from '../domain/scenario.js';
-import type { Path, Raw, SourceIndex } from './source.js';
+import { shown } from '../domain/text.js';
+import { exactInteger, quoteFound, type Path, type Raw, type SourceIndex } from './source.js';
 
 export const NONE = -1;
 export const SCALAR = 0;
 export const MAP = 1;
 export const SEQ = 2;
 
-const INTEGER_RE = /^-?[0-9]+$/;
 /** The number spellings of the YAML 1.2 core schema (as the `yaml` package resolves them). */
 const NUMBER_RES = [
   /^[-+]?[0-9]+$/,
@@ -46,8 +46,8 @@ export function isNumberSpelling(s: string): boolean {
   return false;
 }
 
-/** A number spelling's value: decimal integers as exact bigints (`-0` stays text), else its text. */
-export const numberValue = (s: string): bigint | string => (INTEGER_RE.test(s) && !(s.startsWith('-') && BigInt(s) === 0n) ? BigInt(s) : s);
+/** A number spelling's value: decimal integers as exact bigints (see exactInteger), else its text. */
+export const numberValue = (s: string): bigint | string => exactInteger(s);
 
 /**
  * A plain scalar as source.ts reads it: null and booleans of the core schema; decimal integers
@@ -58,6 +58,22 @@ export function plainValue(s: string): Raw {
   if (isBoolSpelling(s)) return boolValue(s);
   if (isNumberSpelling(s)) return numberValue(s);
   return s;
+}
+
+/** The line and column of each offset into `text` (line starts found once). */
+export function locator(text: string): (offset: number) => Loc {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - (starts[lo] as number) + 1 };
+  };
 }
 
 function grow<A extends Int32Array | Uint8Array>(a: A, need: number): A {
@@ -204,7 +220,7 @@ interface FastTree {
 class FastIndex implements SourceIndex {
   private readonly tree: FastTree;
   private readonly text: string;
-  private lineStarts: number[] | undefined;
+  private locate: ((offset: number) => Loc) | undefined;
 
   constructor(tree: FastTree, text: string) {
     this.tree = tree;
@@ -212,21 +228,9 @@ class FastIndex implements SourceIndex {
   }
 
   loc(offset: number): Loc {
-    if (this.lineStarts === undefined) {
-      const starts = [0];
-      const t = this.text;
-      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.lineStarts = starts;
-    }
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: offset - (starts[lo] as number) + 1 };
+    // (the line starts are found when a position is first asked for: a valid file asks for few)
+    this.locate ??= locator(this.text);
+    return this.locate(offset);
   }
 
   private keyIs(key: number, text: string): boolean {
@@ -290,8 +294,37 @@ class FastIndex implements SourceIndex {
     return this.valueLoc(path);
   }
 
-  nodeAt(): unknown {
-    return undefined;
+  /**
+   * What describeNode says of the node the positioned path builds for this text: the tree knows
+   * the node's kind and where it starts, `value` (the plain value) the rest. A plain number
+   * spelling other than a decimal integer is its own source text in `value`; a decimal integer's
+   * source (`007`) and a null's spelling (`~`) are read back from the file.
+   */
+  describe(path: Path, value: Raw | undefined): string {
+    const { matched, node } = this.find(path);
+    if (matched !== path.length || node === NONE) return 'an empty value';
+    const kind = this.tree.nodeKind[node];
+    if (kind === MAP) return 'a map';
+    if (kind === SEQ) return 'a list';
+    const start = this.tree.nodeStart[node] as number;
+    if (start < 0) return 'an empty value';
+    const text = this.text;
+    if (value === null) {
+      for (const spelling of ['null', 'Null', 'NULL', '~']) if (text.startsWith(spelling, start)) return spelling;
+      return 'an empty value';
+    }
+    if (typeof value === 'boolean') return String(value);
+    if (typeof value === 'bigint') {
+      let end = text.charCodeAt(start) === 0x2d ? start + 1 : start;
+      while (end < text.length && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
+      return shown(text.slice(start, end));
+    }
+    if (typeof value === 'string') {
+      const first = text.charCodeAt(start);
+      const plain = first !== 0x22 && first !== 0x27 && first !== 0x7c && first !== 0x3e; // " ' | >
+      return plain && isNumberSpelling(value) ? shown(value) : quoteFound(value);
+    }
+    return 'an empty value';
   }
 
   keysInOrder(path: Path): string[] {

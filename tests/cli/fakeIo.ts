@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { TOO_LARGE } from '../../src/cli/io.js';
 import { posix } from 'node:path';
 import type { DirEntry, Io, PathKind } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -25,17 +26,33 @@ function diskKind(path: string): PathKind {
   }
 }
 
+/** What a test can make the fake process do. */
+export interface CliOptions {
+  readonly files?: Record<string, string>;
+  readonly stdin?: string | Uint8Array;
+  readonly tty?: boolean;
+  readonly env?: Record<string, string>;
+  /** The code of an error every write to stdout fails with (ENOSPC: a full disk). */
+  readonly stdoutError?: string;
+  /** The code of an error writing a file or making a folder fails with, by path. */
+  readonly writeErrors?: Record<string, string>;
+  /** Ctrl-C after this many breaths (Io.breathe) of long work. */
+  readonly interruptAfter?: number;
+}
+
+const bytesWithin = (bytes: Uint8Array, limit: number): Uint8Array => {
+  if (bytes.length > limit) throw Object.assign(new Error('too large'), { code: TOO_LARGE });
+  return bytes;
+};
+
 /**
  * Runs the CLI in-process with captured streams. Files are read from disk unless `files` has
  * them; files written by the CLI go into `files` (never to disk), so a test can pass the same
  * map to a second run and read what the first one wrote. A folder exists when it is on disk,
  * when an in-memory file lies under it, or when the CLI created it. The clock starts at 0 and
- * advances 1 ms each time it is read.
+ * advances 1 ms each time it is read. The progress line goes to stderr, as on a terminal.
  */
-export async function runCli(
-  argv: string[],
-  opts: { files?: Record<string, string>; stdin?: string; tty?: boolean; env?: Record<string, string> } = {},
-): Promise<CliResult> {
+export async function runCli(argv: string[], opts: CliOptions = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   let clock = 0n;
@@ -47,15 +64,32 @@ export async function runCli(
     const prefix = dir === '.' ? '' : `${dir}/`;
     return dirs.has(dir) || Object.keys(files).some((f) => norm(f).startsWith(prefix));
   };
+  let interrupt: (() => void) | undefined;
+  let breaths = 0;
+  /** The configured error of writing `path`; a folder's names the parent that refused it, as Io.mkdir's does. */
+  const failWrite = (path: string, folder = false): void => {
+    const code = opts.writeErrors?.[norm(path)];
+    if (code === undefined) return;
+    const error = Object.assign(new Error(`${code}: failed, write '${path}'`), { code, path: norm(path) });
+    throw folder ? Object.assign(error, { parent: posix.dirname(norm(path)) }) : error;
+  };
   const io: Io = {
+    readBytes: (path, limit) => {
+      const text = inline(path);
+      return bytesWithin(text !== undefined ? Buffer.from(text, 'utf8') : readFileSync(path), limit);
+    },
+    readStdinBytes: (limit) => bytesWithin(typeof opts.stdin === 'string' ? Buffer.from(opts.stdin, 'utf8') : (opts.stdin ?? new Uint8Array()), limit),
     readFile: (path) => inline(path) ?? readFileSync(path, 'utf8'),
-    readStdin: () => opts.stdin ?? '',
     out: (t) => {
       stdout += t;
     },
     err: (t) => {
       stderr += t;
     },
+    progress: (t) => {
+      stderr += t;
+    },
+    flush: async () => (opts.stdoutError !== undefined && stdout !== '' ? Object.assign(new Error('write failed'), { code: opts.stdoutError }) : undefined),
     stdoutIsTTY: opts.tty ?? false,
     stderrIsTTY: opts.tty ?? false,
     env: opts.env ?? {},
@@ -65,6 +99,15 @@ export async function runCli(
       return t;
     },
     pathKind: (path) => (inline(path) !== undefined ? 'file' : memoryDir(path) ? 'directory' : diskKind(path)),
+    fileId: (path) => {
+      if (inline(path) !== undefined) return `memory:${posix.resolve(norm(path))}`;
+      try {
+        const s = statSync(path);
+        return `${s.dev}:${s.ino}`;
+      } catch {
+        return undefined;
+      }
+    },
     listDir: (path) => {
       const dir = norm(path);
       const prefix = dir === '.' ? '' : `${dir}/`;
@@ -86,11 +129,30 @@ export async function runCli(
       return [...entries.values()];
     },
     writeFile: (path, text) => {
+      failWrite(path);
       files[norm(path)] = text;
+    },
+    removeFile: (path) => {
+      delete files[norm(path)];
+    },
+    onInterrupt: (handler) => {
+      interrupt = handler;
+      return () => {
+        interrupt = undefined;
+      };
+    },
+    breathe: async () => {
+      breaths++;
+      if (breaths === opts.interruptAfter) interrupt?.();
     },
     mkdir: (path) => {
       const parts = norm(path).split('/');
-      for (let i = 1; i <= parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+      for (let i = 1; i <= parts.length; i++) {
+        const dir = parts.slice(0, i).join('/');
+        if (inline(dir) !== undefined) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${path}'`), { code: 'ENOTDIR', path: dir });
+        if (!dirs.has(dir) && !memoryDir(dir) && diskKind(dir) === 'missing') failWrite(dir, true);
+        dirs.add(dir);
+      }
     },
   };
   const code = await main(argv, io);

@@ -32,6 +32,25 @@ describe('parseAmount', () => {
     expect(parseAmount(text, 'uint64')).toEqual({ ok: false, message });
   });
 
+  test.each([
+    [' 5 gonka ', 'not an amount: " 5 gonka " (write ngonka digits such as 7000000000 or 7_000_000_000, "<n> ngonka" or "<decimal> gonka")'],
+    ['5 ', 'not an amount: "5 " (write ngonka digits such as 7000000000 or 7_000_000_000, "<n> ngonka" or "<decimal> gonka")'],
+    ['5  gonka', 'not an amount: "5  gonka" (write ngonka digits such as 7000000000 or 7_000_000_000, "<n> ngonka" or "<decimal> gonka")'],
+    ['5\u00a0gonka', 'not an amount: "5\\u00a0gonka" (write ngonka digits such as 7000000000 or 7_000_000_000, "<n> ngonka" or "<decimal> gonka")'],
+    ['5\u001b[2Kgonka', 'not an amount: "5\\u001b[2Kgonka" (write ngonka digits such as 7000000000 or 7_000_000_000, "<n> ngonka" or "<decimal> gonka")'],
+    ['-\u00a05', 'amount must not be negative: -\\u00a05'],
+  ])('%j is refused: the grammar has no blanks around an amount, and a message shows invisible characters', (text, message) => {
+    expect(parseAmount(text, 'uint64')).toEqual({ ok: false, message });
+  });
+
+  test('an amount literal longer than any amount is refused at once, the message quoting only its start', () => {
+    const digits = '9'.repeat(5_000_000);
+    const r = parseAmount(digits, 'uint64');
+    expect(r).toEqual({ ok: false, message: `amount too long: "${'9'.repeat(57)}..." has 5000000 characters (an amount has at most 100)` });
+    expect(parseAmount(`0.${'0'.repeat(80)}1 gonka`, 'uint64').ok).toBe(false);
+    expect(parseAmount(`1.${'0'.repeat(80)} gonka`, 'uint64')).toEqual({ ok: true, value: 1_000_000_000n });
+  });
+
   test('the int64 bound is MaxInt64', () => {
     expect(parseAmount(MAX_INT64.toString(), 'int64')).toEqual({ ok: true, value: MAX_INT64 });
     expect(parseAmount((MAX_INT64 + 1n).toString(), 'int64')).toEqual({

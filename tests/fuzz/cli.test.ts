@@ -32,7 +32,7 @@ describe('epochsim fuzz', () => {
 
   it('shows progress on a terminal only, on stderr, rewritten with \\r', async () => {
     const tty = await runCli(['fuzz', '--seed', '5', '--runs', '3', '--steps', '10'], { tty: true });
-    expect(tty.stderr).toMatch(/^\r1 runs · [0-9,]+ runs\/s · 0 failed\x1b\[K/);
+    expect(tty.stderr).toMatch(/^\r1 run · [0-9,]+ runs\/s · 0 failed\x1b\[K/);
     expect(tty.stderr.endsWith('\r\x1b[K')).toBe(true);
     const pipe = await runCli(['fuzz', '--seed', '5', '--runs', '3', '--steps', '10']);
     expect(pipe.stderr).toBe('');

@@ -1,14 +1,15 @@
 /**
  * The fast path's positions against the positioned path's, question by question: for every valid
  * bundled scenario and fixture, every path into the file's value (and one step past each), the
- * fast index and the `yaml` package's index give the same valueLoc, keyLoc and keysInOrder.
+ * fast index and the `yaml` package's index give the same valueLoc, keyLoc, keysInOrder and
+ * description of the value (what a message shows after "found").
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fastParse, jsYamlParse } from '../../src/scenario/fast.js';
 import { scanSubset } from '../../src/scenario/subset.js';
 import { yamlPackage, YamlIndex, type SourceIndex } from '../../src/scenario/source.js';
-import { paths } from './paths.js';
+import { paths, valueAt } from './paths.js';
 
 const root = process.cwd();
 const yamlIn = (dir: string): string[] =>
@@ -29,8 +30,9 @@ function compareIndexes(text: string, read: typeof fastParse): number {
   const slow = positioned(text);
   const all = paths(parsed.value);
   for (const p of all) {
-    const got = { path: p, valueLoc: parsed.index.valueLoc(p), keyLoc: parsed.index.keyLoc(p), keys: parsed.index.keysInOrder(p) };
-    const want = { path: p, valueLoc: slow.valueLoc(p), keyLoc: slow.keyLoc(p), keys: slow.keysInOrder(p) };
+    const found = valueAt(parsed.value, p);
+    const got = { path: p, valueLoc: parsed.index.valueLoc(p), keyLoc: parsed.index.keyLoc(p), keys: parsed.index.keysInOrder(p), found: parsed.index.describe(p, found) };
+    const want = { path: p, valueLoc: slow.valueLoc(p), keyLoc: slow.keyLoc(p), keys: slow.keysInOrder(p), found: slow.describe(p, found) };
     expect(got).toEqual(want);
   }
   return all.length;

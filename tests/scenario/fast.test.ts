@@ -50,9 +50,42 @@ describe('fast loader path', () => {
     expect(fastParse(text)).toBeDefined();
   });
 
+  // a file with problems is decided by the fast readers too: the same issues, located and
+  // described ("found ...") as the positioned path locates and describes them
+  const BAD_VALUES = [
+    '007x', '~', 'Null', 'NULL', '"5"', "'x'", '0x10', '0o7', '.inf', '-.inf', '.NaN', '1e3', '1.5', '-5', '-0', '007', 'true', 'True',
+    'FALSE', '[1]', '[]', '{a: 1}', '{}', '"5 gonkas"', '5 gonkas', '"a\\tb"', "'it''s'", `"${'x'.repeat(80)}"`, '18446744073709551616',
+  ];
+  const badFiles: [string, string][] = [];
+  for (const v of BAD_VALUES) {
+    badFiles.push([`amount: ${v} (flow)`, `events:\n  - start_epoch\n  - transfer: { from: alice, to: h1, amount: ${v} }\n`]);
+    badFiles.push([`amount: ${v} (block)`, `events:\n  - start_epoch\n  - transfer:\n      from: alice\n      to: h1\n      amount: ${v}\n`]);
+    badFiles.push([`from: ${v}`, `events:\n  - start_epoch\n  - transfer: { from: ${v}, to: h1, amount: 1 }\n`]);
+    badFiles.push([`item ${v}`, `events:\n  - start_epoch\n  - ${v}\n`]);
+    badFiles.push([`weight: ${v}`, `events:\n  - start_epoch: { weights: { h1: ${v} } }\n`]);
+  }
+  badFiles.push(['an empty amount', 'events:\n  - transfer:\n      from: alice\n      to: h1\n      amount:\n']);
+  badFiles.push(['an amount in a block scalar', 'events:\n  - transfer:\n      from: alice\n      to: h1\n      amount: |\n        5 gonkas\n']);
+  badFiles.push(['a folded amount', 'events:\n  - transfer:\n      from: alice\n      to: h1\n      amount: >-\n        0x10\n']);
+  badFiles.push(['an unknown event and names', 'events:\n  - sttle_escrow: { escrow: 1, hosts: [] }\n  - claim_reward: { participant: h3, epoch: 1 }\n']);
+  test.each(badFiles)('%s: the same issues (or scenario) either way', (_, events) => {
+    const text = head + events;
+    expect(loadScenario(text, 'v.yaml')).toEqual(loadScenario(text, 'v.yaml', { fast: false }));
+  });
+
+  test('the fast readers decide a file with problems (they do not hand it to the positioned path)', () => {
+    const text = `${head}events:\n  - transfer: { from: alice, to: nobody, amount: 5 gonkas }\n`;
+    expect(fastParse(text)).toBeDefined();
+    const r = loadScenario(text, 'v.yaml');
+    expect(r.ok ? [] : r.issues.map((i) => `${i.line}:${i.col} ${i.message}`)).toEqual([
+      '8:34 unknown account "nobody"',
+      '8:50 transfer.amount: not an amount: "5 gonkas" (write ngonka digits such as 7000000000 or 7_000_000_000, "<n> ngonka" or "<decimal> gonka")',
+    ]);
+  });
+
   test.each([
     ['an anchor', 'a: &x 1\nb: *x\n'],
-    ['a duplicate key', 'a: 1\na: 2\n'],
+    ['a duplicate key outside the subset', 'a: 1\na:\t2\n'],
     ['an explicit tag', 'a: !!str 1\n'],
     ['a syntax error', 'a: [1\n'],
     ['two documents', 'a: 1\n---\nb: 2\n'],

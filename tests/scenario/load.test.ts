@@ -31,9 +31,11 @@ function load(text: string): Scenario {
   return r.scenario;
 }
 
+/** The issues of `text`; the fast readers and the positioned path must report exactly the same. */
 function issuesOf(text: string): readonly InputIssue[] {
   const r = loadScenario(text, 'bad.yaml');
   if (r.ok) throw new Error('expected input errors, but the scenario loaded');
+  expect(loadScenario(text, 'bad.yaml', { fast: false })).toEqual(r);
   return r.issues;
 }
 
@@ -586,6 +588,29 @@ describe('every kind of bad input gives its exact first line', () => {
     ).toEqual(['bad.yaml:4:35: error: duplicate key "1"', 'bad.yaml:5:1: error: duplicate key "name"']);
   });
 
+  test('duplicate keys equal by their value (1 and 0x1, true and True, ~ and null), as YAML compares keys', () => {
+    expect(errors(file('name: x', 'participants: {}', 'events:', '  - expect: { escrows: { 1: null, 0x1: null, "1": null } }'))).toEqual([
+      'bad.yaml:4:35: error: duplicate key',
+      'bad.yaml:4:35: error: each key of expect.escrows must be an escrow id, found "0x1"',
+      'bad.yaml:4:46: error: duplicate key "1"',
+    ]);
+    expect(errors(file('name: x', 'participants: {}', 'events: []', 'true: 1', 'True: 2', '~: 1', 'null: 2'))).toEqual([
+      'bad.yaml:4:1: error: unknown key "true" at the top level',
+      'bad.yaml:5:1: error: duplicate key',
+      'bad.yaml:5:1: error: unknown key "True" at the top level',
+      'bad.yaml:6:1: error: unknown key "~" at the top level',
+      'bad.yaml:7:1: error: duplicate key',
+      'bad.yaml:7:1: error: unknown key "null" at the top level',
+    ]);
+  });
+
+  test('a duplicate key among 20 000 (the yaml package\'s own check compared each key with every earlier one)', () => {
+    const rows = ['name: x', 'participants:'];
+    for (let i = 0; i < 20_000; i++) rows.push(`  p${i}: { weight: 1 }`);
+    rows.push('  p5: { weight: 2 }', 'events: []');
+    expect(errors(file(...rows))).toEqual(['bad.yaml:20003:3: error: duplicate key "p5"']);
+  });
+
   test('a file that is not one YAML map', () => {
     expect(errors('')).toEqual(['bad.yaml:1:1: error: scenario must be a YAML map with name, participants and events']);
     expect(errors('- start_epoch\n')).toEqual([
@@ -688,5 +713,37 @@ describe('renderIssue', () => {
     expect(renderIssue({ file: 'f', line: 1, col: 4, message: 'm' }, 'a\tbc', plainPalette)).toBe(
       ['f:1:4: error: m', '  1 | a\tbc', '    |  \t ^'].join('\n'),
     );
+  });
+
+  test('shows a long line only around the column, never the whole of it', () => {
+    const line = `amount: ${'9'.repeat(1_000_000)}x${'9'.repeat(1_000_000)}`;
+    const rendered = renderIssue({ file: 'f', line: 1, col: 1_000_009, message: 'm' }, line, plainPalette);
+    const [, shownLine = '', caret = ''] = rendered.split('\n');
+    expect(shownLine).toBe(`  1 | ...${'9'.repeat(40)}x${'9'.repeat(79)}...`);
+    expect(caret).toBe(`    | ${' '.repeat(43)}^`);
+    // at its start and at its end
+    expect(renderIssue({ file: 'f', line: 1, col: 1, message: 'm' }, line, plainPalette).split('\n')[1]).toBe(`  1 | amount: ${'9'.repeat(112)}...`);
+    const end = renderIssue({ file: 'f', line: 1, col: line.length + 1, message: 'm' }, line, plainPalette).split('\n');
+    expect(end.slice(1)).toEqual([`  1 | ...${'9'.repeat(120)}`, `    | ${' '.repeat(123)}^`]);
+  });
+
+  test('shows control and invisible characters of the line, the message and the hint as escapes, the caret under them', () => {
+    const text = 'a: "\u001b]0;owned\u0007\u001b[2K"\u00a0x\r\n';
+    const rendered = renderIssue({ file: 'f', line: 1, col: 21, message: 'm \u001b[31m', hint: 'h\u202e' }, text, plainPalette);
+    expect(rendered).toBe(
+      [
+        'f:1:21: error: m \\u001b[31m',
+        '  1 | a: "\\u001b]0;owned\\u0007\\u001b[2K"\\u00a0x',
+        `    | ${' '.repeat(40)}^`,
+        '  hint: h\\u202e',
+      ].join('\n'),
+    );
+  });
+
+  test('finds the line of each of many issues without reading the text again for each', () => {
+    const text = Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n');
+    const lines = Array.from({ length: 2000 }, (_, i) => renderIssue({ file: 'f', line: 25 * i + 1, col: 1, message: 'm' }, text, plainPalette).split('\n')[1]);
+    expect(lines[0]).toBe('  1 | line 0');
+    expect(lines[1999]).toBe('  49976 | line 49975');
   });
 });

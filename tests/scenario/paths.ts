@@ -18,3 +18,14 @@ export function paths(value: Raw, at: Path = [], out: Path[] = []): Path[] {
   }
   return out;
 }
+
+/** The value at `path` inside `value`, or undefined where the path leaves it. */
+export function valueAt(value: Raw | undefined, path: Path): Raw | undefined {
+  let v = value;
+  for (const seg of path) {
+    if (Array.isArray(v) && typeof seg === 'number') v = (v as readonly Raw[])[seg];
+    else if (isRawMap(v) && typeof seg === 'string' && Object.hasOwn(v, seg)) v = v[seg];
+    else return undefined;
+  }
+  return v;
+}

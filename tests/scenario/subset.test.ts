@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { jsYamlParse } from '../../src/scenario/fast.js';
 import { isRawMap, yamlPackage, YamlIndex, type Raw } from '../../src/scenario/source.js';
-import { paths } from './paths.js';
+import { paths, valueAt } from './paths.js';
 import { scanSubset } from '../../src/scenario/subset.js';
 
 /** A small deterministic generator (mulberry32), so a failing seed reproduces. */
@@ -130,27 +130,73 @@ function check(text: string): boolean {
   if (fast === undefined) return false;
   const { LineCounter, parseDocument } = yamlPackage();
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   expect({ text, errors: doc.errors.map((e) => e.message) }).toEqual({ text, errors: [] });
   const slow = new YamlIndex(doc, lines);
-  const { value, broken } = slow.toRaw(() => {
-    throw new Error('the positioned path reported a problem');
-  });
+  // the only problems a file in the subset can have are duplicate keys, found by both
+  const problems: unknown[] = [];
+  const { value, broken } = slow.toRaw((loc, message, hint) => problems.push({ loc, message, hint }));
+  expect({ text, problems: fast.problems }).toEqual({ text, problems });
   expect(broken).toBe(false);
   expect({ text, value: fast.value }).toEqual({ text, value });
   // key order too (toEqual does not look at it)
   const order = (v: Raw): unknown => (Array.isArray(v) ? v.map(order) : isRawMap(v) ? Object.keys(v).map((k) => [k, order(v[k] as Raw)]) : v);
   expect(order(fast.value)).toEqual(order(value));
   for (const p of paths(fast.value)) {
-    const got = { text, path: p, valueLoc: fast.index.valueLoc(p), keyLoc: fast.index.keyLoc(p), keys: fast.index.keysInOrder(p) };
-    const want = { text, path: p, valueLoc: slow.valueLoc(p), keyLoc: slow.keyLoc(p), keys: slow.keysInOrder(p) };
+    const found = valueAt(fast.value, p);
+    const got = { text, path: p, valueLoc: fast.index.valueLoc(p), keyLoc: fast.index.keyLoc(p), keys: fast.index.keysInOrder(p), found: fast.index.describe(p, found) };
+    const want = { text, path: p, valueLoc: slow.valueLoc(p), keyLoc: slow.keyLoc(p), keys: slow.keysInOrder(p), found: slow.describe(p) };
     expect(got).toEqual(want);
   }
-  // and js-yaml's reader, when it takes the file too, reads the same value
+  // and js-yaml's reader, when it takes the file too, reads the same value and describes it the same
   const other = jsYamlParse(text);
-  if (other !== undefined) expect(order(other.value)).toEqual(order(value));
+  if (other !== undefined) {
+    expect(order(other.value)).toEqual(order(value));
+    for (const p of paths(other.value)) {
+      expect({ text, path: p, found: other.index.describe(p, valueAt(other.value, p)) }).toEqual({ text, path: p, found: slow.describe(p) });
+    }
+  }
   return true;
 }
+
+/**
+ * js-yaml's reader (fast.ts) against the positioned path on `text`, whether or not the scanner
+ * takes it; whether js-yaml's reader took it.
+ */
+function checkJsYaml(text: string): boolean {
+  const fast = jsYamlParse(text);
+  // (the loader takes a reader's result only for a map: a scenario)
+  if (fast === undefined || !isRawMap(fast.value)) return false;
+  const { LineCounter, parseDocument } = yamlPackage();
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) return false;
+  const slow = new YamlIndex(doc, lines);
+  let problems = 0;
+  const { value } = slow.toRaw(() => problems++);
+  if (problems > 0) return false;
+  expect({ text, value: fast.value }).toEqual({ text, value });
+  for (const p of paths(fast.value)) {
+    const found = valueAt(fast.value, p);
+    const got = { text, path: p, valueLoc: fast.index.valueLoc(p), keyLoc: fast.index.keyLoc(p), keys: fast.index.keysInOrder(p), found: fast.index.describe(p, found) };
+    const want = { text, path: p, valueLoc: slow.valueLoc(p), keyLoc: slow.keyLoc(p), keys: slow.keysInOrder(p), found: slow.describe(p) };
+    expect(got).toEqual(want);
+  }
+  return true;
+}
+
+describe('js-yaml reader', () => {
+  test('on generated files: every position and description as the positioned path gives it', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        if (checkJsYaml(document(seed))) taken++;
+      }),
+      { numRuns: Number(process.env.SUBSET_RUNS ?? 3000), seed: Number(process.env.SUBSET_SEED ?? 1127) },
+    );
+    expect(taken).toBeGreaterThan(300);
+  });
+});
 
 describe('subset scanner', () => {
   test('on generated files: takes a file only to read what the positioned path reads', () => {
@@ -183,8 +229,6 @@ describe('subset scanner', () => {
     ['a sequence at its key\'s indent', 'a:\n- 1\n'],
     ['an anchor', 'a: &x 1\nb: *x\n'],
     ['a tag', 'a: !!str 1\n'],
-    ['a duplicate key', 'a: 1\na: 2\n'],
-    ['a duplicate key by text', 'a: 1\n"a": 2\n'],
     ['a tab', 'a:\t1\n'],
     ['CRLF line ends', 'a: 1\r\nb: 2\r\n'],
     ['an escape', 'a: "x\\ty"\n'],
@@ -195,8 +239,26 @@ describe('subset scanner', () => {
     ['two documents', 'a: 1\n---\nb: 2\n'],
     ['a top-level list', '- a\n'],
     ['deep nesting', `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`],
+    ['nesting past the limit', `a: ${'['.repeat(100)}${']'.repeat(100)}\n`],
+    ['a value past the limit', `a: ${'x'.repeat(65_537)}\n`],
+    ['a list past the limit', `a: [${'1,'.repeat(1_000_000)}1]\n`],
   ])('gives up on %s', (_, text) => {
     expect(scanSubset(text)).toBeUndefined();
+  });
+
+  test('takes what is just within the limits', () => {
+    expect(check(`a: ${'['.repeat(99)}${']'.repeat(99)}\nb: ${'x'.repeat(65_536)}\n`)).toBe(true);
+  });
+
+  test.each([
+    ['a duplicate key', 'a: 1\na: 2\n', [[2, 1, 'a']]],
+    ['a duplicate key by text', 'a: 1\n"a": 2\n', [[2, 1, 'a']]],
+    ['duplicate keys with maps below them', 'a:\n  x: 1\nb: { c: [1], c: { d: 2 } }\na:\n  y: 2\n  y: 3\n', [[3, 14, 'c'], [4, 1, 'a']]],
+  ])('reads %s as the positioned path does: the first value kept, the others reported', (_, text, where) => {
+    expect(check(text)).toBe(true);
+    expect(scanSubset(text)?.problems.map((p) => [p.loc.line, p.loc.col, p.message])).toEqual(
+      where.map(([line, col, key]) => [line, col, `duplicate key "${key}"`]),
+    );
   });
 
   test('many distinct keys and names: the strings it remembers by slot never stand for another', () => {

@@ -8,7 +8,8 @@ import { Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
 import { canonicalJson, runToJson, type Json } from '../../engine/json.js';
 import { runScenario } from '../../engine/run.js';
-import { loadScenario } from '../../scenario/load.js';
+import type { LoadResult } from '../../scenario/load.js';
+import { describeError } from '../oserror.js';
 import type { Io } from '../io.js';
 import { plain } from '../palette.js';
 import {
@@ -28,8 +29,9 @@ import {
   EXIT_INPUT,
   EXIT_OK,
   InputError,
+  maxSizeOption,
   parseRules,
-  readScenarioText,
+  readScenario,
   renderInputErrors,
   sourceName,
   stderrPalette,
@@ -43,6 +45,7 @@ interface CheckFlags {
   readonly update?: boolean;
   readonly junit?: string;
   readonly rules?: RuleName;
+  readonly maxSize?: number;
   readonly color: boolean;
 }
 
@@ -72,7 +75,8 @@ Output: one line per scenario as it completes (✓ or ✗, the file, the time), 
 in detail, then a last line "N passed, N failed". Input errors go to stderr as FILE:LINE:COL.
 
 Exit codes: 0 every scenario passed; 1 a scenario failed; 2 an input is invalid (every problem
-is reported, the other files still run, and the invalid one counts as failed).
+is reported, the other files still run, and the invalid one counts as failed); 74 stdout could
+not be written. A report is never written over a scenario being checked.
 `;
 
 /** A scenario to run, or a path that gave none. */
@@ -91,14 +95,7 @@ const withoutExtension = (name: string): string => name.replace(/\.ya?ml$/, '');
 /** Joins as typed: `scenarios/` and `scenarios` both give `scenarios/x.yaml`; `./s` stays `./s/x.yaml`. */
 const joinAsTyped = (dir: string, name: string): string => (dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`);
 
-const reason = (error: unknown): string => {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-  if (code === 'ENOENT') return 'no such file or folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a folder';
-  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
-  return code ?? (error instanceof Error ? error.message : String(error));
-};
+const reason = describeError;
 
 /** The scenarios a folder holds, recursively; paths as typed below it. */
 function scanFolder(io: Io, dir: string, skip: string | undefined, below = ''): { found: Target[]; errors: Target[] } {
@@ -109,7 +106,7 @@ function scanFolder(io: Io, dir: string, skip: string | undefined, below = ''): 
   try {
     entries = io.listDir(here);
   } catch (error) {
-    return { found, errors: [{ name: here, source: here, goldenName: '', error: `cannot read folder ${here}: ${reason(error)}` }] };
+    return { found, errors: [{ name: here, source: here, goldenName: '', error: `cannot read folder ${here}: ${reason(error, here)}` }] };
   }
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.kind === 'link') continue;
@@ -120,6 +117,8 @@ function scanFolder(io: Io, dir: string, skip: string | undefined, below = ''): 
       const sub = scanFolder(io, dir, skip, relative);
       found.push(...sub.found);
       errors.push(...sub.errors);
+    } else if (isScenarioFile(entry.name) && entry.kind === 'special') {
+      errors.push({ name: path, source: path, goldenName: '', error: `${path} is not a regular file (a pipe, socket or device): give it by name to read it` });
     } else if (isScenarioFile(entry.name)) {
       found.push({ name: path, source: path, goldenName: withoutExtension(relative) });
     }
@@ -182,7 +181,7 @@ function handleGolden(io: Io, file: string, json: Json, update: boolean): Golden
     try {
       old = JSON.parse(io.readFile(file)) as Json;
     } catch (error) {
-      why = error instanceof SyntaxError ? `not JSON: ${error.message}` : reason(error);
+      why = error instanceof SyntaxError ? `not JSON: ${error.message}` : reason(error, file);
     }
   }
   const changes = old === undefined ? [] : diffJson(old, fresh);
@@ -196,7 +195,7 @@ function handleGolden(io: Io, file: string, json: Json, update: boolean): Golden
     io.mkdir(dirname(file));
     io.writeFile(file, text);
   } catch (error) {
-    const message = `cannot write ${file}: ${reason(error)}`;
+    const message = `cannot write ${file}: ${reason(error, file)}`;
     return { message, details: `epochsim: ${message}\n` };
   }
   if (why !== undefined) return { kind: 'rewritten', file, why };
@@ -212,14 +211,14 @@ function checkOne(target: Target, flags: CheckFlags, golden: Golden | undefined,
   };
   if (target.error !== undefined) return problem(target.error);
   let text: string;
+  let loaded: LoadResult;
   try {
-    text = readScenarioText(target.source, io);
+    ({ text, loaded } = readScenario(target.source, io, flags.maxSize));
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     io.err(error.message);
     return { name, problem: { message: error.message.replace(/^epochsim: /, '').trimEnd(), details: error.message } };
   }
-  const loaded = loadScenario(text, name);
   if (!loaded.ok) {
     const issues = [...loaded.issues];
     io.err(renderInputErrors(issues, text, name, stderrPalette(io, flags.color)));
@@ -230,7 +229,7 @@ function checkOne(target: Target, flags: CheckFlags, golden: Golden | undefined,
   if (!golden) return { name, run };
   const file = goldenFile(golden, target);
   if (clash !== undefined) {
-    const message = `golden file ${file} is also the golden file of ${clash}; give one of them another name`;
+    const message = clash;
     io.err(`epochsim: ${message}\n`);
     return { name, run, problem: { message, details: `epochsim: ${message}\n` } };
   }
@@ -251,21 +250,40 @@ export function checkCommand(paths: readonly string[], flags: CheckFlags, cli: C
     try {
       io.mkdir(golden.dir);
     } catch (error) {
-      throw new InputError(`epochsim: cannot create the golden folder ${golden.dir}: ${reason(error)}\n`);
+      throw new InputError(`epochsim: cannot create the golden folder ${golden.dir}: ${reason(error, golden.dir)}\n`);
     }
   }
 
   const targets = findScenarios(io, paths.length > 0 ? paths : ['scenarios'], golden?.dir);
-  // two scenarios with one golden file (a/x.yaml and b/x.yaml given together): the later one is an error
+  // No report may be written over a file being checked (`--junit x.yaml` replaced the scenario).
+  const inputs = new Map<string, string>();
+  for (const t of targets) {
+    if (t.error !== undefined || t.source === '-') continue;
+    inputs.set(resolve(t.source), t.name);
+    const id = io.fileId(t.source);
+    if (id !== undefined) inputs.set(id, t.name);
+  }
+  const inputAt = (path: string): string | undefined => inputs.get(resolve(path)) ?? inputs.get(io.fileId(path) ?? '');
+  if (flags.junit !== undefined) {
+    const input = inputAt(flags.junit);
+    if (input !== undefined) {
+      throw new InputError(`epochsim: --junit ${flags.junit} is the scenario ${input}; the report would replace it (name another file)\n`);
+    }
+  }
+  // two scenarios with one golden file (a/x.yaml and b/x.yaml given together): the later one is
+  // an error; so is a golden file to write that is a scenario being checked
   const owners = new Map<string, string>();
   const clashes = new Map<Target, string>();
   if (golden) {
     for (const t of targets) {
       if (t.error !== undefined) continue;
-      const file = resolve(goldenFile(golden, t));
+      const name = goldenFile(golden, t);
+      const file = resolve(name);
       const owner = owners.get(file);
-      if (owner === undefined) owners.set(file, t.name);
-      else clashes.set(t, owner);
+      const input = golden.update ? inputAt(name) : undefined;
+      if (input !== undefined) clashes.set(t, `golden file ${name} is the scenario ${input}; --update would replace it (give the golden files their own folder)`);
+      else if (owner === undefined) owners.set(file, t.name);
+      else clashes.set(t, `golden file ${name} is also the golden file of ${owner}; give one of them another name`);
     }
   }
 
@@ -292,7 +310,7 @@ export function checkCommand(paths: readonly string[], flags: CheckFlags, cli: C
       io.mkdir(dirname(flags.junit));
       io.writeFile(flags.junit, renderJunit(outcomes));
     } catch (error) {
-      io.err(`epochsim: cannot write the JUnit report ${flags.junit}: ${reason(error)}\n`);
+      io.err(`epochsim: cannot write the JUnit report ${flags.junit}: ${reason(error, flags.junit)}\n`);
       junitFailed = true;
     }
   }
@@ -314,6 +332,7 @@ export function registerCheck(program: Command, cli: Cli): void {
         parseRules,
       ),
     )
+    .addOption(maxSizeOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((paths: string[], flags: CheckFlags) => {

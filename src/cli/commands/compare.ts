@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
 import { compareReplays, comparisonJson, renderCompare } from '../render/compare.js';
-import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, parseRulesList, sourceName, stdoutPalette, type Cli } from '../shared.js';
+import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, parseRulesList, sourceName, stdoutPalette, type Cli } from '../shared.js';
 
 /** The comparison the issue is about: PR #1000's deferred payouts against the chain before it. */
 const DEFAULT_PAIR: readonly RuleName[] = ['deferred', 'immediate'];
@@ -14,6 +14,7 @@ const DEFAULT_PAIR: readonly RuleName[] = ['deferred', 'immediate'];
 interface CompareFlags {
   readonly rules: RuleName[];
   readonly json?: boolean;
+  readonly maxSize?: number;
   readonly color: boolean;
 }
 
@@ -37,12 +38,13 @@ Examples:
 
 Exit codes: 0 every replay ran (whatever each replay's checkpoints say: a file's checkpoints
 are usually written for one ruleset); 1 an invariant (supply, bounds, surplus) was violated
-under some ruleset; 2 the input or the command line is invalid (nothing goes to stdout).
+under some ruleset; 2 the input or the command line is invalid (nothing goes to stdout);
+74 stdout could not be written.
 `;
 
 export function compareCommand(file: string, flags: CompareFlags, cli: Cli): number {
   const { io } = cli;
-  const scenario = loadForCommand(file, io, flags.color);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
   if (!scenario) return EXIT_INPUT;
   const comparison = compareReplays(scenario, flags.rules);
   io.out(flags.json ? comparisonJson(comparison) : renderCompare(comparison, sourceName(file), stdoutPalette(io, flags.color)));
@@ -60,6 +62,7 @@ export function registerCompare(program: Command, cli: Cli): void {
         .default([...DEFAULT_PAIR], DEFAULT_PAIR.join(',')),
     )
     .option('--json', 'print {rules, runs, first_divergence} as one JSON object')
+    .addOption(maxSizeOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: CompareFlags) => {

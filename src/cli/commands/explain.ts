@@ -12,6 +12,7 @@ import {
   EXIT_OK,
   InputError,
   loadForCommand,
+  maxSizeOption,
   parseRules,
   sourceName,
   stdoutPalette,
@@ -21,6 +22,7 @@ import {
 interface ExplainFlags {
   readonly step?: number;
   readonly rules?: RuleName;
+  readonly maxSize?: number;
   readonly color: boolean;
 }
 
@@ -44,7 +46,8 @@ Steps are numbered as in \`epochsim run\`: the position of the item in \`events\
 included. Output fits 80 columns; colour only on a terminal.
 
 Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant failed;
-2 the input is invalid or --step is out of range (nothing goes to stdout).
+2 the input is invalid or --step is out of range (nothing goes to stdout); 74 stdout could not
+be written.
 `;
 
 function parseStep(value: string): number {
@@ -56,7 +59,7 @@ function parseStep(value: string): number {
 
 export function explainCommand(file: string, flags: ExplainFlags, cli: Cli): number {
   const { io } = cli;
-  const scenario = loadForCommand(file, io, flags.color);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
   if (!scenario) return EXIT_INPUT;
   const count = scenario.items.length;
   if (flags.step !== undefined && flags.step > count) {
@@ -87,6 +90,7 @@ export function registerExplain(program: Command, cli: Cli): void {
         parseRules,
       ),
     )
+    .addOption(maxSizeOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: ExplainFlags) => {

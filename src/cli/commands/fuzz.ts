@@ -8,11 +8,14 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
 import { RULESETS } from '../../engine/rules.js';
 import { Worker } from 'node:worker_threads';
-import { mergeResults, runCampaign, subShard, type CampaignResult, type FoundFailure, type Shard } from '../../fuzz/campaign.js';
+import { Campaign, mergeResults, subShard, type CampaignResult, type FoundFailure, type Shard } from '../../fuzz/campaign.js';
+import { failureKey } from '../../fuzz/properties.js';
+import { describeError } from '../oserror.js';
+import { plural } from '../render/layout.js';
 import type { WorkerJob, WorkerMessage } from '../fuzzWorker.js';
 import { eventsOf } from '../../fuzz/generate.js';
 import { scenarioToYaml } from '../../fuzz/yaml.js';
-import { EXIT_FAILED, EXIT_OK, InputError, type Cli } from '../shared.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, InputError, OutputError, type Cli } from '../shared.js';
 
 interface FuzzFlags {
   readonly rules: readonly RuleName[];
@@ -73,7 +76,11 @@ Splitting a campaign across machines: give every machine the same --seed, --runs
 cover every run exactly once; add up their run, failure and divergence counts. On one machine,
 --workers W shares the runs (of the shard) among W worker threads; the result is the same.
 
-Exit codes: 0 nothing failed, 1 a failure was found, 2 a bad command line.
+Each failure is written as soon as it is shrunk. Ctrl-C stops after the run in progress and
+prints the failures and the summary of the runs done (a second Ctrl-C ends at once).
+
+Exit codes: 0 nothing failed, 1 a failure was found, 2 a bad command line, 74 stdout or a
+failing scenario could not be written, 130 interrupted by Ctrl-C.
 
 Examples:
   $ epochsim fuzz --seed 1 --runs 1000
@@ -96,12 +103,17 @@ function replayCommand(found: FoundFailure, file: string): string {
   return `epochsim run ${file} --rules ${found.rules.split('/')[0] ?? found.rules}`;
 }
 
-function writeFailure(cli: Cli, f: FuzzFlags, found: FoundFailure, campaignSeed: number): { file: string; replay: string; reproduce: string } {
+/** Where a failure's scenario goes, and the commands that replay and reproduce it. */
+function failureFile(f: FuzzFlags, found: FoundFailure): { file: string; replay: string; reproduce: string } {
   const name = `seed-${found.seed}-${fileSafe(found.rules)}-${fileSafe(found.property)}.yaml`;
   const file = posix.join(f.out, name);
   const rulesArg = found.property === 'differential' ? found.rules.replace('/', ',') : found.rules;
-  const reproduce = fuzzCommand(f, rulesArg, found.seed, 1, undefined);
-  const replay = replayCommand(found, file);
+  return { file, replay: replayCommand(found, file), reproduce: fuzzCommand(f, rulesArg, found.seed, 1, undefined) };
+}
+
+/** Writes a failure's shrunk scenario (whole or not at all); a failed write is an OutputError. */
+function writeFailure(cli: Cli, f: FuzzFlags, found: FoundFailure, campaignSeed: number): void {
+  const { file, replay, reproduce } = failureFile(f, found);
   const before = eventsOf(found.original).length;
   const after = eventsOf(found.shrunk).length;
   const header = [
@@ -118,10 +130,23 @@ function writeFailure(cli: Cli, f: FuzzFlags, found: FoundFailure, campaignSeed:
     cli.io.mkdir(f.out);
     cli.io.writeFile(file, scenarioToYaml(scenario, header));
   } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
-    throw new InputError(`epochsim: cannot write ${file}: ${code}\n`);
+    throw new OutputError(`epochsim: cannot write ${file}: ${describeError(error, file)}\n`);
   }
-  return { file, replay, reproduce };
+}
+
+/**
+ * Refuses an --out that cannot be a folder (a file, or a path through one) before anything is
+ * printed; the folder itself is made when the first failure is written.
+ */
+function checkOutFolder(io: Cli['io'], out: string): void {
+  for (let at = out; ; at = posix.dirname(at)) {
+    const kind = io.pathKind(at);
+    if (kind === 'directory') return;
+    if (kind === 'file') {
+      throw new InputError(`epochsim: --out ${out}: ${at === out ? 'it is a file' : `${at} is a file`}, not a folder\n`);
+    }
+    if (posix.dirname(at) === at) return;
+  }
 }
 
 function seconds(ns: bigint): string {
@@ -135,9 +160,9 @@ function rate(runs: number, ns: bigint): string {
 
 function summary(r: CampaignResult, elapsed: bigint, strict: boolean, differential: boolean): string[] {
   const lines = [
-    `${r.runs} runs, ${r.replays} replays in ${seconds(elapsed)} s (${rate(r.runs, elapsed)} runs/s)`,
+    `${plural(r.runs, 'run')}, ${plural(r.replays, 'replay')} in ${seconds(elapsed)} s (${rate(r.runs, elapsed)} runs/s)`,
   ];
-  if (differential) lines.push(`${r.cleanRuns} clean runs; deferred and immediate compared in ${r.differentialChecks}`);
+  if (differential) lines.push(`${plural(r.cleanRuns, 'clean run')}; deferred and immediate compared in ${r.differentialChecks}`);
   if (r.divergences.size > 0) {
     lines.push(`known divergences${strict ? ' (failures with --strict)' : ' (not failures; --strict makes them failures)'}:`);
     const order = (key: string): number => RULE_NAMES.indexOf(key.split(' ')[0] as RuleName);
@@ -157,11 +182,16 @@ function summary(r: CampaignResult, elapsed: bigint, strict: boolean, differenti
  * their results (equal to the one-thread result). The worker file is dist/cli/fuzzWorker.js.
  */
 async function inWorkers(
-  job: Omit<WorkerJob, 'shard'>,
+  job: Omit<WorkerJob, 'shard' | 'stop'>,
   shard: Shard | undefined,
   workers: number,
   progress: ((done: number, failed: number) => void) | undefined,
+  onFound: (found: FoundFailure) => void,
+  stopper: (stop: () => void) => void,
 ): Promise<CampaignResult> {
+  // Ctrl-C sets the flag; each worker stops after its current run and sends what it did
+  const stop = new SharedArrayBuffer(4);
+  stopper(() => Atomics.store(new Int32Array(stop), 0, 1));
   const done = new Array<number>(workers).fill(0);
   const failed = new Array<number>(workers).fill(0);
   const parts = await Promise.all(
@@ -169,11 +199,20 @@ async function inWorkers(
       { length: workers },
       (_, k) =>
         new Promise<CampaignResult>((resolve, reject) => {
-          const data: WorkerJob = { ...job, shard: subShard(shard, k, workers) };
+          const data: WorkerJob = { ...job, shard: subShard(shard, k, workers), stop };
           const worker = new Worker(new URL('../fuzzWorker.js', import.meta.url), { workerData: data });
           worker.on('message', (m: WorkerMessage) => {
             if (m.type === 'done') {
               resolve(m.result);
+              return;
+            }
+            if (m.type === 'found') {
+              try {
+                onFound(m.found);
+              } catch (error) {
+                reject(error);
+                Atomics.store(new Int32Array(stop), 0, 1);
+              }
               return;
             }
             done[k] = m.done;
@@ -216,10 +255,11 @@ export function registerFuzz(program: Command, cli: Cli): void {
       const start = io.now();
       const seed = flags.seed ?? Number(start % 1_000_000_000n);
       if (seed + flags.runs > MAX_SEED) throw new InputError('epochsim: --seed plus --runs must stay below 2^53\n');
+      checkOutFolder(io, flags.out);
       const rulesArg = flags.rules.length === RULE_NAMES.length ? 'all' : flags.rules.join(',');
       const shardText = flags.shard !== undefined && flags.shard.count > 1 ? `, shard ${flags.shard.index}/${flags.shard.count}` : '';
       io.out(
-        `fuzz: seed ${seed}, ${flags.runs} runs${shardText}, rules ${flags.rules.join(', ')}, ${flags.steps} steps, ${flags.participants} participants${flags.strict === true ? ', strict' : ''}\n`,
+        `fuzz: seed ${seed}, ${plural(flags.runs, 'run')}${shardText}, rules ${flags.rules.join(', ')}, ${flags.steps} steps, ${flags.participants} participants${flags.strict === true ? ', strict' : ''}\n`,
       );
       let last = start;
       const progress = io.stderrIsTTY
@@ -227,19 +267,48 @@ export function registerFuzz(program: Command, cli: Cli): void {
             const t = io.now();
             if (t - last < 100_000_000n && done !== 1) return;
             last = t;
-            io.err(`\r${done} runs · ${rate(done, t - start)} runs/s · ${failed} failed\x1b[K`);
+            io.progress(`\r${plural(done, 'run')} · ${rate(done, t - start)} runs/s · ${failed} failed\x1b[K`);
           }
         : undefined;
       const job = { seed, runs: flags.runs, steps: flags.steps, participants: flags.participants, strict: flags.strict === true };
-      const result =
-        flags.workers > 1
-          ? await inWorkers({ ...job, rules: flags.rules }, flags.shard, flags.workers, progress)
-          : runCampaign({ ...job, rulesets: flags.rules.map((n) => RULESETS[n]), shard: flags.shard, onRun: progress });
+      // Each new kind of failure is written as soon as it is shrunk, so Ctrl-C or a crash loses
+      // none. Worker threads may find a kind in a later run first: the earlier run's file then
+      // replaces it, as one thread would have written only that one.
+      const written = new Map<string, FoundFailure>();
+      const onFound = (found: FoundFailure): void => {
+        const key = failureKey(found);
+        const before = written.get(key);
+        if (before !== undefined && before.run <= found.run) return;
+        writeFailure(cli, flags, found, seed);
+        written.set(key, found);
+        if (before !== undefined) io.removeFile(failureFile(flags, before).file);
+      };
+      let interrupted = false;
+      let stopWorkers: (() => void) | undefined;
+      const stopListening = io.onInterrupt(() => {
+        interrupted = true;
+        stopWorkers?.();
+      });
+      let result: CampaignResult;
+      try {
+        if (flags.workers > 1) {
+          result = await inWorkers({ ...job, rules: flags.rules }, flags.shard, flags.workers, progress, onFound, (stop) => (stopWorkers = stop));
+        } else {
+          const campaign = new Campaign({ ...job, rulesets: flags.rules.map((n) => RULESETS[n]), shard: flags.shard, onRun: progress, onFound });
+          while (!campaign.done && !interrupted) {
+            campaign.step();
+            await io.breathe();
+          }
+          result = campaign.result();
+        }
+      } finally {
+        stopListening();
+      }
       const elapsed = io.now() - start;
-      if (progress !== undefined) io.err('\r\x1b[K');
+      if (progress !== undefined) io.progress('\r\x1b[K');
       const out: string[] = [];
       for (const found of result.found) {
-        const written = writeFailure(cli, flags, found, seed);
+        const written = failureFile(flags, found);
         const before = eventsOf(found.original).length;
         const after = eventsOf(found.shrunk).length;
         out.push(
@@ -252,9 +321,10 @@ export function registerFuzz(program: Command, cli: Cli): void {
           '',
         );
       }
+      if (interrupted) out.push(`interrupted (Ctrl-C): the summary of the ${plural(result.runs, 'run')} done`);
       out.push(...summary(result, elapsed, flags.strict === true, flags.rules.includes('deferred') || flags.rules.includes('immediate')));
       out.push(`seed ${seed}; reproduce: ${fuzzCommand(flags, rulesArg, seed, flags.runs, flags.shard)}`);
       io.out(`${out.join('\n')}\n`);
-      cli.setExit(result.failedRuns > 0 ? EXIT_FAILED : EXIT_OK);
+      cli.setExit(interrupted ? EXIT_INTERRUPTED : result.failedRuns > 0 ? EXIT_FAILED : EXIT_OK);
     });
 }

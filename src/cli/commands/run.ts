@@ -8,11 +8,12 @@ import { RULESETS } from '../../engine/rules.js';
 import { runScenario } from '../../engine/run.js';
 import { renderDivergences, withDivergences } from '../divergences.js';
 import { renderRunReport } from '../render/report.js';
-import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, parseRules, sourceName, stdoutPalette, type Cli } from '../shared.js';
+import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, parseRules, sourceName, stdoutPalette, type Cli } from '../shared.js';
 
 interface RunFlags {
   readonly rules?: RuleName;
   readonly json?: boolean;
+  readonly maxSize?: number;
   readonly color: boolean;
 }
 
@@ -34,12 +35,13 @@ Examples:
   $ cat my.yaml | epochsim run -
 
 Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant failed;
-2 the input is invalid (every problem is listed as FILE:LINE:COL, nothing goes to stdout).
+2 the input is invalid (every problem is listed as FILE:LINE:COL, nothing goes to stdout);
+74 stdout could not be written (a full disk, a closed stdout).
 `;
 
 export function runCommand(file: string, flags: RunFlags, cli: Cli): number {
   const { io } = cli;
-  const scenario = loadForCommand(file, io, flags.color);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
   if (!scenario) return EXIT_INPUT;
   const result = runScenario(scenario, { rules: flags.rules });
   const p = stdoutPalette(io, flags.color);
@@ -62,6 +64,7 @@ export function registerRun(program: Command, cli: Cli): void {
       ),
     )
     .option('--json', 'print the run as one JSON object (the scenario format, section 7)')
+    .addOption(maxSizeOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: RunFlags) => {

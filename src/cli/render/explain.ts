@@ -1091,7 +1091,7 @@ function introduction(replay: Replay, t: Text): void {
 
 /** The run's verdict, in the words `run` uses. */
 export function verdictLine(run: RunResult, p: Palette): string {
-  if (run.ok) return p.green(p.bold(`OK: ${run.steps.length} events, ${run.checks.length} checkpoints, invariants hold`));
+  if (run.ok) return p.green(p.bold(`OK: ${plural(run.steps.length, 'event')}, ${plural(run.checks.length, 'checkpoint')}, invariants hold`));
   const failedSteps = run.steps.filter((s) => s.problem !== undefined).length;
   const failedChecks = run.checks.filter((c) => !c.ok).length;
   const parts = [

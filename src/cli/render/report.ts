@@ -8,6 +8,7 @@ import type { Effect, LedgerReason, SettleOp } from '../../engine/effects.js';
 import type { RunResult, StepRecord } from '../../engine/run.js';
 import type { Palette } from '../palette.js';
 import { byCodeUnit } from '../../domain/order.js';
+import { plural } from './layout.js';
 import { renderTable } from './table.js';
 
 const ngonka = (n: bigint): string => groupDigits(n);
@@ -173,7 +174,7 @@ export function renderRunReport(run: RunResult, file: string, p: Palette): strin
   const failedSteps = run.steps.filter((s) => s.problem !== undefined).length;
   out.push('');
   if (run.ok) {
-    out.push(p.green(p.bold(`OK: ${run.steps.length} events, ${run.checks.length} checkpoints, invariants hold`)));
+    out.push(p.green(p.bold(`OK: ${plural(run.steps.length, 'event')}, ${plural(run.checks.length, 'checkpoint')}, invariants hold`)));
   } else {
     const parts = [
       failedSteps > 0 ? `${failedSteps} step${failedSteps === 1 ? '' : 's'} not as expected` : '',
