@@ -48,9 +48,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'schema',
-    description: 'print the JSON Schema of scenario files (for editors and other tools)',
+    description: 'print the JSON Schema of scenario files, or of what a command prints (--output)',
     args: [],
-    options: false,
+    options: true,
     load: async () => (await import('./commands/schema.js')).registerSchema,
   },
   {

@@ -186,12 +186,13 @@ describe('epochsim check: golden files', () => {
   ].join('\n');
 
   const DIFF = [
-    '  golden g/a.json differs at 7 paths (golden → this run):',
+    '  golden g/a.json differs at 8 paths (golden → this run):',
     '    bank.alice: 8500000000 (8.5 gonka) → 7750000000 (7.75 gonka)',
     '    bank.h1: 1500000000 (1.5 gonka) → 2250000000 (2.25 gonka)',
     '    checks[0].line: 7 → 8',
     '    checks[0].step: 3 → 4',
-    '    steps[2]: added {"event":"transfer","expected":false,"index":3,"line":7,"status":"ok"}',
+    '    steps[1].effects[0].amount: 1500000000 (1.5 gonka) → 2000000000 (2 gonka)',
+    '    steps[2]: added {"effects":[{"amount":"250000000","from":"alice","kind":"bank","memo":"transfer","to":"h1"}],"event":"transfer","expect…',
     '    transfers[0].amount: 1500000000 (1.5 gonka) → 2000000000 (2 gonka)',
     '    transfers[1]: added {"amount":"250000000","from":"alice","memo":"transfer","step":3,"to":"h1"}',
   ];
@@ -253,11 +254,11 @@ describe('epochsim check: golden files', () => {
     files['m.yaml'] = many.join('\n').replaceAll('amount: ', 'amount: 1');
     const r = await runCli(['check', 'm.yaml', '--golden', 'g'], { files });
     const out = r.stdout.split('\n');
-    expect(out[3]).toBe('  golden g/m.json differs at 32 paths (golden → this run):');
+    expect(out[3]).toBe('  golden g/m.json differs at 62 paths (golden → this run):');
     expect(out[4]).toBe('    bank.alice: 99999999535 (99.999999535 gonka) → 99999997345 (99.999997345 gonka)');
-    expect(out[6]).toBe('    transfers[0].amount: 1 (0.000000001 gonka) → 11 (0.000000011 gonka)');
-    expect(out[23]).toBe('    transfers[17].amount: 18 (0.000000018 gonka) → 118 (0.000000118 gonka)');
-    expect(out[24]).toBe('    … and 12 more');
+    expect(out[6]).toBe('    steps[0].effects[0].amount: 1 (0.000000001 gonka) → 11 (0.000000011 gonka)');
+    expect(out[23]).toBe('    steps[17].effects[0].amount: 18 (0.000000018 gonka) → 118 (0.000000118 gonka)');
+    expect(out[24]).toBe('    … and 42 more');
     expect(out[25]).toBe('');
   });
 
@@ -345,7 +346,7 @@ describe('epochsim check: JUnit XML', () => {
     await runCli(['check', 'a.yaml', '--golden', 'g', '--junit', 'j.xml'], { files });
     const xml = files['j.xml'] ?? '';
     expect(XMLValidator.validate(xml)).toBe(true);
-    expect(xml).toContain('<failure message="golden file differs at 19 paths" type="failure">golden g/a.json differs at 19 paths (golden → this run):\n  bank.alice: added 8500000000 (8.5 gonka)\n  bank.gov: added 0 (0 gonka)\n  bank.h1: 1 (0.000000001 gonka) → 1500000000 (1.5 gonka)\n');
+    expect(xml).toContain('<failure message="golden file differs at 20 paths" type="failure">golden g/a.json differs at 20 paths (golden → this run):\n  bank.alice: added 8500000000 (8.5 gonka)\n  bank.gov: added 0 (0 gonka)\n  bank.h1: 1 (0.000000001 gonka) → 1500000000 (1.5 gonka)\n');
   });
 });
 

@@ -28,7 +28,7 @@ describe('epochsim run', () => {
     expect(r.stderr).toBe('');
     const json = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual([
-      'bank', 'checks', 'epoch', 'escrows', 'exclusions', 'ok', 'participants', 'rules', 'scenario',
+      'bank', 'checks', 'epoch', 'escrows', 'exclusions', 'format_version', 'ok', 'participants', 'rules', 'scenario',
       'settle_amounts', 'steps', 'summaries', 'supply', 'surplus', 'transfers', 'violations',
     ]);
     expect(json['bank']).toEqual({
@@ -40,7 +40,9 @@ describe('epochsim run', () => {
     });
     expect(json['epoch']).toEqual({ effective: 2, ended: [1] });
     expect(json['settle_amounts']).toEqual({ h2: { epoch: 1, reward_coins: '500000000000', work_coins: '300000000' } });
+    expect(json['format_version']).toBe(2);
     expect((json['steps'] as unknown[])[3]).toEqual({
+      effects: [],
       event: 'claim_reward',
       expected: true,
       index: 5,

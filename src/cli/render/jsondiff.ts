@@ -159,8 +159,8 @@ const AMOUNT_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * Whether the value at `path` of a `run --json` object is an amount: every `bank.*`, `supply.*`
- * and `surplus`, a violation's `expected` and `actual`, and any key in AMOUNT_KEYS (escrow and
- * transfer `amount`, ledger and settle-amount coins). `weight`, counts and epochs are not.
+ * and `surplus`, a violation's `expected` and `actual`, an effect's `delta`, `work` and
+ * `reward`, and any key in AMOUNT_KEYS (escrow and transfer `amount`, ledger and settle-amount coins). `weight`, counts and epochs are not.
  */
 export function isAmountPath(path: readonly PathSegment[]): boolean {
   const [top] = path;
@@ -169,6 +169,8 @@ export function isAmountPath(path: readonly PathSegment[]): boolean {
   if ((top === 'bank' || top === 'supply') && path.length === 2) return true;
   if (top === 'surplus' && path.length === 1) return true;
   if (top === 'violations' && path.length === 3 && (last === 'expected' || last === 'actual')) return true;
+  // an effect's signed ledger delta and its settle amount's work and reward coins
+  if (top === 'steps' && path[2] === 'effects' && path.length === 5 && (last === 'delta' || last === 'work' || last === 'reward')) return true;
   return AMOUNT_KEYS.has(last);
 }
 
@@ -176,7 +178,7 @@ const MAX_VALUE = 120;
 
 /** A value for a diff line: amounts as `ngonka (gonka)`, strings quoted, objects as one line of JSON. */
 export function showValue(value: Json, path: readonly PathSegment[]): string {
-  if (typeof value === 'string' && /^[0-9]+$/.test(value) && isAmountPath(path)) {
+  if (typeof value === 'string' && /^-?[0-9]+$/.test(value) && isAmountPath(path)) {
     return `${value} (${formatGonka(BigInt(value))} gonka)`;
   }
   const text = compactJson(value);
