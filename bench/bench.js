@@ -46,7 +46,7 @@ import { performance } from 'node:perf_hooks';
 // The engine as a library (built by `npm run build`); `advance` is the per-event invariant step,
 // used here only to split the cost by event type.
 const { runScenario, DEFAULT_PARAMS, applyEvent, genesis, RULESETS, recount } = await import('../dist/index.js');
-const { advance } = await import('../dist/engine/invariants.js');
+const { advance } = await import('../dist/engine/replay/invariants.js');
 const { makeScenario, EVENTS_PER_EPOCH, USERS, SEED } = await import('./workload.js');
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates src/engine/data/statsTables.ts from the Gonka chain's Go source: the downtime test's
+// Generates src/engine/rules/data/statsTables.ts from the Gonka chain's Go source: the downtime test's
 // critical-value tables (calculations/stats_table.go). Reads the file with `git show COMMIT:PATH`
 // from a bare mirror of the chain at each release below, parses the data (never the code), checks
 // that the data is identical at every release and well formed, and writes the TypeScript module.
@@ -20,7 +20,7 @@ const RELEASES = [
   ['v0.2.12', 'd8b8e9073d1a420d344d3ecc33ef23957f4142b1'],
   ['devshard v2 (v0.2.13-devshard-v2)', '8a35022bea25ebee4b7356314a0a262edbaa82db'],
 ];
-const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'engine', 'data', 'statsTables.ts');
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'engine', 'rules', 'data', 'statsTables.ts');
 
 function fail(message) {
   process.stderr.write(`gen-stats-tables: ${message}\n`);
@@ -89,7 +89,7 @@ const lines = [
   '// (consts maxTableN, vars criticalValueTableP005…P050, maps criticalValueTables and p0Multipliers)',
   '// at these releases, where the data is identical:',
   ...RELEASES.map(([tag, commit]) => `//   ${tag}  ${commit}`),
-  '// Data only: the lookup rule lives in src/engine/downtime.ts.',
+  '// Data only: the lookup rule lives in src/engine/rules/downtime.ts.',
   '',
   '/** The p0 values (permille) the chain has tables for. */',
   `export const TABLE_PERMILLES = [${permilles.join(', ')}] as const;`,

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Quick cost check of src/engine/downtime.ts chainDowntimeTest for 10 000 members, as ratios to
+// Quick cost check of src/engine/rules/downtime.ts chainDowntimeTest for 10 000 members, as ratios to
 // rewardMath.downtimeTest (the exact-rational test it will sit beside) and to a plain loop over the
 // members measured in the same run. Not a benchmark gate. Run `npm run build` first.
 //   node scripts/measure-downtime.mjs table|exact
-import { chainDowntimeTest, parseGoDecimal } from '../dist/engine/downtime.js';
-import { downtimeTest } from '../dist/engine/rewardMath.js';
+import { chainDowntimeTest, parseGoDecimal } from '../dist/engine/rules/downtime.js';
+import { downtimeTest } from '../dist/engine/rules/rewardMath.js';
 let seed = 12345;
 const rand = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x80000000; };
 const members = (n, maxTotal, maxRate) => Array.from({ length: n }, () => { const t = Math.floor(rand() * maxTotal); const m = Math.floor(t * rand() * maxRate); return { inferenceCount: t - m, missedRequests: m }; });

@@ -17,13 +17,14 @@ import {
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../src/scenario/load.js';
-import { balanceOf, hostStatsOf, summaryOf } from '../src/engine/queries.js';
-import type { Transfer } from '../src/engine/context.js';
-import { recount, supplyOf, surplusOf } from '../src/engine/invariants.js';
-import { vecGet } from '../src/engine/pvec.js';
-import { applyEvent, type Env, type TxOutcome } from '../src/engine/reducers/index.js';
-import { RULESETS, type Ruleset } from '../src/engine/rules.js';
-import { runScenario } from '../src/engine/run.js';
+import { balanceOf, hostStatsOf, summaryOf } from '../src/engine/storage/queries.js';
+import type { Transfer } from '../src/engine/rules/ruleset.js';
+import { recount, supplyOf, surplusOf } from '../src/engine/replay/invariants.js';
+import { vecGet } from '../src/engine/storage/pvec.js';
+import { applyEvent, type Env, type TxOutcome } from '../src/engine/rules/reducers/index.js';
+import { RULESETS } from '../src/engine/rules/registry.js';
+import type { Ruleset } from '../src/engine/rules/ruleset.js';
+import { runScenario } from '../src/engine/replay/run.js';
 import {
   genesis,
   type ChainState,
@@ -33,7 +34,7 @@ import {
   type SettleAmount,
   type Summary,
   type World,
-} from '../src/engine/state.js';
+} from '../src/engine/storage/state.js';
 
 export const GNK = 1_000_000_000n;
 

@@ -4,8 +4,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, runToJson } from '../src/engine/json.js';
-import { runScenario } from '../src/engine/run.js';
+import { canonicalJson, runToJson } from '../src/engine/replay/json.js';
+import { runScenario } from '../src/engine/replay/run.js';
 import { loadScenario } from '../src/scenario/load.js';
 
 const dir = join(process.cwd(), 'scenarios');

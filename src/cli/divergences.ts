@@ -5,8 +5,8 @@
  * v1 rulesets (deferred, immediate) report none and get no section.
  */
 import { formatGonka, groupDigits } from '../domain/money.js';
-import { RULESETS } from '../engine/rules.js';
-import type { RunResult } from '../engine/run.js';
+import { RULESETS } from '../engine/rules/registry.js';
+import type { RunResult } from '../engine/replay/run.js';
 import type { Palette } from './palette.js';
 
 const amount = (n: bigint): string => `${groupDigits(n)} ngonka (${formatGonka(n)} gonka)`;

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RuleName } from '../domain/scenario.js';
-import { RULESETS } from '../engine/rules.js';
+import { RULESETS } from '../engine/rules/registry.js';
 import { Campaign, type CampaignResult, type FoundFailure, type Shard } from '../fuzz/campaign.js';
 
 export interface WorkerJob {

@@ -10,7 +10,7 @@ export const DEFAULT_MAX_TOKENS = 5000n;
 /**
  * `deferred` and `immediate` are the v1 rulesets (PR #1000 as settled in review, and the chain
  * just before it); the others replay a released or proposed chain version as it was coded,
- * known bugs included (see src/engine/rules.ts and `epochsim rules`).
+ * known bugs included (see src/engine/rules/registry.ts and `epochsim rules`).
  */
 export type RuleName = 'deferred' | 'immediate' | 'v0.2.11' | 'fees-kept' | 'fees-split' | 'pr-1000' | 'v0.2.12' | 'newest';
 export const RULE_NAMES: readonly RuleName[] = ['deferred', 'immediate', 'v0.2.11', 'fees-kept', 'fees-split', 'pr-1000', 'v0.2.12', 'newest'];

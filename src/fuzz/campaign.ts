@@ -4,8 +4,9 @@
  * (property and ruleset) is shrunk. Pure: no files, no clock, no process — the CLI does those.
  */
 import type { Scenario } from '../domain/scenario.js';
-import { RULESETS, type Ruleset } from '../engine/rules.js';
-import type { RunResult } from '../engine/run.js';
+import { RULESETS } from '../engine/rules/registry.js';
+import type { Ruleset } from '../engine/rules/ruleset.js';
+import type { RunResult } from '../engine/replay/run.js';
 import { generateScenario, type GenMode } from './generate.js';
 import { checkRuleset, cleanForDifferential, differential, failureKey, findFailure, stillFails, type Failure } from './properties.js';
 import { shrinkScenario } from './shrink.js';

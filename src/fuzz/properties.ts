@@ -3,11 +3,12 @@
  * Ruleset value (through runScenario, exactly as `run` replays).
  */
 import type { Scenario } from '../domain/scenario.js';
-import { runJsonText } from '../engine/json.js';
-import { vecForEach } from '../engine/pvec.js';
-import { balanceOf } from '../engine/queries.js';
-import { RULESETS, type Ruleset } from '../engine/rules.js';
-import { runScenario, type DivergenceRecord, type RunResult } from '../engine/run.js';
+import { runJsonText } from '../engine/replay/json.js';
+import { vecForEach } from '../engine/storage/pvec.js';
+import { balanceOf } from '../engine/storage/queries.js';
+import { RULESETS } from '../engine/rules/registry.js';
+import type { Ruleset } from '../engine/rules/ruleset.js';
+import { runScenario, type DivergenceRecord, type RunResult } from '../engine/replay/run.js';
 
 /** Replays a scenario under a ruleset value (a registered one, or a test's planted bug). */
 export function replay(scenario: Scenario, ruleset: Ruleset): RunResult {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { compareReplays, liquidTimeline, sparkline } from '../../src/cli/render/compare.js';
 import { RULE_NAMES, type EventItem, type Scenario } from '../../src/domain/scenario.js';
-import { holdingsOf } from '../../src/engine/queries.js';
+import { holdingsOf } from '../../src/engine/storage/queries.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { BAD_SCENARIO, runCli } from './fakeIo.js';
 import { file, SCENARIOS } from './narrative.js';

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { accountHoldings, sumHoldings } from '../../src/cli/render/holdings.js';
 import { replay } from '../../src/cli/render/replay.js';
-import { vecForEach } from '../../src/engine/pvec.js';
-import { balanceOf, holdingsOf, participantOf } from '../../src/engine/queries.js';
-import type { StepView } from '../../src/engine/run.js';
-import type { ChainState, World } from '../../src/engine/state.js';
+import { vecForEach } from '../../src/engine/storage/pvec.js';
+import { balanceOf, holdingsOf, participantOf } from '../../src/engine/storage/queries.js';
+import type { StepView } from '../../src/engine/replay/run.js';
+import type { ChainState, World } from '../../src/engine/storage/state.js';
 import { RULE_NAMES } from '../../src/domain/scenario.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { BAD_SCENARIO, runCli } from './fakeIo.js';

@@ -2,7 +2,7 @@
  * `epochsim rules`, and how `run` reports the known divergences of a chain version.
  */
 import { RULE_NAMES } from '../../src/domain/scenario.js';
-import { RULESETS } from '../../src/engine/rules.js';
+import { RULESETS } from '../../src/engine/rules/registry.js';
 import { runCli } from './fakeIo.js';
 
 const STORY = 'scenarios/20-one-story-six-versions.yaml';

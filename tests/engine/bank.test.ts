@@ -1,17 +1,17 @@
 /**
- * Bank moves (src/engine/bank.ts): `transferEachMutably` writes each balance once, but must be
+ * Bank moves (src/engine/storage/bank.ts): `transferEachMutably` writes each balance once, but must be
  * exactly the sends one by one — same balances, same records in the same order, same error at
  * the same send, and a failure changes nothing (the transaction drops its draft).
  */
 import fc from 'fast-check';
 import { DEFAULT_PARAMS } from '../../src/domain/scenario.js';
 import { MAX_INT64 } from '../../src/domain/money.js';
-import { transferAndBackMutably, transferEachMutably, transferMutably, type Send } from '../../src/engine/bank.js';
-import type { TxContext } from '../../src/engine/context.js';
-import { vecForEach } from '../../src/engine/pvec.js';
-import { RULESETS } from '../../src/engine/rules.js';
-import { genesis, type ChainState, type Mutable } from '../../src/engine/state.js';
-import { transact } from '../../src/engine/tx.js';
+import { transferAndBackMutably, transferEachMutably, transferMutably, type Send } from '../../src/engine/storage/bank.js';
+import type { TxContext } from '../../src/engine/rules/ruleset.js';
+import { vecForEach } from '../../src/engine/storage/pvec.js';
+import { RULESETS } from '../../src/engine/rules/registry.js';
+import { genesis, type ChainState, type Mutable } from '../../src/engine/storage/state.js';
+import { transact } from '../../src/engine/storage/tx.js';
 
 const NAMES = ['alice', 'bob', 'carol'];
 const HOSTS = ['h1', 'h2'];

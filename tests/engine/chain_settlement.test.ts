@@ -10,9 +10,9 @@
  */
 import type { ChainEvent, RuleName } from '../../src/domain/scenario.js';
 import { MAX_INT64, MAX_UINT64 } from '../../src/domain/money.js';
-import { sealed, vecSet } from '../../src/engine/pvec.js';
-import type { TxOutcome } from '../../src/engine/reducers/index.js';
-import { exclusionsOf } from '../../src/engine/queries.js';
+import { sealed, vecSet } from '../../src/engine/storage/pvec.js';
+import type { TxOutcome } from '../../src/engine/rules/reducers/index.js';
+import { exclusionsOf } from '../../src/engine/storage/queries.js';
 import type { Decision } from '../../src/engine/trace.js';
 import { Chain, escrowParams, ev, GNK, tr } from '../builders.js';
 

@@ -2,9 +2,9 @@
  * claim_reward (format section 3.3): a transaction error only for "participant is not active";
  * otherwise the transaction succeeds with a result text, and pays only on success.
  */
-import { applyEvent } from '../../src/engine/reducers/index.js';
-import { vecGet, vecSet } from '../../src/engine/pvec.js';
-import type { ParticipantState } from '../../src/engine/state.js';
+import { applyEvent } from '../../src/engine/rules/reducers/index.js';
+import { vecGet, vecSet } from '../../src/engine/storage/pvec.js';
+import type { ParticipantState } from '../../src/engine/storage/state.js';
 import { Chain, ev, expectSkippedInReplay, GNK, hosts, tr } from '../builders.js';
 
 const MISMATCH = "Can't validate claim, current epoch group does not match previous epoch";

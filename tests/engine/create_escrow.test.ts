@@ -3,7 +3,7 @@
  * effective epoch; checks in the chain's order.
  */
 import { Chain, escrowParams, ev, expectSkippedInReplay, GNK, hosts, tr } from '../builders.js';
-import { escrowsCreatedIn } from '../../src/engine/queries.js';
+import { escrowsCreatedIn } from '../../src/engine/storage/queries.js';
 
 const spec = { accounts: { alice: 100n * GNK, bob: GNK }, participants: hosts(3) };
 

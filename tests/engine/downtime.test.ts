@@ -1,5 +1,5 @@
 /**
- * The chain's downtime test (src/engine/downtime.ts). Expected values come from the chain's own Go
+ * The chain's downtime test (src/engine/rules/downtime.ts). Expected values come from the chain's own Go
  * tests (cited by file and test name; identical at v0.2.11 bd1fd508, v0.2.12 d8b8e907 and devshard
  * v2 8a35022b) or from the Go oracle: tests/fixtures/downtime-go-oracle.json, written by
  * scripts/go-oracle.mjs, which runs the chain's own functions (calculations/stats.go,
@@ -21,8 +21,8 @@ import {
   type DowntimeStats,
   type GoDecimal,
   type StatOutcome,
-} from '../../src/engine/downtime.js';
-import { BEYOND_TABLE_RATE, CRITICAL_VALUE_TABLES, MAX_TABLE_N, TABLE_PERMILLES } from '../../src/engine/data/statsTables.js';
+} from '../../src/engine/rules/downtime.js';
+import { BEYOND_TABLE_RATE, CRITICAL_VALUE_TABLES, MAX_TABLE_N, TABLE_PERMILLES } from '../../src/engine/rules/data/statsTables.js';
 
 const d = parseGoDecimal;
 const stats = (pairs: readonly (readonly [number, number])[]): DowntimeStats[] => pairs.map(([inferenceCount, missedRequests]) => ({ inferenceCount, missedRequests }));

@@ -3,9 +3,9 @@
  * work coins and summaries, forfeits, replaced and swept settle amounts, and the transfer order.
  */
 import { DEFAULT_PARAMS } from '../../src/domain/scenario.js';
-import { endedEpochs } from '../../src/engine/queries.js';
+import { endedEpochs } from '../../src/engine/storage/queries.js';
 import { MAX_INT64 } from '../../src/domain/money.js';
-import { decayedEpochReward, epochRewardPool, epochsSinceGenesis, fixedEpochReward } from '../../src/engine/reward.js';
+import { decayedEpochReward, epochRewardPool, epochsSinceGenesis, fixedEpochReward } from '../../src/engine/rules/reward.js';
 import { Chain, escrowParams, ev, expectSkippedInReplay, GNK, hosts, tr } from '../builders.js';
 
 describe('reward pool: the chain formula', () => {

@@ -2,9 +2,9 @@
  * exclude_participant (format section 3 and 6a): status INVALID or INACTIVE for the rest of the
  * epoch and an exclusion record for the effective epoch.
  */
-import { runScenario } from '../../src/engine/run.js';
-import { exclusionsOf } from '../../src/engine/queries.js';
-import { runToJson, type Json } from '../../src/engine/json.js';
+import { runScenario } from '../../src/engine/replay/run.js';
+import { exclusionsOf } from '../../src/engine/storage/queries.js';
+import { runToJson, type Json } from '../../src/engine/replay/json.js';
 import { aScenario, Chain, ev, expectSkippedInReplay, GNK, hosts, tr } from '../builders.js';
 
 const spec = { params: { epochReward: 90n }, accounts: { alice: 100n * GNK }, participants: hosts(3) };

@@ -3,12 +3,12 @@
  * after every event; running totals agree with a full recount.
  */
 import { MAX_INT64 } from '../../src/domain/money.js';
-import { advance, obligations, recount, supplyOf, surplusOf, type Totals } from '../../src/engine/invariants.js';
-import { runToJson, type Json } from '../../src/engine/json.js';
-import { vecSet } from '../../src/engine/pvec.js';
-import { applyEvent } from '../../src/engine/reducers/index.js';
-import { runScenario } from '../../src/engine/run.js';
-import type { ChainState } from '../../src/engine/state.js';
+import { advance, obligations, recount, supplyOf, surplusOf, type Totals } from '../../src/engine/replay/invariants.js';
+import { runToJson, type Json } from '../../src/engine/replay/json.js';
+import { vecSet } from '../../src/engine/storage/pvec.js';
+import { applyEvent } from '../../src/engine/rules/reducers/index.js';
+import { runScenario } from '../../src/engine/replay/run.js';
+import type { ChainState } from '../../src/engine/storage/state.js';
 import { aScenario, Chain, escrowParams, ev, GNK, hosts, type ScenarioSpec } from '../builders.js';
 
 const base: ScenarioSpec = {

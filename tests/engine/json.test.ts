@@ -2,9 +2,9 @@
  * `runJsonText` prints the `run --json` text without canonicalJson's sorting pass, relying on
  * runToJson inserting every key in code-unit order: the two must give the same bytes.
  */
-import { canonicalJson, runJsonText, runToJson } from '../../src/engine/json.js';
-import { RULESETS } from '../../src/engine/rules.js';
-import { runScenario } from '../../src/engine/run.js';
+import { canonicalJson, runJsonText, runToJson } from '../../src/engine/replay/json.js';
+import { RULESETS } from '../../src/engine/rules/registry.js';
+import { runScenario } from '../../src/engine/replay/run.js';
 import { generateScenario } from '../../src/fuzz/generate.js';
 import { bundledScenarios } from '../builders.js';
 import type { RuleName } from '../../src/domain/scenario.js';

@@ -3,7 +3,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runScenario, type StepView } from '../../src/engine/run.js';
+import { runScenario, type StepView } from '../../src/engine/replay/run.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 const dir = join(process.cwd(), 'scenarios');

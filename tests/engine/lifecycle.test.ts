@@ -5,9 +5,9 @@
  * vectors where it has them, every error text, and that a failed message changes nothing.
  */
 import type { ChainEvent } from '../../src/domain/scenario.js';
-import { inferenceOf } from '../../src/engine/inferences.js';
-import { recount, surplusOf } from '../../src/engine/invariants.js';
-import { RULESETS } from '../../src/engine/rules.js';
+import { inferenceOf } from '../../src/engine/storage/inferences.js';
+import { recount, surplusOf } from '../../src/engine/replay/invariants.js';
+import { RULESETS } from '../../src/engine/rules/registry.js';
 import type { Decision } from '../../src/engine/trace.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { Chain, ev, expectSkippedInReplay, GNK, hosts, tr } from '../builders.js';

@@ -7,14 +7,14 @@
  */
 import fc from 'fast-check';
 import { DEFAULT_PARAMS, type ChainEvent, type Params, type RuleName, type Scenario } from '../../src/domain/scenario.js';
-import { activeSetOf, balanceOf } from '../../src/engine/queries.js';
-import { forEachInference } from '../../src/engine/inferences.js';
-import { canonicalJson, runToJson } from '../../src/engine/json.js';
-import { vecForEach, vecGet } from '../../src/engine/pvec.js';
-import { applyEvent } from '../../src/engine/reducers/index.js';
-import { RULESETS } from '../../src/engine/rules.js';
-import { genesis } from '../../src/engine/state.js';
-import { runScenario, type RunResult } from '../../src/engine/run.js';
+import { activeSetOf, balanceOf } from '../../src/engine/storage/queries.js';
+import { forEachInference } from '../../src/engine/storage/inferences.js';
+import { canonicalJson, runToJson } from '../../src/engine/replay/json.js';
+import { vecForEach, vecGet } from '../../src/engine/storage/pvec.js';
+import { applyEvent } from '../../src/engine/rules/reducers/index.js';
+import { RULESETS } from '../../src/engine/rules/registry.js';
+import { genesis } from '../../src/engine/storage/state.js';
+import { runScenario, type RunResult } from '../../src/engine/replay/run.js';
 import { aScenario, escrowParams, ev, GNK } from '../builders.js';
 
 const RULES: readonly RuleName[] = ['deferred', 'immediate'];

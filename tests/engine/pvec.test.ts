@@ -4,7 +4,7 @@
  * per-event invariants rely on.
  */
 import fc from 'fast-check';
-import { emptyVec, sealed, sparseVec, vecDiff, vecForEach, vecGet, vecOf, vecRemove, vecSet, vecSet2, writtenSince, type PVec } from '../../src/engine/pvec.js';
+import { emptyVec, sealed, sparseVec, vecDiff, vecForEach, vecGet, vecOf, vecRemove, vecSet, vecSet2, writtenSince, type PVec } from '../../src/engine/storage/pvec.js';
 
 type Op = { kind: 'set'; index: number; value: number } | { kind: 'remove'; index: number };
 

@@ -6,8 +6,8 @@
  * are reproduced.
  */
 import type { ChainEvent, Params } from '../../src/domain/scenario.js';
-import { recount, surplusOf } from '../../src/engine/invariants.js';
-import { decayedEpochReward } from '../../src/engine/reward.js';
+import { recount, surplusOf } from '../../src/engine/replay/invariants.js';
+import { decayedEpochReward } from '../../src/engine/rules/reward.js';
 import {
   CHAIN_REWARD_MATH,
   V1_REWARD_MATH,
@@ -17,8 +17,9 @@ import {
   powerCap,
   rewardMathOf,
   type MemberInput,
-} from '../../src/engine/rewardMath.js';
-import { RULESETS, type Ruleset } from '../../src/engine/rules.js';
+} from '../../src/engine/rules/rewardMath.js';
+import { RULESETS } from '../../src/engine/rules/registry.js';
+import type { Ruleset } from '../../src/engine/rules/ruleset.js';
 import type { Decision } from '../../src/engine/trace.js';
 import { Chain, ev, GNK, tr } from '../builders.js';
 import { DEFAULT_PARAMS } from '../../src/domain/scenario.js';

@@ -5,10 +5,10 @@
  */
 import { MAX_INT64, MAX_UINT32, MAX_UINT64 } from '../../src/domain/money.js';
 import type { RuleName } from '../../src/domain/scenario.js';
-import { recount } from '../../src/engine/invariants.js';
+import { recount } from '../../src/engine/replay/invariants.js';
 import { Chain, escrowParams, ev, expectSkippedInReplay, GNK, hosts, tr, type ScenarioSpec } from '../builders.js';
 import fc from 'fast-check';
-import { assignedPerSlot } from '../../src/engine/payouts.js';
+import { assignedPerSlot } from '../../src/engine/rules/payouts.js';
 
 const RULES: RuleName[] = ['deferred', 'immediate'];
 /** min_amount 1 so that small escrows such as the chain's 1000 ngonka are allowed. */

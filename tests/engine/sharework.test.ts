@@ -6,7 +6,7 @@
  * it written here (`goShareWork`, before its final correction step).
  */
 import fc from 'fast-check';
-import { shareWork, type WorkAdjustment } from '../../src/engine/inferences.js';
+import { shareWork, type WorkAdjustment } from '../../src/engine/storage/inferences.js';
 
 const byName = (list: readonly WorkAdjustment[]): WorkAdjustment[] => [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 const sum = (list: readonly WorkAdjustment[]): bigint => list.reduce((s, a) => s + a.amount, 0n);

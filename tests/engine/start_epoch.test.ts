@@ -3,7 +3,7 @@
  * in list order with its weights, members become ACTIVE; fails while epoch N is still running.
  */
 import { Chain, ev, expectSkippedInReplay, GNK, hosts } from '../builders.js';
-import { activeSetOf, endedEpochs } from '../../src/engine/queries.js';
+import { activeSetOf, endedEpochs } from '../../src/engine/storage/queries.js';
 
 const spec = { participants: hosts(3) };
 

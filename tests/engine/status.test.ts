@@ -1,5 +1,5 @@
 /**
- * The automatic participant status (src/engine/status.ts) against the chain's Go code.
+ * The automatic participant status (src/engine/rules/status.ts) against the chain's Go code.
  *
  * Expected numbers come from three places, never from the port itself:
  *  - the chain's own Go tests (cited by file and test name; unchanged between v0.2.11 bd1fd508,
@@ -26,7 +26,7 @@ import {
   V0_2_5_UPGRADE_STATUS_PARAMS,
   type StatusParams,
   type StatusRecord,
-} from '../../src/engine/status.js';
+} from '../../src/engine/rules/status.js';
 
 /** "1.38629436112" → 1386294361120n: a 12-decimal value in units of 10^-12. */
 function units(text: string): bigint {

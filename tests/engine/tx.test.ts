@@ -1,17 +1,17 @@
 /**
- * The transaction mechanism (src/engine/tx.ts): the fast `copy` drafts and immer's `produce`
+ * The transaction mechanism (src/engine/storage/tx.ts): the fast `copy` drafts and immer's `produce`
  * give the same outcome on every bundled scenario and on generated ones, under every ruleset;
  * no event — applied or failed — changes a state that came before it; the records in the tries
  * are frozen (the root and the tries are not: their types are read-only).
  */
 import { generateScenario } from '../../src/fuzz/generate.js';
-import { canonicalJson, runToJson } from '../../src/engine/json.js';
-import { vecForEach, vecGet, type PVec } from '../../src/engine/pvec.js';
-import { RULESETS } from '../../src/engine/rules.js';
-import { runScenario, type StepView } from '../../src/engine/run.js';
-import type { ChainState } from '../../src/engine/state.js';
-import { transact } from '../../src/engine/tx.js';
-import { updateParticipantMutably } from '../../src/engine/ledger.js';
+import { canonicalJson, runToJson } from '../../src/engine/replay/json.js';
+import { vecForEach, vecGet, type PVec } from '../../src/engine/storage/pvec.js';
+import { RULESETS } from '../../src/engine/rules/registry.js';
+import { runScenario, type StepView } from '../../src/engine/replay/run.js';
+import type { ChainState } from '../../src/engine/storage/state.js';
+import { transact } from '../../src/engine/storage/tx.js';
+import { updateParticipantMutably } from '../../src/engine/storage/ledger.js';
 import { bundledScenarios } from '../builders.js';
 import type { RuleName, Scenario } from '../../src/domain/scenario.js';
 

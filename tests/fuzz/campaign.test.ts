@@ -5,13 +5,14 @@
  */
 import fc from 'fast-check';
 import type { Scenario } from '../../src/domain/scenario.js';
-import { runScenario } from '../../src/engine/run.js';
-import { RULESETS, type Ruleset } from '../../src/engine/rules.js';
+import { runScenario } from '../../src/engine/replay/run.js';
+import { RULESETS } from '../../src/engine/rules/registry.js';
+import type { Ruleset } from '../../src/engine/rules/ruleset.js';
 import { mergeResults, runCampaign, shardRuns, subShard } from '../../src/fuzz/campaign.js';
 import { eventsOf, generateScenario } from '../../src/fuzz/generate.js';
 import { checkRuleset, replay, stillFails, type Failure } from '../../src/fuzz/properties.js';
 import { noLarger, shrinkScenario, sizeOf, smaller } from '../../src/fuzz/shrink.js';
-import { canonicalJson, runToJson } from '../../src/engine/json.js';
+import { canonicalJson, runToJson } from '../../src/engine/replay/json.js';
 
 /** deferred with one hook broken: every settlement refunds its creator 1 ngonka short. */
 const refundShort: Ruleset = {

@@ -2,7 +2,7 @@
  * `epochsim fuzz` end to end, in-process with the fake Io (its clock advances 1 ms a read).
  */
 import { loadScenario } from '../../src/scenario/load.js';
-import { runScenario } from '../../src/engine/run.js';
+import { runScenario } from '../../src/engine/replay/run.js';
 import { runCli } from '../cli/fakeIo.js';
 
 describe('epochsim fuzz', () => {

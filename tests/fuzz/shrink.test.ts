@@ -6,8 +6,9 @@
  */
 import fc from 'fast-check';
 import { DEFAULT_PARAMS, type Scenario } from '../../src/domain/scenario.js';
-import { runScenario } from '../../src/engine/run.js';
-import { RULESETS, type Ruleset } from '../../src/engine/rules.js';
+import { runScenario } from '../../src/engine/replay/run.js';
+import { RULESETS } from '../../src/engine/rules/registry.js';
+import type { Ruleset } from '../../src/engine/rules/ruleset.js';
 import { runCampaign } from '../../src/fuzz/campaign.js';
 import { eventsOf, generateScenario, itemsOf } from '../../src/fuzz/generate.js';
 import { checkRuleset, stillFails } from '../../src/fuzz/properties.js';

@@ -6,8 +6,8 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
-import { canonicalJson, runToJson, type Json } from '../../engine/json.js';
-import { runScenario } from '../../engine/run.js';
+import { canonicalJson, runToJson, type Json } from '../../engine/replay/json.js';
+import { runScenario } from '../../engine/replay/run.js';
 import type { LoadResult } from '../../scenario/load.js';
 import { describeError } from '../oserror.js';
 import type { Io } from '../io.js';

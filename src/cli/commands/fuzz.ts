@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
-import { RULESETS } from '../../engine/rules.js';
+import { RULESETS } from '../../engine/rules/registry.js';
 import { Worker } from 'node:worker_threads';
 import { Campaign, mergeResults, subShard, type CampaignResult, type FoundFailure, type Shard } from '../../fuzz/campaign.js';
 import { failureKey } from '../../fuzz/properties.js';

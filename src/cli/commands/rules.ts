@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
-import { DEFAULT_RULES, RULESETS } from '../../engine/rules.js';
+import { DEFAULT_RULES, RULESETS } from '../../engine/rules/registry.js';
 import type { Palette } from '../palette.js';
 import { EXIT_OK, parseRules, stdoutPalette, type Cli } from '../shared.js';
 

@@ -3,9 +3,9 @@
  */
 import { Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
-import { runJsonText } from '../../engine/json.js';
-import { RULESETS } from '../../engine/rules.js';
-import { runScenario } from '../../engine/run.js';
+import { runJsonText } from '../../engine/replay/json.js';
+import { RULESETS } from '../../engine/rules/registry.js';
+import { runScenario } from '../../engine/replay/run.js';
 import { renderDivergences, withDivergences } from '../divergences.js';
 import { renderRunReport } from '../render/report.js';
 import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, parseRules, sourceName, stdoutPalette, type Cli } from '../shared.js';

@@ -4,7 +4,7 @@
  * files; the bundled scenarios point at `scenarios/scenario.schema.json`, a copy of this output.
  */
 import { Option, type Command } from 'commander';
-import { runJsonSchema } from '../../engine/runJsonSchema.js';
+import { runJsonSchema } from '../../engine/replay/runJsonSchema.js';
 import { scenarioJsonSchema } from '../../scenario/schema.js';
 import { EXIT_OK, type Cli } from '../shared.js';
 

@@ -3,7 +3,7 @@
  * summary, the count line, and the JUnit XML. Pure functions of the outcomes; colour is a
  * parameter.
  */
-import type { RunResult } from '../../engine/run.js';
+import type { RunResult } from '../../engine/replay/run.js';
 import type { Palette } from '../palette.js';
 import { describeChanges, type JsonChange } from './jsondiff.js';
 

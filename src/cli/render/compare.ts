@@ -4,12 +4,12 @@
  * participant's liquid balance over time; `renderCompare` and `comparisonJson` present it.
  */
 import type { RuleName, Scenario } from '../../domain/scenario.js';
-import { RULESETS } from '../../engine/rules.js';
-import { canonicalJson, runToJson, type Json } from '../../engine/json.js';
-import { vecDiff } from '../../engine/pvec.js';
-import { balanceOf, escrowOf, holdingsOf, type Holdings } from '../../engine/queries.js';
-import type { StepView } from '../../engine/run.js';
-import type { World } from '../../engine/state.js';
+import { RULESETS } from '../../engine/rules/registry.js';
+import { canonicalJson, runToJson, type Json } from '../../engine/replay/json.js';
+import { vecDiff } from '../../engine/storage/pvec.js';
+import { balanceOf, escrowOf, holdingsOf, type Holdings } from '../../engine/storage/queries.js';
+import type { StepView } from '../../engine/replay/run.js';
+import type { World } from '../../engine/storage/state.js';
 import type { Palette } from '../palette.js';
 import { diffState } from './diff.js';
 import { explainBlock, verdictLine } from './explain.js';

@@ -6,9 +6,9 @@
  * Only the vectors a step touched are visited (persistent tries share the rest), so a diff
  * costs what the step changed, not the size of the chain.
  */
-import { emptyVec, vecDiff, vecForEach } from '../../engine/pvec.js';
-import { endedEpochs } from '../../engine/queries.js';
-import type { ChainState, Escrow, HostEpochStats, InferenceRecord, ParticipantState, SettleAmount, Summary, World } from '../../engine/state.js';
+import { emptyVec, vecDiff, vecForEach } from '../../engine/storage/pvec.js';
+import { endedEpochs } from '../../engine/storage/queries.js';
+import type { ChainState, Escrow, HostEpochStats, InferenceRecord, ParticipantState, SettleAmount, Summary, World } from '../../engine/storage/state.js';
 import { plural, unitFor } from './layout.js';
 
 export interface Change {

@@ -9,8 +9,8 @@
  */
 import { DEFAULT_PARAMS, type EventItem, type EventOf, type ExpectItem, type Expectation, type Scenario } from '../../domain/scenario.js';
 import { groupDigits, MAX_INT64, MAX_UINT64 } from '../../domain/money.js';
-import type { Transfer } from '../../engine/context.js';
-import { vecForEach } from '../../engine/pvec.js';
+import type { Transfer } from '../../engine/rules/ruleset.js';
+import { vecForEach } from '../../engine/storage/pvec.js';
 import {
   activeSetOf,
   balanceOf,
@@ -20,10 +20,10 @@ import {
   isActiveIn,
   participantOf,
   summaryOf,
-} from '../../engine/queries.js';
-import { assignedPerSlot, RULESETS } from '../../engine/rules.js';
-import type { RunResult } from '../../engine/run.js';
-import { INFERENCE_MODULE, type ChainState, type Escrow } from '../../engine/state.js';
+} from '../../engine/storage/queries.js';
+import { assignedPerSlot, RULESETS } from '../../engine/rules/registry.js';
+import type { RunResult } from '../../engine/replay/run.js';
+import { INFERENCE_MODULE, type ChainState, type Escrow } from '../../engine/storage/state.js';
 import type { Palette } from '../palette.js';
 import { diffState, type Change } from './diff.js';
 import { accountHoldings, changedHoldings, holdingsTable, sumHoldings } from './holdings.js';

@@ -4,8 +4,8 @@
  * backs the owed, claimable and escrowed buckets of the others, so the "all accounts" line sums
  * every other account and comes to the supply (genesis + minted − burned) minus any surplus.
  */
-import { holdingsOf, type Holdings } from '../../engine/queries.js';
-import { INFERENCE_MODULE, VESTING_MODULE, type ChainState, type World } from '../../engine/state.js';
+import { holdingsOf, type Holdings } from '../../engine/storage/queries.js';
+import { INFERENCE_MODULE, VESTING_MODULE, type ChainState, type World } from '../../engine/storage/state.js';
 import { fitTable, listWords, table, tableWidth, unitFor, WIDTH, type TableOptions } from './layout.js';
 
 export const ALL_ACCOUNTS = 'all accounts';

@@ -12,7 +12,7 @@
  * - Anything else that differs (a scalar, or a change of type) is `changed`.
  */
 import { formatGonka } from '../../domain/money.js';
-import type { Json } from '../../engine/json.js';
+import type { Json } from '../../engine/replay/json.js';
 import { byCodeUnit } from '../../domain/order.js';
 
 export type PathSegment = string | number;

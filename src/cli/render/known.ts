@@ -6,7 +6,7 @@
  * ruleset's summary and the verdict).
  */
 import type { EventType } from '../../domain/scenario.js';
-import { escrowOf } from '../../engine/queries.js';
+import { escrowOf } from '../../engine/storage/queries.js';
 import type { Decision, DivergenceId } from '../../engine/trace.js';
 import { money } from './layout.js';
 import type { EventView } from './prose.js';

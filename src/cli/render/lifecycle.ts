@@ -6,9 +6,9 @@
 import { groupDigits } from '../../domain/money.js';
 import type { ChainEvent, Scenario } from '../../domain/scenario.js';
 import { DEFAULT_MAX_TOKENS } from '../../domain/scenario.js';
-import { inferenceOf } from '../../engine/inferences.js';
-import { balanceOf } from '../../engine/queries.js';
-import type { ChainState, InferenceRecord } from '../../engine/state.js';
+import { inferenceOf } from '../../engine/storage/inferences.js';
+import { balanceOf } from '../../engine/storage/queries.js';
+import type { ChainState, InferenceRecord } from '../../engine/storage/state.js';
 import { listWords, money, plural } from './layout.js';
 import { decisionsOf, stepBefore, type EventView, type StepContext, type Text } from './prose.js';
 

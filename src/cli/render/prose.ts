@@ -4,9 +4,10 @@
  * Pure text; nothing here knows a rule.
  */
 import type { RuleName } from '../../domain/scenario.js';
-import { RULESETS, type Ruleset } from '../../engine/rules.js';
-import type { StepView } from '../../engine/run.js';
-import type { World } from '../../engine/state.js';
+import { RULESETS } from '../../engine/rules/registry.js';
+import type { Ruleset } from '../../engine/rules/ruleset.js';
+import type { StepView } from '../../engine/replay/run.js';
+import type { World } from '../../engine/storage/state.js';
 import type { Decision } from '../../engine/trace.js';
 import { wrap, type Paint } from './layout.js';
 import type { Replay } from './replay.js';

@@ -4,8 +4,8 @@
  * States are immutable and share structure, so keeping one per step is cheap.
  */
 import type { RuleName, Scenario } from '../../domain/scenario.js';
-import { runScenario, type RunResult, type StepView } from '../../engine/run.js';
-import type { ChainState } from '../../engine/state.js';
+import { runScenario, type RunResult, type StepView } from '../../engine/replay/run.js';
+import type { ChainState } from '../../engine/storage/state.js';
 
 export interface Replay {
   readonly scenario: Scenario;

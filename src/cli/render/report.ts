@@ -2,10 +2,10 @@
  * The human report of `epochsim run`: a pure function from a run to text; colour is a parameter.
  */
 import { formatGonka, groupDigits } from '../../domain/money.js';
-import { balanceOf, endedEpochs } from '../../engine/queries.js';
-import { vecForEach } from '../../engine/pvec.js';
+import { balanceOf, endedEpochs } from '../../engine/storage/queries.js';
+import { vecForEach } from '../../engine/storage/pvec.js';
 import type { Effect, LedgerReason, SettleOp } from '../../engine/effects.js';
-import type { RunResult, StepRecord } from '../../engine/run.js';
+import type { RunResult, StepRecord } from '../../engine/replay/run.js';
 import type { Palette } from '../palette.js';
 import { byCodeUnit } from '../../domain/order.js';
 import { plural } from './layout.js';

@@ -7,8 +7,8 @@
  */
 import { groupDigits } from '../../domain/money.js';
 import type { DecayRate, EventOf, Fraction } from '../../domain/scenario.js';
-import { participantOf } from '../../engine/queries.js';
-import { criticalMisses, rewardMathOf } from '../../engine/rewardMath.js';
+import { participantOf } from '../../engine/storage/queries.js';
+import { criticalMisses, rewardMathOf } from '../../engine/rules/rewardMath.js';
 import { listWords, money, plural } from './layout.js';
 import { decisionsOf, percentOfPermille, rulesetOf, type DecisionOf, type EventView, type StepContext, type Text } from './prose.js';
 

@@ -1,0 +1,110 @@
+/**
+ * Writes to participants, summaries and other vectors of a draft. Each helper path-copies the
+ * vector it changes and replaces it on the draft; a record is changed by `edit` (a frozen
+ * copy), so reducers still write `p.coinBalance += x`.
+ */
+import { MAX_INT64, MAX_UINT64 } from '../../domain/money.js';
+import type { TxContext } from '../rules/ruleset.js';
+import type { LedgerReason } from '../effects.js';
+import { txError } from '../errors.js';
+import { sparseVec, vecForEach, vecGet, vecOf, vecSet } from './pvec.js';
+import { participantAt } from './queries.js';
+import {
+  copyParticipant,
+  sameParticipant,
+  type ChainState,
+  type Mutable,
+  type ParticipantState,
+  type Summary,
+  type World,
+} from './state.js';
+
+export function participantIndexOf(world: World, name: string): number {
+  const index = world.participantIndex.get(name);
+  if (index === undefined) throw new Error(`internal: ${name} is not a participant`);
+  return index;
+}
+
+/**
+ * Applies `recipe` to a writable copy of one participant record and stores the copy, frozen
+ * (records are never written in place).
+ */
+export function updateParticipantMutably(
+  draft: Mutable<ChainState>,
+  index: number,
+  recipe: (p: Mutable<ParticipantState>) => void,
+): void {
+  const before = participantAt(draft, index);
+  const p = copyParticipant(before);
+  recipe(p);
+  // Unchanged: the record stays as it was (as immer would keep it), and nothing is written.
+  if (sameParticipant(before, p)) return;
+  // A settle amount the recipe assigned is frozen with the record, so no one writes into it later.
+  if (p.settle !== before.settle && p.settle !== null) Object.freeze(p.settle);
+  draft.participants = vecSet(draft.participants, index, Object.freeze(p));
+}
+
+/**
+ * Replaces every participant record by `next(record, index)` in one rebuild of the vector: for
+ * changes to most participants at once (end_epoch), O(participants) instead of a path copy each.
+ */
+export function rewriteParticipantsMutably(
+  draft: Mutable<ChainState>,
+  next: (p: ParticipantState, index: number) => ParticipantState,
+): void {
+  const all: ParticipantState[] = [];
+  vecForEach(draft.participants, (p, index) => {
+    all[index] = next(p, index);
+  });
+  draft.participants = vecOf(all);
+}
+
+/**
+ * Writes the performance summaries of `epoch`: `summaries[k]` for participant `indexes[k]`, none
+ * where it is undefined (one write of the epoch's vector).
+ */
+export function putSummariesMutably(
+  draft: Mutable<ChainState>,
+  world: World,
+  epoch: number,
+  indexes: readonly number[],
+  summaries: readonly (Summary | undefined)[],
+): void {
+  const all = draft.summaries;
+  let byParticipant = vecGet(all, epoch) ?? sparseVec<Summary>(world.participants.length);
+  let wrote = false;
+  for (let k = 0; k < indexes.length; k++) {
+    const summary = summaries[k];
+    if (summary === undefined) continue;
+    byParticipant = vecSet(byParticipant, indexes[k] as number, Object.freeze(summary));
+    wrote = true;
+  }
+  if (wrote) draft.summaries = vecSet(all, epoch, byParticipant);
+}
+
+/** Writes the performance summary of (`epoch`, participant `index`). */
+export function putSummaryMutably(draft: Mutable<ChainState>, world: World, epoch: number, index: number, summary: Summary): void {
+  putSummariesMutably(draft, world, epoch, [index], [summary]);
+}
+
+/** Where a ledger credit comes from: the effect's reason and its escrow or inference. */
+export interface LedgerCause {
+  readonly reason: LedgerReason;
+  readonly escrow?: number;
+  readonly inference?: string;
+}
+
+/**
+ * Credits owed work coins (coin_balance and earned_coins), with the chain's overflow checks (PR
+ * #1000 `processParticipantPayment`, v0.2.12 `AddToCoinBalance`), and records both as effects.
+ */
+export function creditLedgerMutably(ctx: TxContext, p: Mutable<ParticipantState>, name: string, amount: bigint, cause: LedgerCause): void {
+  const balance = p.coinBalance + amount;
+  if (balance > MAX_INT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'coin_balance', direction: 'above' }, `participant balance overflow for ${name}`);
+  const earned = p.earnedCoins + amount;
+  if (earned > MAX_UINT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'earned_coins', direction: 'above' }, `participant earned coins overflow for ${name}`);
+  p.coinBalance = balance;
+  p.earnedCoins = earned;
+  ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: amount, ...cause });
+  ctx.effects.push({ kind: 'ledger', participant: name, field: 'earned_coins', delta: amount, ...cause });
+}
