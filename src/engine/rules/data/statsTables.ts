@@ -6,7 +6,7 @@
 //   v0.2.11  bd1fd5083af80e4c8b50596becd15b042c36f0d7
 //   v0.2.12  d8b8e9073d1a420d344d3ecc33ef23957f4142b1
 //   devshard v2 (v0.2.13-devshard-v2)  8a35022bea25ebee4b7356314a0a262edbaa82db
-// Data only: the lookup rule lives in src/engine/downtime.ts.
+// Data only: the lookup rule lives in src/engine/rules/downtime.ts.
 
 /** The p0 values (permille) the chain has tables for. */
 export const TABLE_PERMILLES = [50, 100, 200, 300, 400, 500] as const;
