@@ -67,6 +67,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     options: true,
     load: async () => (await import('./commands/fuzz.js')).registerFuzz,
   },
+  {
+    name: 'sweep',
+    description: "replay a scenario at every point of a grid of params and rulesets, and print chosen values of each point's run",
+    args: ['<file>'],
+    options: true,
+    load: async () => (await import('./commands/sweep.js')).registerSweep,
+  },
 ];
 
 /**

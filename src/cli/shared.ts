@@ -29,6 +29,26 @@ export function parseRulesList(value: string): RuleName[] {
   return names as RuleName[];
 }
 
+/** A whole-number option from `min` to `max`. */
+export const intArg =
+  (what: string, min: number, max: number) =>
+  (value: string): number => {
+    if (!/^[0-9]+$/.test(value.trim())) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}`);
+    const n = Number(value.trim());
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+
+/** `R[,R...]` or `all`: one or more distinct rulesets (fuzz, sweep). */
+export function parseRulesSet(value: string): RuleName[] {
+  if (value.trim() === 'all') return [...RULE_NAMES];
+  const names = value.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !(RULE_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown ruleset ${unknown.join(', ')}; choose from: ${RULE_NAMES.join(', ')}, or all`);
+  if (new Set(names).size !== names.length) throw new InvalidArgumentError('each ruleset may be named once');
+  return names as RuleName[];
+}
+
 /** The display name of a scenario source: `-` is stdin. */
 export const sourceName = (file: string): string => (file === '-' ? '<stdin>' : file);
 

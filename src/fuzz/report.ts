@@ -171,10 +171,11 @@ function sortedDivergences(entries: readonly FuzzReport['divergences'][number][]
   return [...entries].sort((a, b) => order(a.rules) - order(b.rules) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-const timings = (runs: number, seconds: number): FuzzReport['timings'] => ({
-  seconds,
-  runs_per_second: seconds > 0 ? runs / seconds : null,
-});
+/** The time in seconds to the nanosecond (a sum of shards' times drops the float's noise), and the rate. */
+const timings = (runs: number, seconds: number): FuzzReport['timings'] => {
+  const s = Number(seconds.toFixed(9));
+  return { seconds: s, runs_per_second: s > 0 ? Number((runs / s).toFixed(3)) : null };
+};
 
 export interface ReportInput {
   readonly settings: CampaignSettings;

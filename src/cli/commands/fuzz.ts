@@ -22,7 +22,7 @@ import { shardFromEnv } from '../shardEnv.js';
 import { packageVersion } from '../version.js';
 import { registerFuzzMerge } from './fuzzMerge.js';
 import { checkOutFolder, checkReportPath, writeFailure, writeReport } from '../fuzzFiles.js';
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, InputError, type Cli } from '../shared.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, InputError, intArg, parseRulesSet, type Cli } from '../shared.js';
 
 interface FuzzFlags {
   readonly rules: readonly RuleName[];
@@ -39,24 +39,6 @@ interface FuzzFlags {
 }
 
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
-
-function parseRulesArg(value: string): RuleName[] {
-  if (value.trim() === 'all') return [...RULE_NAMES];
-  const names = value.split(',').map((s) => s.trim());
-  const unknown = names.filter((n) => !(RULE_NAMES as readonly string[]).includes(n));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown ruleset ${unknown.join(', ')}; choose from: ${RULE_NAMES.join(', ')}, or all`);
-  if (new Set(names).size !== names.length) throw new InvalidArgumentError('each ruleset may be named once');
-  return names as RuleName[];
-}
-
-const intArg =
-  (what: string, min: number, max: number) =>
-  (value: string): number => {
-    if (!/^[0-9]+$/.test(value.trim())) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}`);
-    const n = Number(value.trim());
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}`);
-    return n;
-  };
 
 export function parseShard(value: string): Shard | 'auto' {
   if (value.trim() === 'auto') return 'auto';
@@ -174,7 +156,7 @@ export function registerFuzz(program: Command, cli: Cli): void {
     .description('generate random valid scenarios from a seed, check invariants, determinism and deferred/immediate, and shrink what fails')
     .addOption(
       new Option('--rules <list>', `rulesets to check, comma-separated, or all (${RULE_NAMES.join(', ')})`)
-        .argParser(parseRulesArg)
+        .argParser(parseRulesSet)
         .default(['deferred', 'immediate'] as RuleName[], 'deferred,immediate'),
     )
     .option('--seed <n>', 'the campaign seed: run i uses seed n + i (default: from the clock, printed)', intArg('--seed', 0, MAX_SEED))

@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { runJsonSchema } from '../../engine/replay/runJsonSchema.js';
 import { fuzzReportJsonSchema } from '../../fuzz/report.js';
+import { sweepJsonSchema } from '../../sweep/sweep.js';
 import { scenarioJsonSchema } from '../../scenario/schema.js';
 import { EXIT_OK, type Cli } from '../shared.js';
 
@@ -23,12 +24,13 @@ export function scenarioSchemaDocument(): Record<string, unknown> {
 }
 
 /** The documents `schema --output` can describe. */
-const OUTPUTS = ['scenario', 'run', 'fuzz-report'] as const;
+const OUTPUTS = ['scenario', 'run', 'fuzz-report', 'sweep'] as const;
 type Output = (typeof OUTPUTS)[number];
 
 function documentOf(output: Output): Record<string, unknown> {
   if (output === 'run') return runJsonSchema();
   if (output === 'fuzz-report') return fuzzReportJsonSchema();
+  if (output === 'sweep') return sweepJsonSchema();
   return scenarioSchemaDocument();
 }
 
@@ -37,7 +39,7 @@ export function registerSchema(program: Command, cli: Cli): void {
     .command('schema')
     .description('print the JSON Schema of scenario files, or of what a command prints (--output)')
     .addOption(
-      new Option('--output <document>', 'the document: scenario (a scenario file, the default), run (run --json), fuzz-report (fuzz --report)')
+      new Option('--output <document>', 'the document: scenario (a scenario file, the default), run (run --json), fuzz-report (fuzz --report), sweep (sweep --json)')
         .choices(OUTPUTS)
         .default('scenario'),
     )
@@ -50,7 +52,8 @@ when a scenario is loaded. Point an editor at it with a first line such as
   # yaml-language-server: $schema=./scenario.schema.json
 --output run describes the document run --json prints (its format_version, every step's effects,
 a failed step's error_code and error_data); tools that read that document can validate it.
---output fuzz-report describes the campaign report of fuzz --report and fuzz merge --report.
+--output fuzz-report describes the campaign report of fuzz --report and fuzz merge --report;
+--output sweep the document sweep --json prints.
 
 Examples:
   $ epochsim schema > scenario.schema.json
