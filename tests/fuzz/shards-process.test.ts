@@ -8,12 +8,13 @@
  * Nothing here depends on timing: the shard processes run to their end, and the interrupts are
  * sent once the first failure is on disk, to a campaign far too long to end first.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { fuzzReportJsonSchema } from '../../src/fuzz/report.js';
+import { background, firstYamlIn } from '../cli/processes.js';
 
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
 type AjvLike = new (opts: Record<string, unknown>) => { compile: (schema: unknown) => Validator };
@@ -93,26 +94,13 @@ test.each([
   ['SIGTERM', '2', 143, 'SIGTERM'],
 ] as const)('%s in a long campaign (--workers %s): the report is whole, valid, marked interrupted; no temporary file is left', async (signal, workers, code, said) => {
   const cwd = mkdtempSync(join(dir, 'stop-'));
-  const child = spawn(process.execPath, [BIN, 'fuzz', '--rules', 'pr-1000', '--seed', '1', '--runs', '100000', '--strict', '--workers', workers, '--report', 'out/report.json'], { cwd });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const closed = new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+  const run = background(BIN, ['fuzz', '--rules', 'pr-1000', '--seed', '1', '--runs', '100000', '--strict', '--workers', workers, '--report', 'out/report.json'], cwd);
   const found = join(cwd, 'fuzz-failures');
   // as soon as the first shrunk failure is written (run 0 finds one), interrupt
-  await new Promise<void>((done) => {
-    const poll = setInterval(() => {
-      if (existsSync(found) && readdirSync(found).some((n) => n.endsWith('.yaml'))) {
-        clearInterval(poll);
-        done();
-      }
-    }, 20);
-    void closed.then(() => {
-      clearInterval(poll);
-      done();
-    });
-  });
-  child.kill(signal);
-  expect(await closed).toBe(code);
+  await firstYamlIn(found, run);
+  run.kill(signal);
+  expect(await run.closed).toBe(code);
+  const stdout = run.stdout();
   expect(stdout).toMatch(new RegExp(`\\ninterrupted \\(${said}\\): the summary of the [0-9]+ runs? done\\n`));
   expect(readdirSync(join(cwd, 'out'))).toEqual(['report.json']);
   const report = json(join(cwd, 'out', 'report.json'));
