@@ -57,6 +57,8 @@ export interface Settlement {
   /** For each entry, the position in `payouts` of its slot's host (parallel to `entries`). */
   readonly entryPayout: readonly number[];
   readonly nonce: bigint | undefined;
+  /** The entries' cost sum as the version computed it (v0.2.11: wrapped at 2^64). */
+  readonly costSum: bigint;
 }
 
 /**

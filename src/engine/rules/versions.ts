@@ -50,7 +50,7 @@ function payAtOnce(word: 'cost' | 'payout'): Ruleset['deliverPayouts'] {
     for (const { host, amount } of s.payouts) {
       if (amount === 0n) continue;
       // GetCoins(int64(amount)): an amount above MaxInt64 reads as negative.
-      if (amount > MAX_INT64) throw txError('PAYOUT_OUT_OF_RANGE', { host, amount }, `invalid ${word} amount: negative coin balance`);
+      if (amount > MAX_INT64) throw txError('PAYOUT_OUT_OF_RANGE', { host, amount, costSum: s.costSum }, `invalid ${word} amount: negative coin balance`);
       if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank' });
       transferOrFail(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO, `failed to pay validator ${host}`);
       paid += amount;
