@@ -314,6 +314,13 @@ export type Decision =
       readonly members: number;
       /** The cap, when one applies. */
       readonly cap?: bigint | undefined;
+      /**
+       * The step of the chain's search that set the cap: over the positive weights sorted ascending,
+       * the first (`name`, `weight`) above the share of (`below`, the weights before it, + weight ×
+       * `rest`, the members from it up); the cap is floor(share × below / (1 − share × rest)), or the
+       * weight itself when `selfCap` (that denominator ≤ 0).
+       */
+      readonly search?: { readonly name: string; readonly weight: bigint; readonly below: bigint; readonly rest: number; readonly selfCap: boolean };
       readonly capped: readonly { readonly name: string; readonly weight: bigint; readonly capped: bigint }[];
     }
   | {
@@ -351,6 +358,8 @@ export type Decision =
         readonly rule: 'untested' | 'skipped' | 'table' | 'rate' | 'exact' | 'binomial' | 'error';
         readonly row?: readonly [number, number] | undefined;
         readonly pValue?: string | undefined;
+        /** `rate` and `binomial`: the most misses that pass. */
+        readonly allowed?: number | undefined;
       }[];
     }
   | {
@@ -358,6 +367,8 @@ export type Decision =
       readonly kind: 'debt';
       readonly name: string;
       readonly debt: bigint;
+      /** The member's reward before the debt was netted (computed from F, before any cap scaling). */
+      readonly reward: bigint;
       readonly recovered: bigint;
       /**
        * `chain`: the recovered part goes to governance and the rest is forgiven when the balance

@@ -1119,6 +1119,35 @@ describe('more version rules in words', () => {
     expect(out).toContain('  inference → gov     168  bitcoin_reward_to_governance:epoch=2');
   });
 
+  test('a debt netted in the epoch that crosses the cap: the reward from F, the recovered part, then the scaling', async () => {
+    const text = [
+      'name: debt at a cap crossing',
+      'rules: v0.2.12',
+      'params: { epoch_reward: 300, standard_reward_amount: 500, token_price: 1 }',
+      'accounts: { dev: 2000 }',
+      'participants: { h1: { weight: 100 }, h2: { weight: 100 }, h3: { weight: 100 } }',
+      'events:',
+      '  - start_epoch',
+      '  - end_epoch',
+      '  - start_epoch',
+      '  - start_inference: { id: a, requester: dev, executor: h1, prompt_tokens: 50, max_tokens: 100 }',
+      '  - finish_inference: { id: a, executor: h1, completion_tokens: 50 }',
+      '  - validate_inference: { id: a, validator: h2 }',
+      '  - validate_inference: { id: a, validator: h3 }',
+      '  - invalidate_inference: { id: a }',
+      '  - end_epoch',
+    ].join('\n');
+    const out = block(await explain(['debt.yaml'], { 'debt.yaml': text }), 9);
+    // h1 owes 66 after the invalidation; its reward from F is 100, 34 after netting, floor(34 × 200 / 300) = 22 after scaling
+    expect(out).toContain(
+      [
+        '  - h1 (weight 100 of 300): reward 100 ngonka from F less 66 ngonka recovered of',
+        "    its debt of 66 ngonka = 34 ngonka, scaled by F'/F to 22 ngonka; no work",
+        '    coins → settle amount for epoch 2: 22 ngonka, claimable during epoch 3. The',
+      ].join('\n'),
+    );
+  });
+
   test('an explicit punish list replaces the chain downtime test', async () => {
     expect(block(await explain([file('24')]), 21).split('\n').slice(1, 3)).toEqual([
       'End epoch 3: settle its accounts, punishing no one (the scenario lists punish,',
