@@ -79,7 +79,7 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 }
 
 /** The bytes of a scenario as text, or where they stop being UTF-8 (and the text to show the line with). */
-function decodeScenario(bytes: Uint8Array, file: string): { text: string; issue?: InputIssue } {
+export function decodeScenario(bytes: Uint8Array, file: string): { text: string; issue?: InputIssue } {
   try {
     return { text: STRICT_UTF8.decode(bytes) };
   } catch {
@@ -96,7 +96,7 @@ function decodeScenario(bytes: Uint8Array, file: string): { text: string; issue?
     const hex = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, '0');
     return {
       text: LOSSY_UTF8.decode(bytes),
-      issue: { file, line, col, message: `invalid UTF-8: the byte 0x${hex} here does not begin a valid character`, hint: 'a scenario file is UTF-8 text' },
+      issue: { file, line, col, code: 'INVALID_UTF8', message: `invalid UTF-8: the byte 0x${hex} here does not begin a valid character`, hint: 'a scenario file is UTF-8 text' },
     };
   }
 }
