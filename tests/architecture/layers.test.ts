@@ -1,6 +1,6 @@
 /**
  * The house shows its layers, and a test holds them: the pure parts (domain, scenario, engine,
- * fuzz) touch no file, process, terminal or clock; no module imports itself back through others,
+ * fuzz, words) touch no file, process, terminal or clock; no module imports itself back through others,
  * not even for types; and the engine's storage, rules and replay layers import in one direction.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ function importsOf(file: string): Import[] {
 
 const FILES = sources('src');
 const IMPORTS = new Map(FILES.map((f) => [f, importsOf(f)]));
-const PURE = ['src/domain/', 'src/scenario/', 'src/engine/', 'src/fuzz/'];
+const PURE = ['src/domain/', 'src/scenario/', 'src/engine/', 'src/fuzz/', 'src/words/'];
 const isPure = (f: string): boolean => PURE.some((p) => f.startsWith(p));
 
 test('the import scanner sees the imports (a check of the check)', () => {
@@ -139,6 +139,17 @@ test('the engine layers import in one direction: storage ← rules ← replay', 
       if (ALLOWED[from]?.includes(to) === true) continue;
       if (from === 'storage' && i.to === 'src/engine/rules/ruleset.ts' && i.typeOnly) continue;
       bad.push(`${f}:${i.line} imports ${i.to} (${from} may not import ${to})`);
+    }
+  }
+  expect(bad).toEqual([]);
+});
+
+test('reducers report data and never word it: storage and rules import nothing from src/words; words import only types from the engine', () => {
+  const bad: string[] = [];
+  for (const f of FILES) {
+    for (const i of IMPORTS.get(f) ?? []) {
+      if ((f.startsWith('src/engine/storage/') || f.startsWith('src/engine/rules/')) && i.to.startsWith('src/words/')) bad.push(`${f}:${i.line} imports ${i.to}`);
+      if (f.startsWith('src/words/') && i.to.startsWith('src/engine/') && !i.typeOnly) bad.push(`${f}:${i.line} imports values from ${i.to}`);
     }
   }
   expect(bad).toEqual([]);

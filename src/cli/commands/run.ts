@@ -4,7 +4,7 @@
 import { Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
 import { runJsonText } from '../../engine/replay/json.js';
-import { RULESETS } from '../../engine/rules/registry.js';
+import { RULESET_WORDS } from '../../words/rulesets.js';
 import { runScenario } from '../../engine/replay/run.js';
 import { renderDivergences, withDivergences } from '../divergences.js';
 import { renderRunReport } from '../render/report.js';
@@ -23,7 +23,7 @@ nothing and the replay goes on. Invariants (supply, bounds, module surplus) are 
 every event; checkpoints (- expect:) compare the state where they stand.
 
 Rulesets (epochsim rules lists each one's chain version and differences):
-${RULE_NAMES.map((r) => `  ${r.padEnd(11)} ${RULESETS[r].summary}`).join('\n')}
+${RULE_NAMES.map((r) => `  ${r.padEnd(11)} ${RULESET_WORDS[r].summary}`).join('\n')}
 Under a chain version (every ruleset but deferred and immediate), value that version really
 leaves in the inference module is reported as a known divergence, with its amount and the
 chain issue or review point it comes from: a finding, not a violation.

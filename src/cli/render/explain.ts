@@ -8,6 +8,8 @@
  * Pure: a Replay and a Palette in, text out; every line fits WIDTH columns without colour.
  */
 import { DEFAULT_PARAMS, type EventItem, type EventOf, type ExpectItem, type Expectation, type Scenario } from '../../domain/scenario.js';
+import { DIVERGENCE_SOURCES } from '../../words/divergences.js';
+import { RULESET_WORDS } from '../../words/rulesets.js';
 import { groupDigits } from '../../domain/money.js';
 import type { Transfer } from '../../engine/rules/ruleset.js';
 import { vecForEach } from '../../engine/storage/pvec.js';
@@ -956,7 +958,7 @@ function knownParagraphs(view: EventView, ctx: StepContext, p: Palette, t: Text)
   view.decisions.forEach((d) => {
     if (d.kind !== 'divergence') return;
     t.para(
-      `Known divergence of ${ctx.replay.run.rules}: ${netWords(d.amount)} (source: ${d.source}). A finding about that ` +
+      `Known divergence of ${ctx.replay.run.rules}: ${netWords(d.amount)} (source: ${DIVERGENCE_SOURCES[d.id]}). A finding about that ` +
         'chain version, not a violation.',
       p.yellow,
     );
@@ -1062,7 +1064,7 @@ function introduction(replay: Replay, t: Text): void {
     for (const para of paragraphs(scenario.description)) t.blank().para(para);
   }
   t.blank();
-  t.para(`Rules: ${run.rules} — ${RULESETS[run.rules].summary}.`);
+  t.para(`Rules: ${run.rules} — ${RULESET_WORDS[run.rules].summary}.`);
   if (RULESETS[run.rules].reportsDivergences) {
     t.para(
       `Where ${run.rules} leaks or traps value, the step names it as a known divergence (a finding about that chain ` +

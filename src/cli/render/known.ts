@@ -6,6 +6,7 @@
  * ruleset's summary and the verdict).
  */
 import type { EventType } from '../../domain/scenario.js';
+import { DIVERGENCE_SOURCES } from '../../words/divergences.js';
 import { escrowOf } from '../../engine/storage/queries.js';
 import type { Decision, DivergenceId } from '../../engine/trace.js';
 import { money } from './layout.js';
@@ -111,7 +112,7 @@ export function knownDivergences(r: Replay): KnownDivergence[] {
     v.decisions.forEach((d, i) => {
       if (d.kind !== 'divergence') return;
       const { what, who } = describe(v, i, d);
-      out.push({ step: v.item.index, line: v.item.loc.line, event: v.item.event.type, id: d.id, amount: d.amount, source: d.source, what, who });
+      out.push({ step: v.item.index, line: v.item.loc.line, event: v.item.event.type, id: d.id, amount: d.amount, source: DIVERGENCE_SOURCES[d.id], what, who });
     });
   }
   return out;

@@ -360,12 +360,9 @@ export function epochRewards(
     if (math.debt === 'chain') {
       decisions.push({
         kind: 'divergence',
-        id: 'debt_written_off',
         amount: -debt,
-        source: 'gonka-rules 3.2 (accountsettle.go / bitcoin_rewards.go)',
-        message:
-          `${m.name}'s debt of ${debt} ngonka: ${recovered} recovered from its reward went to governance and ${remaining} ` +
-          `was forgiven, while the validators' shares it stood for stay owed — the module is ${debt} ngonka short`,
+        id: 'debt_written_off',
+        data: { participant: m.name, debt, recovered, forgiven: remaining },
       });
       return 0n;
     }
@@ -389,12 +386,9 @@ export function epochRewards(
     if (overTransfer > 0n) {
       decisions.push({
         kind: 'divergence',
-        id: 'supply_cap_over_transfer',
         amount: -overTransfer,
-        source: 'gonka-rules 4, item 28 (bitcoin_rewards.go GetBitcoinSettleAmounts)',
-        message:
-          `epoch ${epoch} crosses the subsidy cap: ${left} ngonka are minted, but governance gets the unscaled ` +
-          `undistributed ${overTransfer} on top of ${left - distributed}, ${overTransfer} ngonka more than was minted for it`,
+        id: 'supply_cap_over_transfer',
+        data: { epoch, minted: left, scaledRest: left - distributed, overTransfer },
       });
     }
   }

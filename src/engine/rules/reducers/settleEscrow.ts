@@ -10,7 +10,6 @@ import { escrowOf, hostStatsOf } from '../../storage/queries.js';
 import { assignedPerSlot } from '../registry.js';
 import type { HostPayout } from '../ruleset.js';
 import { copyEscrow, INFERENCE_MODULE, type ChainState, type Escrow, type HostEpochStats, type Mutable, type World } from '../../storage/state.js';
-import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
 
 const TWO_64 = MAX_UINT64 + 1n;
@@ -273,13 +272,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   const { paid, forfeited } = delivered;
   const trapped = delivered.trapped ?? 0n;
   const kept = rules.fees === 'kept' ? fees : 0n;
-  if (kept > 0n) divergence(
-    ctx,
-    'fees_kept',
-    kept,
-    DIVERGENCE_SOURCES.feesKept,
-    `the ${kept} ngonka of fees of escrow ${escrow.id} are not paid to the hosts and not refunded to ${escrow.creator}: they stay in the inference module`,
-  );
+  if (kept > 0n) divergence(ctx, kept, { id: 'fees_kept', data: { escrow: escrow.id, creator: escrow.creator, fees: kept } });
   const refund = escrow.amount - paid - forfeited - trapped - kept;
   if (ctx.trace) ctx.decisions.push({
     kind: 'refund',
