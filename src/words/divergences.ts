@@ -13,8 +13,10 @@ export const DIVERGENCE_SOURCES: Readonly<Record<DivergenceId, string>> = {
   prune_remainder:
     'unsettled-escrow pruning (subnet_pruning.go / devshard_pruning.go): integer division, the remainder stays in the module; PR #1357 (closed) proposed a creator refund',
   claim_lost: 'ClaimRewards before v0.2.12 is not atomic: a failed payment deletes the settle amount unpaid (v0.2.12 made it atomic)',
-  debt_written_off: 'gonka-rules 3.2 (accountsettle.go / bitcoin_rewards.go)',
-  supply_cap_over_transfer: 'gonka-rules 4, item 28 (bitcoin_rewards.go GetBitcoinSettleAmounts)',
+  debt_written_off:
+    'keeper/bitcoin_rewards.go CalculateParticipantBitcoinRewards (8a35022b): a debt is recovered from the reward into the governance remainder; SettleAccounts resets the coin balance, forgiving the rest',
+  supply_cap_over_transfer:
+    'keeper/bitcoin_rewards.go GetBitcoinSettleAmounts (8a35022b): the epoch that crosses the subsidy cap scales the rewards but sends governance the unscaled undistributed part too',
   settlement_partial:
     'SettleAccounts before v0.2.12 has no cache context (keeper/accountsettle.go @ bd1fd508): a failure after MintRewardCoins keeps the mint; module.go only logs the error',
   settle_amount_lost:

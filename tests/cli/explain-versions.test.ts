@@ -749,8 +749,9 @@ Then each member is settled:
     debt of 66 ngonka = 34 ngonka; no work coins → settle amount for epoch 1: 34
     ngonka, claimable during epoch 2. The 66 ngonka recovered go to governance
     with the rest of F, while the validators' shares the debt stood for stay
-    owed: the inference module is 66 ngonka short (gonka-rules 3.2, a known
-    divergence of the chain's math at the end of epoch 1).
+    owed: the inference module is 66 ngonka short
+    (CalculateParticipantBitcoinRewards: a known divergence of the chain's math
+    at the end of epoch 1).
   - h2 (weight 100 of 300): reward 100 ngonka; work coins 33 ngonka (its
     coin_balance) → settle amount for epoch 1: 133 ngonka, claimable during
     epoch 2.
@@ -763,8 +764,10 @@ Then each member is settled:
 Epoch 1 has now ended but stays the effective epoch until the next start_epoch;
 its settle amounts can be claimed only during epoch 2.
 Known divergence of v0.2.12: the inference module is 66 ngonka short of what it
-owes (source: gonka-rules 3.2 (accountsettle.go / bitcoin_rewards.go)). A
-finding about that chain version, not a violation.
+owes (source: keeper/bitcoin_rewards.go CalculateParticipantBitcoinRewards
+(8a35022b): a debt is recovered from the reward into the governance remainder;
+SettleAccounts resets the coin balance, forgiving the rest). A finding about
+that chain version, not a violation.
 
 Transfers (ngonka)
   (mint) → inference  300  reward_distribution
@@ -1113,7 +1116,7 @@ describe('more version rules in words', () => {
         "rewards from F (200 ngonka in all) and scales each by F'/F, floor(r × 200 ngonka",
         '/ 300 ngonka), to 132 ngonka. Governance gets (F − Σ rewards) + (F\' − Σ scaled)',
         '= 100 ngonka + 68 ngonka = 168 ngonka: the unscaled 100 ngonka is more than was',
-        'minted for it (gonka-rules 4, item 28: a known divergence).',
+        'minted for it (GetBitcoinSettleAmounts: a known divergence).',
       ].join('\n'),
     );
     expect(out).toContain('  inference → gov     168  bitcoin_reward_to_governance:epoch=2');

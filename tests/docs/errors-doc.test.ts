@@ -27,9 +27,3 @@ test('a row names the data fields as run --json prints them (snake_case, amounts
   expect(doc).toContain('`account`: string; `balance`: decimal string; `amount`: decimal string |');
 });
 
-test('the README lists every input issue code', () => {
-  const readme = readFileSync('README.md', 'utf8');
-  const at = readme.indexOf('- **Input issue codes.**');
-  const listed = [...readme.slice(at, readme.indexOf('\n\n', at)).matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1]);
-  expect(listed).toEqual(Object.keys(INPUT_ISSUE_CODES));
-});

@@ -1,6 +1,6 @@
 /**
  * The package as a user gets it: `npm pack` of the project, the tarball installed into an empty
- * folder, the README's library example type-checked there with `tsc --strict` against the
+ * folder, the library page's example (docs/reference/library.md) type-checked there with `tsc --strict` against the
  * installed `.d.ts` and run with node; and the installed `epochsim` command run on a bundled
  * scenario. Packs the built dist/ (`npm ci` builds it; the test does not rebuild, so other tests
  * reading dist/ are not disturbed).
@@ -12,14 +12,14 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve('.');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const readme = readFileSync('README.md', 'utf8');
+const readme = readFileSync('docs/reference/library.md', 'utf8');
 
-/** The first fenced block of `lang` after `marker` in the README. */
+/** The first fenced block of `lang` after `marker` in docs/reference/library.md. */
 function blockAfter(marker: string, lang: string): string {
   const at = readme.indexOf(marker);
   const open = readme.indexOf(`\`\`\`${lang}\n`, at);
   const close = readme.indexOf('\n```', open);
-  if (at < 0 || open < 0 || close < 0) throw new Error(`README: no ${lang} block after "${marker}"`);
+  if (at < 0 || open < 0 || close < 0) throw new Error(`docs/reference/library.md: no ${lang} block after "${marker}"`);
   return readme.slice(open + lang.length + 4, close + 1);
 }
 
@@ -60,16 +60,16 @@ test('the tarball holds the built library, its types, the command and the bundle
   expect(files.filter((f) => /^(src|tests|node_modules|scripts|bench)\//.test(f))).toEqual([]);
 });
 
-test("the README's library example type-checks against the installed package and prints what the README shows", () => {
+test("the library page's example type-checks against the installed package and prints what the README shows", () => {
   const app = join(dir, 'app');
-  writeFileSync(join(app, 'main.ts'), blockAfter('## Library', 'ts'));
+  writeFileSync(join(app, 'main.ts'), blockAfter('# The library', 'ts'));
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const args = ['--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'];
   // only Node's own types come from the project; epochsim's come from the installed package
   args.push('--skipLibCheck', '--typeRoots', join(ROOT, 'node_modules', '@types'), '--types', 'node', 'main.ts');
   execFileSync(process.execPath, [tsc, ...args], { cwd: app, stdio: 'pipe' });
   const out = execFileSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8' });
-  expect(out).toBe(blockAfter('## Library', 'text'));
+  expect(out).toBe(blockAfter('# The library', 'text'));
 });
 
 test('a type error against the installed declarations is caught (a check of the check)', () => {

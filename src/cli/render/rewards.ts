@@ -179,7 +179,7 @@ export function explainEndEpoch(view: EventView, ctx: StepContext, t: Text): voi
         `${money(supply.pool)}), to ${money(supply.rewardsAfter)}. Governance gets (F − Σ rewards) + (F' − Σ scaled) = ` +
         `${money(supply.overTransfer)} + ${money(supply.left - supply.rewardsAfter)} = ${money(supply.governance)}` +
         (supply.overTransfer > 0n
-          ? `: the unscaled ${money(supply.overTransfer)} is more than was minted for it (gonka-rules 4, item 28: a known divergence).`
+          ? `: the unscaled ${money(supply.overTransfer)} is more than was minted for it (GetBitcoinSettleAmounts: a known divergence).`
           : '.'),
     );
   }
@@ -267,7 +267,7 @@ function debtText(d: DecisionOf<'debt'>, n: number): string {
   const rest = d.remaining > 0n ? `; the other ${money(d.remaining)} are forgiven as its coin_balance resets to 0` : '';
   return (
     `${gone}${rest}, while the validators' shares the debt stood for stay owed: the inference module is ` +
-    `${money(d.debt)} short (gonka-rules 3.2, a known divergence of the chain's math at the end of epoch ${n}).`
+    `${money(d.debt)} short (CalculateParticipantBitcoinRewards: a known divergence of the chain's math at the end of epoch ${n}).`
   );
 }
 
