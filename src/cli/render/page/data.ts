@@ -18,13 +18,14 @@ import type { Palette } from '../../palette.js';
 import { compareReplays } from '../compare.js';
 import { explainBlock, verdictLine } from '../explain.js';
 import type { Replay } from '../replay.js';
-import type { Amount, Bucket, Delta, DivergenceData, EscrowData, PageData, ParticipantRow, RunData, SettleData, StateData, Status, StepDetail } from './format.js';
+import type { Amount, Delta, DivergenceData, EscrowData, PageData, ParticipantRow, RunData, SettleData, StateData, Status, StepDetail } from './format.js';
 
 /** How many steps, from the first, carry their `explain` text in the page. */
 export const EXPLAINED = 500;
 
 const same = (s: string): string => s;
-const PLAIN: Palette = { bold: same, dim: same, red: same, green: same, yellow: same, cyan: same };
+/** No colour: the page's texts are plain. */
+export const PLAIN: Palette = { bold: same, dim: same, red: same, green: same, yellow: same, cyan: same };
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -89,46 +90,25 @@ function escrowData(e: Escrow, world: World): EscrowData {
     amount(e.amount),
     e.epoch,
     e.settled ? 1 : 0,
-    e.slots.map((s) => world.participantIndex.get(s) ?? -1),
+    e.slots.map((s) => world.participantIndex.get(s) ?? s),
   ];
 }
 
-/** The signed change of each (account, bucket) an event's effects make, liquid left out (the bank has it). */
-function holdingsDeltas(effects: readonly Effect[], world: World): (number | string)[] {
+/** The signed change of each account's escrowed coins an event's effects make, as [account, delta] pairs. */
+function escrowedDeltas(effects: readonly Effect[], world: World): (number | string)[] {
   const sums = new Map<number, bigint>();
-  const add = (name: string, bucket: Bucket, delta: bigint): void => {
+  const add = (name: string, delta: bigint): void => {
     const account = world.accountIndex.get(name);
-    if (account === undefined || delta === 0n) return;
-    const key = account * 4 + bucket;
-    sums.set(key, (sums.get(key) ?? 0n) + delta);
+    if (account !== undefined) sums.set(account, (sums.get(account) ?? 0n) + delta);
   };
   for (const e of effects) {
-    switch (e.kind) {
-      case 'bank':
-        break;
-      case 'ledger':
-        if (e.field === 'coin_balance') add(e.participant, 0, e.delta);
-        break;
-      case 'settle': {
-        const total = e.work + e.reward;
-        add(e.participant, 1, e.op === 'written' || e.op === 'added' ? total : -total);
-        break;
-      }
-      case 'escrow':
-        add(e.creator, 2, e.op === 'locked' ? e.amount : -e.amount);
-        break;
-      case 'inference_escrow':
-        add(e.requester, 2, e.op === 'held' ? e.amount : -e.amount);
-        break;
-      case 'vesting':
-        add(e.participant, 3, e.op === 'scheduled' ? e.amount : -e.amount);
-        break;
-    }
+    if (e.kind === 'escrow') add(e.creator, e.op === 'locked' ? e.amount : -e.amount);
+    else if (e.kind === 'inference_escrow') add(e.requester, e.op === 'held' ? e.amount : -e.amount);
   }
   const out: (number | string)[] = [];
-  for (const key of [...sums.keys()].sort((a, b) => a - b)) {
-    const delta = sums.get(key) as bigint;
-    if (delta !== 0n) out.push(Math.floor(key / 4), key % 4, amount(delta));
+  for (const account of [...sums.keys()].sort((a, b) => a - b)) {
+    const delta = sums.get(account) as bigint;
+    if (delta !== 0n) out.push(account, amount(delta));
   }
   return out;
 }
@@ -146,7 +126,7 @@ export function deltaOf(before: ChainState, after: ChainState, effects: readonly
   vecDiff(before.escrows, after.escrows, (index, _was, now) => {
     e.push([index + 1, now === undefined ? null : escrowData(now, world)]);
   });
-  const h = holdingsDeltas(effects, world);
+  const h = escrowedDeltas(effects, world);
   const delta: { -readonly [K in keyof Delta]: Delta[K] } = {};
   if (b.length > 0) delta.b = b;
   if (p.length > 0) delta.p = p;
@@ -168,10 +148,7 @@ export function stateData(state: ChainState, world: World): StateData {
     bank: world.accounts.map((name) => amount(balanceOf(state, world, name))),
     participants,
     epoch: [state.effectiveEpoch, state.epochEnded ? 1 : 0],
-    holdings: world.accounts.map((name) => {
-      const h = holdings.get(name);
-      return [amount(h?.owed ?? 0n), amount(h?.claimable ?? 0n), amount(h?.escrowed ?? 0n), amount(h?.vesting ?? 0n)];
-    }),
+    escrowed: world.accounts.map((name) => amount(holdings.get(name)?.escrowed ?? 0n)),
   };
 }
 

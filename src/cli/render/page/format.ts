@@ -32,11 +32,11 @@ export type ParticipantField = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 /** A settle amount: its epoch, work coins and reward coins. */
 export type SettleData = [epoch: number, work: Amount, reward: Amount];
 
-/** An escrow: creator (account index), amount, epoch, settled (0/1), slots (participant indexes). */
-export type EscrowData = [creator: number, amount: Amount, epoch: number, settled: 0 | 1, slots: number[]];
-
-/** A holdings bucket other than liquid (which is the bank balance): 0 owed, 1 claimable, 2 escrowed, 3 vesting. */
-export type Bucket = 0 | 1 | 2 | 3;
+/**
+ * An escrow: creator (account index), amount, epoch, settled (0/1), slots (participant indexes; a
+ * slot that names no participant, which the chain versions allow, as its name).
+ */
+export type EscrowData = [creator: number, amount: Amount, epoch: number, settled: 0 | 1, slots: (number | string)[]];
 
 export interface StateData {
   /** Bank balance by account index. */
@@ -45,8 +45,12 @@ export interface StateData {
   readonly participants: ParticipantRow[];
   /** [effective epoch, 1 when it has ended]. */
   readonly epoch: [number, 0 | 1];
-  /** By account index: [owed, claimable, escrowed, vesting]. */
-  readonly holdings: [Amount, Amount, Amount, Amount][];
+  /**
+   * By account index: its escrowed coins (unsettled devshard escrows it created, inference
+   * escrows it holds). The other holdings buckets come from the state: liquid is the bank
+   * balance, owed the coin_balance, claimable the settle amount, vesting the schedule's sum.
+   */
+  readonly escrowed: Amount[];
 }
 
 /** What one step changed (absent keys: nothing of that kind). */
@@ -57,7 +61,7 @@ export interface Delta {
   readonly p?: (number | string | SettleData | Amount[] | null)[];
   /** Escrows: [id, the escrow after the step, or null when it is gone (pruned)]. */
   readonly e?: [number, EscrowData | null][];
-  /** Holdings buckets: account index, Bucket, signed delta, … */
+  /** Escrowed coins: account index, signed delta, … */
   readonly h?: (number | string)[];
   /** The epoch after the step, when it changed. */
   readonly ep?: [number, 0 | 1];

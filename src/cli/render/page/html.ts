@@ -16,15 +16,13 @@ import { escapeInvisible } from '../../../domain/text.js';
 import type { RunResult } from '../../../engine/replay/run.js';
 import type { Holdings } from '../../../engine/storage/queries.js';
 import { renderDivergences } from '../../divergences.js';
-import type { Palette } from '../../palette.js';
 import { accountHoldings } from '../holdings.js';
 import { paragraphs } from '../layout.js';
 import { invariantLines } from '../report.js';
 import { PAGE_CSS, PAGE_JS, SCRIPT_HASHES, UPLOT_CSS, UPLOT_JS, UPLOT_VERSION } from './assets.generated.js';
+import { PLAIN } from './data.js';
 import type { PageData } from './format.js';
 
-const same = (s: string): string => s;
-const PLAIN: Palette = { bold: same, dim: same, red: same, green: same, yellow: same, cyan: same };
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

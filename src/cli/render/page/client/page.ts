@@ -28,6 +28,8 @@ declare const uPlot: UPlotClass;
   const several = data.runs.length > 1;
   const moduleSet = new Set(data.modules);
   const holders = data.accounts.map((_, i) => i).filter((i) => !moduleSet.has(i));
+  /** By account index: its participant index, for the accounts that are participants. */
+  const participantOf = new Map(data.participantAccount.map((account, p) => [account, p]));
   const vestingWorld = data.accounts.includes('streamvesting');
 
   // -------------------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ declare const uPlot: UPlotClass;
     readonly bank: bigint[];
     readonly parts: ParticipantRow[];
     readonly escrows: Map<number, EscrowData>;
-    readonly hold: bigint[][];
+    readonly escrowed: bigint[];
     epoch: [number, 0 | 1];
     /** By position: the values the step replaced. */
     readonly undo: Undo[];
@@ -98,7 +100,7 @@ declare const uPlot: UPlotClass;
         else live.escrows.set(id, escrow);
       }
       const h = d.h ?? [];
-      for (let i = 0; i < h.length; i += 3) live.hold[h[i] as number][h[i + 1] as number] += big(h[i + 2] as Amount);
+      for (let i = 0; i < h.length; i += 2) live.escrowed[h[i] as number] += big(h[i + 1] as Amount);
       if (d.ep !== undefined) {
         if (record) undo.ep = live.epoch;
         live.epoch = d.ep;
@@ -123,7 +125,7 @@ declare const uPlot: UPlotClass;
         else live.escrows.set(id, escrow);
       }
       const h = d.h ?? [];
-      for (let i = 0; i < h.length; i += 3) live.hold[h[i] as number][h[i + 1] as number] -= big(h[i + 2] as Amount);
+      for (let i = 0; i < h.length; i += 2) live.escrowed[h[i] as number] -= big(h[i + 1] as Amount);
       if (undo.ep !== undefined) live.epoch = undo.ep;
     }
     live.at = position - 1;
@@ -134,6 +136,50 @@ declare const uPlot: UPlotClass;
     while (live.at > position) revert(live, live.at);
   }
 
+  /**
+   * An account's holdings, as the engine's holdingsOf computes them: [liquid, owed, claimable,
+   * escrowed, vesting] — the bank balance, coin_balance, the settle amount (work + reward), the
+   * escrowed coins, the vesting schedule's sum.
+   */
+  function holdingsOf(bank: readonly bigint[], parts: readonly ParticipantRow[], escrowed: readonly bigint[], account: number): bigint[] {
+    const p = participantOf.get(account);
+    const row = p === undefined ? undefined : parts[p];
+    const settle = row?.[7] ?? null;
+    return [
+      bank[account],
+      row === undefined ? 0n : big(row[2]),
+      settle === null ? 0n : big(settle[1]) + big(settle[2]),
+      escrowed[account],
+      (row?.[8] ?? []).reduce((sum: bigint, a) => sum + big(a), 0n),
+    ];
+  }
+
+  /** The accounts (not modules) whose holdings the step at `position` changed: before and after. */
+  function holdingChanges(live: Live, position: number): Map<number, [bigint[], bigint[]]> {
+    const d = live.run.deltas[position] as Delta | 0;
+    const touched = new Set<number>();
+    if (d !== 0) {
+      const b = d.b ?? [];
+      for (let i = 0; i < b.length; i += 2) touched.add(b[i] as number);
+      const p = d.p ?? [];
+      for (let i = 0; i < p.length; i += 3) touched.add(data.participantAccount[p[i] as number]);
+      const h = d.h ?? [];
+      for (let i = 0; i < h.length; i += 2) touched.add(h[i] as number);
+    }
+    const accounts = [...touched].filter((a) => !moduleSet.has(a)).sort((a, b) => a - b);
+    const at = live.at;
+    moveTo(live, position);
+    const after = accounts.map((a) => holdingsOf(live.bank, live.parts, live.escrowed, a));
+    moveTo(live, position - 1);
+    const before = accounts.map((a) => holdingsOf(live.bank, live.parts, live.escrowed, a));
+    moveTo(live, at);
+    const out = new Map<number, [bigint[], bigint[]]>();
+    accounts.forEach((a, i) => {
+      if (before[i].some((v, k) => v !== after[i][k])) out.set(a, [before[i], after[i]]);
+    });
+    return out;
+  }
+
   const lives: Live[] = data.runs.map((run) => {
     const g = run.genesis;
     const live: Live = {
@@ -141,7 +187,7 @@ declare const uPlot: UPlotClass;
       bank: g.bank.map(big),
       parts: g.participants.map((row) => [...row] as ParticipantRow),
       escrows: new Map(),
-      hold: g.holdings.map((h) => h.map(big)),
+      escrowed: g.escrowed.map(big),
       epoch: g.epoch,
       undo: [],
       epochAfter: [],
@@ -240,8 +286,14 @@ declare const uPlot: UPlotClass;
       const marker = row.querySelector('.marker');
       if (marker !== null) marker.textContent = on ? '▶ ' : '';
       if (on) {
-        row.scrollIntoView({ block: 'nearest' });
-        if (focusRow) byId('timeline-scroll').focus({ preventScroll: true });
+        // bring the row into the timeline's own view; the page itself does not move
+        const scroll = byId('timeline-scroll');
+        const r = row.getBoundingClientRect();
+        const b = scroll.getBoundingClientRect();
+        const head = scroll.querySelector('thead')?.getBoundingClientRect().height ?? 0;
+        if (r.top < b.top + head) scroll.scrollTop -= b.top + head - r.top;
+        else if (r.bottom > b.bottom) scroll.scrollTop += r.bottom - b.bottom;
+        if (focusRow) scroll.focus({ preventScroll: true });
       }
     }
   }
@@ -306,32 +358,27 @@ declare const uPlot: UPlotClass;
   const counted = (field: string, n: number): Cell => ({ text: String(n), value: String(n), field, num: true });
 
   function stateTables(live: Live, position: number): Table[] {
-    const d = live.run.deltas[position] as Delta | 0;
     const undo = live.undo[position];
     const tables: Table[] = [];
     // holdings
-    const holdingsChanged = new Map<number, string[]>();
-    const note = (account: number, words: string): void => {
-      holdingsChanged.set(account, [...(holdingsChanged.get(account) ?? []), words]);
-    };
-    const oldBank = new Map(undo.b);
-    for (const [account, was] of undo.b) if (!moduleSet.has(account)) note(account, `liquid ${signed(live.bank[account] - was)}`);
-    if (d !== 0) {
-      const h = d.h ?? [];
-      for (let i = 0; i < h.length; i += 3) note(h[i] as number, `${BUCKET_NAMES[(h[i + 1] as number) + 1]} ${signed(big(h[i + 2] as Amount))}`);
+    const holdingsChanged = new Map<number, string>();
+    for (const [account, [before, after]] of holdingChanges(live, position)) {
+      const words = after.flatMap((v, k) => (v === before[k] ? [] : [`${BUCKET_NAMES[k]} ${signed(v - before[k])}`]));
+      holdingsChanged.set(account, words.join(', '));
     }
+    const oldBank = new Map(undo.b);
     const buckets = vestingWorld ? 5 : 4;
     tables.push({
       id: 'holdings',
       title: 'Holdings (gonka): where each account’s coins are',
       columns: ['account', ...BUCKET_NAMES.slice(0, buckets), 'total', 'changed by this step'],
       rows: holders.map((a) => {
-        const values = [live.bank[a], ...live.hold[a].slice(0, buckets - 1)];
+        const values = holdingsOf(live.bank, live.parts, live.escrowed, a).slice(0, buckets);
         return {
           key: data.accounts[a],
           head: data.accounts[a],
           cells: [...values.map((v, i) => money(BUCKET_NAMES[i], v)), money('total', values.reduce((x, y) => x + y, 0n))],
-          changed: (holdingsChanged.get(a) ?? []).join(', '),
+          changed: holdingsChanged.get(a) ?? '',
         };
       }),
     });
@@ -408,7 +455,7 @@ declare const uPlot: UPlotClass;
           { text: data.accounts[e[0]], value: data.accounts[e[0]], field: 'creator' },
           money('amount', big(e[1])),
           counted('epoch', e[2]),
-          { text: e[4].map((s) => data.participants[s]).join(', '), value: e[4].map((s) => data.participants[s]).join(','), field: 'slots' },
+          { text: slotNames(e).join(', '), value: slotNames(e).join(','), field: 'slots' },
           { text: e[3] === 1 ? 'settled' : 'open', value: e[3] === 1 ? 'true' : 'false', field: 'settled' },
         ],
         changed: escrowChanged.has(id) ? (undo.e.find(([x]) => x === id)?.[1] === undefined ? 'created' : 'changed') : '',
@@ -433,6 +480,7 @@ declare const uPlot: UPlotClass;
     return tables;
   }
 
+  const slotNames = (e: EscrowData): string[] => e[4].map((s) => (typeof s === 'number' ? data.participants[s] : s));
   const BUCKET_NAMES = ['liquid', 'owed', 'claimable', 'escrowed', 'vesting'];
   const PARTICIPANT_FIELDS = ['status', 'weight', 'coin_balance', 'earned_coins', 'inference_count', 'invalidated_inferences', 'missed_requests', 'settle amount', 'vesting'];
 
@@ -520,11 +568,9 @@ declare const uPlot: UPlotClass;
       if (delta < 0n) from.push({ label, amount: -delta });
       else if (delta > 0n) to.push({ label, amount: delta });
     };
-    for (const [account, was] of live.undo[position].b) {
-      if (!moduleSet.has(account)) put(`${data.accounts[account]} · liquid`, live.bank[account] - was);
+    for (const [account, [before, after]] of holdingChanges(live, position)) {
+      after.forEach((v, k) => put(`${data.accounts[account]} · ${BUCKET_NAMES[k]}`, v - before[k]));
     }
-    const h = d.h ?? [];
-    for (let i = 0; i < h.length; i += 3) put(`${data.accounts[h[i] as number]} · ${BUCKET_NAMES[(h[i + 1] as number) + 1]}`, big(h[i + 2] as Amount));
     if (d.m !== undefined && big(d.m) !== 0n) from.unshift({ label: 'minted (new coins)', amount: big(d.m) });
     const sum = (nodes: Node[]): bigint => nodes.reduce((s, n) => s + n.amount, 0n);
     const gap = sum(from) - sum(to);
@@ -642,45 +688,32 @@ declare const uPlot: UPlotClass;
   function seriesOf(run: RunData, account: number): Series {
     const g = run.genesis;
     const bank = g.bank.map(big);
-    const hold = g.holdings.map((h) => h.map(big));
-    const counts = (a: number): boolean => (account === -1 ? !moduleSet.has(a) : a === account);
+    const parts = g.participants.map((row) => [...row] as ParticipantRow);
+    const escrowed = g.escrowed.map(big);
     const values = (): bigint[] => {
       const sums = [0n, 0n, 0n, 0n, 0n];
-      for (const a of account === -1 ? holders : [account]) {
-        sums[0] += bank[a];
-        for (let b = 0; b < 4; b++) sums[b + 1] += hold[a][b];
-      }
+      for (const a of account === -1 ? holders : [account]) holdingsOf(bank, parts, escrowed, a).forEach((v, k) => (sums[k] += v));
       return sums;
     };
-    let current = values();
     const xs = [0];
-    const own: number[][] = current.map((v) => [Number(v) / 1e9]);
+    const own: number[][] = values().map((v) => [Number(v) / 1e9]);
     const marks: [number, number, 0 | 1][] = [];
     for (let i = 0; i < COUNT; i++) {
       const d = run.deltas[i] as Delta | 0;
       if (d !== 0) {
         const b = d.b ?? [];
-        for (let k = 0; k < b.length; k += 2) {
-          const a = b[k] as number;
-          const now = big(b[k + 1] as Amount);
-          if (counts(a)) current[0] += now - bank[a];
-          bank[a] = now;
-        }
+        for (let k = 0; k < b.length; k += 2) bank[b[k] as number] = big(b[k + 1] as Amount);
+        const p = d.p ?? [];
+        for (let k = 0; k < p.length; k += 3) (parts[p[k] as number] as unknown[])[p[k + 1] as number] = p[k + 2];
         const h = d.h ?? [];
-        for (let k = 0; k < h.length; k += 3) {
-          const a = h[k] as number;
-          const delta = big(h[k + 2] as Amount);
-          hold[a][h[k + 1] as number] += delta;
-          if (counts(a)) current[(h[k + 1] as number) + 1] += delta;
-        }
+        for (let k = 0; k < h.length; k += 2) escrowed[h[k] as number] += big(h[k + 1] as Amount);
         if (d.ep !== undefined) marks.push([i + 1, d.ep[0], d.ep[1]]);
       }
       if ((i + 1) % stride === 0 || i === COUNT - 1) {
         xs.push(i + 1);
-        current.forEach((v, k) => own[k].push(Number(v) / 1e9));
+        values().forEach((v, k) => own[k].push(Number(v) / 1e9));
       }
     }
-    current = [];
     return { xs, own, marks };
   }
 
@@ -715,7 +748,8 @@ declare const uPlot: UPlotClass;
       height: 200,
       // stacked amounts read from 0: an axis that starts higher would misstate them
       scales: { x: { time: false }, y: { range: (_u: UPlotChart, _min: number, max: number): [number, number] => [0, max > 0 ? max * 1.05 : 1] } },
-      axes: [{ label: 'step' }, { label: 'gonka', size: 70 }],
+      // steps are whole numbers: ticks only at whole steps
+      axes: [{ label: 'step', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6] }, { label: 'gonka', size: 70 }],
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
       series: [
@@ -741,6 +775,7 @@ declare const uPlot: UPlotClass;
             const bottom = u.bbox.top + u.bbox.height;
             ctx.save();
             ctx.font = `${11 * ratio}px system-ui, sans-serif`;
+            const lastLabel = [-Infinity, -Infinity];
             series.marks.forEach(([step, epoch, ended], n) => {
               const x = u.valToPos(step, 'x', true);
               ctx.strokeStyle = '#444';
@@ -752,7 +787,11 @@ declare const uPlot: UPlotClass;
               ctx.stroke();
               ctx.fillStyle = '#222';
               // labels on two rows, so that an epoch's end and the next start do not overwrite each other
-              ctx.fillText(ended === 1 ? `end ${epoch}` : `epoch ${epoch}`, x + 3 * ratio, top + (n % 2 === 0 ? 12 : 25) * ratio);
+              // (and only where there is room: many epochs get their lines, not all their labels)
+              const row = n % 2;
+              if (x - (lastLabel[row] as number) < 50 * ratio) return;
+              lastLabel[row] = x;
+              ctx.fillText(ended === 1 ? `end ${epoch}` : `epoch ${epoch}`, x + 3 * ratio, top + (row === 0 ? 12 : 25) * ratio);
             });
             const x = u.valToPos(live.at + 1, 'x', true);
             ctx.setLineDash([]);
@@ -783,33 +822,9 @@ declare const uPlot: UPlotClass;
       `<p class="note">Each account's coins after every step, stacked from the bottom: ${BUCKET_NAMES.slice(0, chartBuckets).join(', ')} (the legend names each colour and gives its value under the pointer). ` +
       `Solid vertical lines mark the start of an epoch, dashed ones its end; the thick line is the selected step. Click a chart to select the step under the pointer.${sampled}</p>`;
     const one = (account: number): string => (account === -1 ? 'all accounts' : data.accounts[account]);
-    const width = several ? 420 : holders.length <= 8 ? 420 : 860;
-    if (holders.length <= 8) {
-      // one row per account with several rulesets (side by side), else one grid of every account
-      const rows = several ? holders : [-2];
-      box.innerHTML = legend + rows.map((a) => `<div class="chart-row"${a >= 0 ? ` data-account="${esc(data.accounts[a])}"` : ''}></div>`).join('');
-      holders.forEach((a, n) => {
-        const row = box.querySelectorAll<HTMLElement>('.chart-row')[several ? n : 0];
-        for (const live of lives) {
-          const figure = document.createElement('figure');
-          figure.className = 'chart';
-          figure.dataset.account = data.accounts[a];
-          figure.dataset.rules = live.run.rules;
-          const caption = document.createElement('figcaption');
-          caption.textContent = `${one(a)}${several ? ` under ${live.run.rules}` : ''}`;
-          figure.append(caption);
-          row.append(figure);
-          chart(figure, seriesOf(live.run, a), width, live);
-        }
-      });
-      return;
-    }
-    const options = [-1, ...holders].map((a) => `<option value="${a}">${esc(one(a))}</option>`).join('');
-    box.innerHTML = `${legend}<label>Account <select id="chart-account">${options}</select></label><div class="chart-row" id="chart-one"></div>`;
-    const draw = (account: number): void => {
-      const row = byId('chart-one');
-      for (const c of charts.splice(0)) c.destroy();
-      row.textContent = '';
+    const width = several ? 420 : holders.length <= 8 ? 320 : 860;
+    /** One chart per ruleset of `account`'s holdings (−1: all accounts), each in a captioned figure, into `row`. */
+    const draw = (row: HTMLElement, account: number): void => {
       for (const live of lives) {
         const figure = document.createElement('figure');
         figure.className = 'chart';
@@ -822,9 +837,24 @@ declare const uPlot: UPlotClass;
         chart(figure, seriesOf(live.run, account), width, live);
       }
     };
+    if (holders.length <= 8) {
+      // one row per account with several rulesets (side by side), else one grid of every account
+      const rows = several ? holders : [-2];
+      box.innerHTML = legend + rows.map((a) => `<div class="chart-row"${a >= 0 ? ` data-account="${esc(data.accounts[a])}"` : ''}></div>`).join('');
+      holders.forEach((a, n) => draw(box.querySelectorAll<HTMLElement>('.chart-row')[several ? n : 0], a));
+      return;
+    }
+    const options = [-1, ...holders].map((a) => `<option value="${a}">${esc(one(a))}</option>`).join('');
+    box.innerHTML = `${legend}<label>Account <select id="chart-account">${options}</select></label><div class="chart-row" id="chart-one"></div>`;
+    const redraw = (account: number): void => {
+      const row = byId('chart-one');
+      for (const c of charts.splice(0)) c.destroy();
+      row.textContent = '';
+      draw(row, account);
+    };
     const choice = byId('chart-account') as HTMLSelectElement;
-    choice.addEventListener('change', () => draw(Number(choice.value)));
-    draw(-1);
+    choice.addEventListener('change', () => redraw(Number(choice.value)));
+    redraw(-1);
   }
 
   // -------------------------------------------------------------------------------------------
