@@ -19,15 +19,21 @@ export function parseRules(value: string): RuleName {
   throw new InvalidArgumentError(`choose one of: ${RULE_NAMES.join(', ')}`);
 }
 
-/** `a,b[,c]`: two or more distinct rulesets. */
-export function parseRulesList(value: string): RuleName[] {
+/** `a[,b…]`: at least `min` distinct rulesets. */
+function rulesList(value: string, min: number): RuleName[] {
   const names = value.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !(RULE_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0) throw new InvalidArgumentError(`unknown ruleset ${unknown.join(', ')}; choose from: ${RULE_NAMES.join(', ')}`);
   if (new Set(names).size !== names.length) throw new InvalidArgumentError('each ruleset may be named once');
-  if (names.length < 2) throw new InvalidArgumentError('name at least two rulesets, e.g. deferred,immediate');
+  if (names.length < min) throw new InvalidArgumentError('name at least two rulesets, e.g. deferred,immediate');
   return names as RuleName[];
 }
+
+/** `a,b[,c]`: two or more distinct rulesets. */
+export const parseRulesList = (value: string): RuleName[] => rulesList(value, 2);
+
+/** `a[,b…]`: one ruleset, or several distinct ones. */
+export const parseRulesets = (value: string): RuleName[] => rulesList(value, 1);
 
 /** The display name of a scenario source: `-` is stdin. */
 export const sourceName = (file: string): string => (file === '-' ? '<stdin>' : file);

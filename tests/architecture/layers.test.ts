@@ -74,6 +74,26 @@ test('the pure layers use no clock, no global randomness and no process global',
   expect(bad).toEqual([]);
 });
 
+test('the renderers (src/cli/render/, the report page included) touch no file, process or clock', () => {
+  // they may name the CLI's Palette type and use the text table library; nothing else of the CLI
+  const FORBIDDEN = /^(node:)?(fs|fs\/promises|process|child_process|worker_threads|readline|tty|os|net|http|https|path)$|^(chalk|commander)$/;
+  const USE = /\b(Math\.random|Date\.now|new Date\b|performance\.now|process\.|console\.|setTimeout|setInterval)/;
+  const renderers = FILES.filter((f) => f.startsWith('src/cli/render/'));
+  expect(renderers).toContain('src/cli/render/page/data.ts');
+  const bad: string[] = [];
+  for (const f of renderers) {
+    for (const i of IMPORTS.get(f) ?? []) {
+      const cli = i.to.startsWith('src/cli/') && !i.to.startsWith('src/cli/render/');
+      if (FORBIDDEN.test(i.to) || (cli && !i.typeOnly && i.to !== 'src/cli/divergences.ts')) bad.push(`${f}:${i.line} imports ${i.to}`);
+    }
+    readFileSync(f, 'utf8').split('\n').forEach((line, n) => {
+      const code = line.replace(/\/\/.*$/, '').replace(/^\s*\*.*$/, '');
+      if (USE.test(code)) bad.push(`${f}:${n + 1}: ${line.trim()}`);
+    });
+  }
+  expect(bad).toEqual([]);
+});
+
 test('no module imports itself back, not even for types', () => {
   // Tarjan's strongly connected components over every import, type-only ones included
   const index = new Map<string, number>();
