@@ -81,7 +81,7 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       const issues: InputIssue[] = [];
       const add = sinkFor(file, issues);
       const loc = locator(text);
-      const addError = yamlErrors(add);
+      const addError = yamlErrors(add, text);
       for (const e of near) addError(loc(e.offset), e.code, e.message);
       return { ok: false, issues: tidy(issues) };
     }
@@ -90,7 +90,7 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
 }
 
 /** Adds the errors of the `yaml` package as input issues. */
-function yamlErrors(add: Add): (at: Loc, code: string, message: string) => void {
+function yamlErrors(add: Add, text: string): (at: Loc, code: string, message: string) => void {
   let deep = false;
   return (at, code, message) => {
     // the yaml package ran out of stack (once or more): the file nests far deeper than the limit
@@ -98,8 +98,25 @@ function yamlErrors(add: Add): (at: Loc, code: string, message: string) => void 
       if (!deep) add(at, 'LIMIT', NESTING_MESSAGE);
       deep = true;
     } else if (code === 'MULTIPLE_DOCS') add(at, 'YAML_SYNTAX', 'a scenario file holds one YAML document; this starts a second one', 'remove this "---" or split the file');
-    else add(at, 'YAML_SYNTAX', `invalid YAML: ${lowerFirst(message.split('\n')[0] ?? message)}`);
+    else add(at, 'YAML_SYNTAX', `invalid YAML: ${lowerFirst(message.split('\n')[0] ?? message)}`, code === 'MULTILINE_IMPLICIT_KEY' ? bareEventHint(text, at.line) : undefined);
   };
+}
+
+/**
+ * The hint for a common slip: an event without fields written bare (`- start_epoch`) with
+ * `expect_error:` or `note:` indented under it. YAML then reads the two lines as one key; the
+ * event needs its colon (`- start_epoch:`) for the keys below to join it.
+ */
+function bareEventHint(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return undefined;
+    start = nl + 1;
+  }
+  const end = text.indexOf('\n', start);
+  const m = /^\s*-\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text.slice(start, end < 0 ? undefined : end));
+  return m === null ? undefined : `an event with keys under it needs a colon: write "- ${m[1]}:" (expect_error, expect_result and note then belong to it)`;
 }
 
 /** How to read: `fast: false` takes the positioned path only (the tests compare both). */
@@ -120,7 +137,7 @@ function loadPositioned(text: string, file: string): LoadResult {
   // duplicate keys are found by toRaw (the yaml package's own check is quadratic in a map's size)
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const src = new YamlIndex(doc, lines);
-  const addError = yamlErrors(add);
+  const addError = yamlErrors(add, text);
   for (const error of doc.errors) addError(src.loc(error.pos[0]), error.code, error.message);
   if (issues.length > 0) return fail();
 
