@@ -40,6 +40,7 @@ import { NESTING_MESSAGE, withinLimits } from './limits.js';
 import { locator } from './tree.js';
 import { syntaxErrorsNear, WINDOWED_FROM } from './window.js';
 import { quickEventFields } from './quick.js';
+import { unitlessAmounts, unitlessWords } from './units.js';
 import { isRawMap, label, where, yamlPackage, YamlIndex, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { closest, didYouMean, type SuggestBudget } from './suggest.js';
 
@@ -73,7 +74,7 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       const add = sinkFor(file, issues);
       for (const p of parsed.problems) add(p.loc, p.code, p.message, p.hint);
       if (!parsed.withinLimits && !withinLimits(parsed.value, parsed.index, add, ESCAPES.test(text))) return { ok: false, issues: tidy(issues) };
-      return fromRaw(parsed.value, parsed.index, file, text, issues, add);
+      return fromRaw(parsed.value, parsed.index, file, text, options, issues, add);
     }
     // a syntax error in a big file: the positioned parser reads only the entries around it
     const near = syntaxErrorAt !== undefined && text.length > (options.windowedFrom ?? WINDOWED_FROM) ? syntaxErrorsNear(text, syntaxErrorAt) : undefined;
@@ -86,7 +87,7 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       return { ok: false, issues: tidy(issues) };
     }
   }
-  return loadPositioned(text, file);
+  return loadPositioned(text, file, options);
 }
 
 /** Adds the errors of the `yaml` package as input issues. */
@@ -124,10 +125,12 @@ export interface LoadOptions {
   readonly fast?: boolean;
   /** From how many characters a syntax error is read in a window (window.ts): tests lower it. */
   readonly windowedFrom?: number;
+  /** `--strict-units`: an amount written without a unit (zero aside) is an input issue. */
+  readonly strictUnits?: boolean;
 }
 
 
-function loadPositioned(text: string, file: string): LoadResult {
+function loadPositioned(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const issues: InputIssue[] = [];
   const add = sinkFor(file, issues);
   const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
@@ -148,7 +151,7 @@ function loadPositioned(text: string, file: string): LoadResult {
     return fail();
   }
   if (!withinLimits(raw, src, add, ESCAPES.test(text))) return fail();
-  return fromRaw(raw, src, file, text, issues, add);
+  return fromRaw(raw, src, file, text, options, issues, add);
 }
 
 /**
@@ -159,7 +162,7 @@ function loadPositioned(text: string, file: string): LoadResult {
 const suggestBudget = (text: string): SuggestBudget => ({ steps: 2_000_000 + 3 * text.length });
 
 /** Steps 3 to 5: the plain values checked and typed. */
-function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, issues: InputIssue[] = [], add = sinkFor(file, issues)): LoadResult {
+function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, options: LoadOptions, issues: InputIssue[] = [], add = sinkFor(file, issues)): LoadResult {
   const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
   const sink: Sink = { src, add, budget: suggestBudget(text) };
   const top = validate(topLevelSchema, raw, [], sink);
@@ -176,6 +179,13 @@ function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, issu
     });
   }
   if (issues.length > 0 || top === undefined || params === undefined || !complete) return fail();
+  if (options.strictUnits === true) {
+    for (const a of unitlessAmounts(raw, src)) {
+      const { message, hint } = unitlessWords(a);
+      add(a.loc, 'UNITLESS_AMOUNT', message, hint);
+    }
+    if (issues.length > 0) return fail();
+  }
 
   return {
     ok: true,

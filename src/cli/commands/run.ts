@@ -8,12 +8,13 @@ import { RULESET_WORDS } from '../../words/rulesets.js';
 import { runScenario } from '../../engine/replay/run.js';
 import { renderDivergences, withDivergences } from '../divergences.js';
 import { renderRunReport } from '../render/report.js';
-import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, parseRules, sourceName, stdoutPalette, type Cli } from '../shared.js';
+import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, strictUnitsOption, parseRules, sourceName, stdoutPalette, type Cli } from '../shared.js';
 
 interface RunFlags {
   readonly rules?: RuleName;
   readonly json?: boolean;
   readonly maxSize?: number;
+  readonly strictUnits?: boolean;
   readonly color: boolean;
 }
 
@@ -41,7 +42,7 @@ Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant fail
 
 export function runCommand(file: string, flags: RunFlags, cli: Cli): number {
   const { io } = cli;
-  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
   if (!scenario) return EXIT_INPUT;
   const result = runScenario(scenario, { rules: flags.rules });
   const p = stdoutPalette(io, flags.color);
@@ -65,6 +66,7 @@ export function registerRun(program: Command, cli: Cli): void {
     )
     .option('--json', 'print the run as one JSON object (the scenario format, section 7)')
     .addOption(maxSizeOption())
+    .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: RunFlags) => {
