@@ -64,7 +64,7 @@ export function registerRun(program: Command, cli: Cli): void {
         parseRules,
       ),
     )
-    .option('--json', 'print the run as one JSON object (the scenario format, section 7)')
+    .option('--json', 'print the run as one JSON object (docs/reference/json.md)')
     .addOption(maxSizeOption())
     .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
