@@ -80,7 +80,7 @@ report or a failing scenario could not be written, 130 interrupted by Ctrl-C, 14
 
 Examples:
   $ epochsim fuzz --seed 1 --runs 1000
-  $ epochsim fuzz --rules pr-1000 --seed 1 --runs 200 --strict
+  $ epochsim fuzz --rules pr-1000 --seed 1 --runs 200 --strict   # exit 1: it finds the trapped payout
   $ epochsim fuzz --rules all --seed 7 --runs 100000 --shard 0/2 --workers 2 --report shard-0.json
   $ JOB_COMPLETION_INDEX=3 epochsim fuzz --seed 7 --runs 100000 --shard auto --shards 4 --report shard-3.json
   $ epochsim fuzz merge shard-0.json shard-1.json shard-2.json shard-3.json --report campaign.json

@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
-import { DEFAULT_RULES, RULESETS } from '../../engine/rules/registry.js';
+import { DEFAULT_RULES } from '../../engine/rules/registry.js';
+import { RULESET_WORDS } from '../../words/rulesets.js';
 import type { Palette } from '../palette.js';
 import { EXIT_OK, parseRules, stdoutPalette, type Cli } from '../shared.js';
 
@@ -22,11 +23,11 @@ traps as a known divergence with its amount.
 Examples:
   $ epochsim rules
   $ epochsim rules pr-1000
-  $ epochsim run scenarios/20-one-story-six-versions.yaml --rules v0.2.12
+  $ epochsim compare scenarios/20-one-story-six-versions.yaml --rules pr-1000,v0.2.12
 `;
 
 export function renderRuleset(name: RuleName, p: Palette): string {
-  const r = RULESETS[name];
+  const r = RULESET_WORDS[name];
   const lines = [`${p.bold(name)}${name === DEFAULT_RULES ? ' (default)' : ''}  ${r.summary}`];
   lines.push(`  version  ${r.version.label}`);
   for (const source of r.version.sources) lines.push(`  source   ${source}`);

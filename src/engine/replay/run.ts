@@ -12,7 +12,7 @@ import { applyEvent, type Env, type TxOutcome } from '../rules/reducers/index.js
 import { DEFAULT_RULES, RULESETS } from '../rules/registry.js';
 import type { Ruleset } from '../rules/ruleset.js';
 import { genesis, type ChainState, type Mutable, type World } from '../storage/state.js';
-import type { Decision, DivergenceId } from '../trace.js';
+import type { Decision, DivergenceDetail } from '../trace.js';
 import type { TxMechanism } from '../storage/tx.js';
 
 export interface StepRecord {
@@ -59,16 +59,13 @@ export interface Violation {
  * A known divergence of a chain version, as the run reports it: value the version leaves in the
  * inference module with no owner (a finding about that version, not a violation).
  */
-export interface DivergenceRecord {
+/** A known divergence where it happened: its id and values (src/words/divergences.ts words them). */
+export type DivergenceRecord = {
   readonly step: number;
   readonly line: number;
   readonly event: EventType;
-  readonly id: DivergenceId;
-  /** The chain issue, review point or version it comes from. */
-  readonly source: string;
   readonly amount: bigint;
-  readonly message: string;
-}
+} & DivergenceDetail;
 
 export interface RunResult {
   readonly scenario: string;
@@ -225,7 +222,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       const knownBefore = known;
       for (const d of outcome.decisions) {
         if (d.kind !== 'divergence') continue;
-        divergences.push({ step: item.index, line: item.loc.line, event: item.event.type, id: d.id, source: d.source, amount: d.amount, message: d.message });
+        divergences.push({ step: item.index, line: item.loc.line, event: item.event.type, amount: d.amount, id: d.id, data: d.data } as DivergenceRecord);
         known += d.amount;
       }
       // No divergence reported so far (always so under deferred and immediate): no object for it.
