@@ -1,100 +1,31 @@
 /**
- * The how-to pages of issue 16 show real output, and their scheduler examples are command lines
- * epochsim accepts:
+ * The how-to pages of issue 16 beyond what tests/docs/transcripts.test.ts checks (it runs their
+ * console blocks):
  *
- * - every ```console block of docs/how-to/campaigns.md and docs/how-to/sweep.md: each line
- *   `$ [VAR=value ...] epochsim ARGS` is run in-process (the commands of one page share their
- *   files, so a report written by one is read by the next) and what it prints (stdout, then
- *   stderr) must be the lines below it; a fuzz summary's time and rate are shown as `…`;
- * - the report shown as JSON is the one the page's merge wrote, its timings aside;
+ * - the report campaigns.md shows as JSON is the one the page's merge wrote, its timings aside;
  * - docs/examples/k8s-fuzz-job.yaml and docs/examples/github-fuzz.yml (read with the yaml
  *   package) and the ```sh blocks of campaigns.md: every epochsim command line in them parses with
  *   the real command-line program (its actions replaced, so nothing runs), and the shards they
  *   start are the ones their merge expects.
  */
 import { readFileSync } from 'node:fs';
-import { CommanderError, type Command } from 'commander';
+import { CommanderError, type Command as Program } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { buildProgram } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { runCli } from '../cli/fakeIo.js';
+import { blocksOf, commandsOf, shellWords as words, type Command } from './markdown.js';
 
-/** Splits a shell command line into words: blanks separate, '…' and "…" quote (no expansion). */
-function words(line: string): string[] {
-  const out: string[] = [];
-  let word: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (c === "'" || c === '"') {
-      const end = line.indexOf(c, i + 1);
-      if (end < 0) throw new Error(`unclosed quote in ${line}`);
-      word = (word ?? '') + line.slice(i + 1, end);
-      i = end;
-    } else if (c === ' ') {
-      if (word !== undefined) out.push(word);
-      word = undefined;
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (word !== undefined) out.push(word);
-  return out;
-}
-
-interface Sample {
-  readonly env: Record<string, string>;
-  readonly args: string[];
-  readonly expected: string;
-  readonly line: string;
-}
-
-/** The commands of a page's console blocks, each with the output shown under it. */
-function samples(page: string): Sample[] {
-  const out: Sample[] = [];
-  for (const block of page.matchAll(/```console\n([\s\S]*?)```/g)) {
-    const lines = (block[1] as string).split('\n').slice(0, -1);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
-      if (!line.startsWith('$ ')) throw new Error(`a console block line that is not a command or its output: ${line}`);
-      let end = i + 1;
-      while (end < lines.length && !(lines[end] as string).startsWith('$ ')) end++;
-      const ws = words(line.slice(2));
-      const env: Record<string, string> = {};
-      while (ws[0] !== undefined && /^[A-Z_]+=/.test(ws[0])) {
-        const [name, ...value] = (ws.shift() as string).split('=');
-        env[name as string] = value.join('=');
-      }
-      if (ws.shift() !== 'epochsim') throw new Error(`not an epochsim command: ${line}`);
-      out.push({ env, args: ws, expected: lines.slice(i + 1, end).map((l) => `${l}\n`).join(''), line });
-      i = end - 1;
-    }
-  }
-  return out;
-}
-
-const untimed = (text: string): string => text.replace(/ in [0-9.]+ s \([0-9,—]+ runs\/s\)$/gm, ' in … s (… runs/s)');
-
-describe.each(['docs/how-to/campaigns.md', 'docs/how-to/sweep.md'])('%s', (path) => {
-  const page = readFileSync(path, 'utf8');
-  const files: Record<string, string> = {};
-  const all = samples(page);
-
-  test('shows commands', () => {
-    expect(all.length).toBeGreaterThanOrEqual(path.endsWith('campaigns.md') ? 5 : 9);
-  });
-
-  // one after the other, in the page's order: a command may read what an earlier one wrote
-  test.each(all.map((s, i) => [i + 1, s.line, s] as const))('command %i prints what the page shows: %s', async (_, __, s) => {
-    const r = await runCli(s.args, { files, env: s.env });
-    expect(untimed(r.stdout + r.stderr)).toBe(s.expected);
-  }, 60_000);
-});
+/** The commands of a page's console blocks, in order. */
+const commandsIn = (page: string): Command[] => blocksOf(page).filter((b) => b.lang === 'console').flatMap(commandsOf);
 
 test('campaigns.md: the report it shows is the one its merge wrote, timings aside', async () => {
   const page = readFileSync('docs/how-to/campaigns.md', 'utf8');
-  const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(page)?.[1] ?? '') as Record<string, unknown>;
+  const shown = JSON.parse(blocksOf(page).find((b) => b.lang === 'json')?.body ?? '') as Record<string, unknown>;
   const files: Record<string, string> = {};
-  for (const s of samples(page).slice(0, 3)) await runCli(s.args, { files, env: s.env });
+  const commands = commandsIn(page).slice(0, 3);
+  expect(commands.map((c) => c.argv.slice(0, 3).join(' '))).toEqual(['epochsim fuzz --rules', 'epochsim fuzz --rules', 'epochsim fuzz merge']);
+  for (const c of commands) await runCli(c.argv.slice(1), { files, env: { ...c.env } });
   const written = JSON.parse(files['campaign.json'] as string) as Record<string, unknown>;
   expect({ ...shown, timings: null }).toEqual({ ...written, timings: null });
   expect(Object.keys(shown)).toEqual(Object.keys(written));
@@ -109,7 +40,7 @@ const silentIo = { out: () => {}, err: () => {} } as unknown as Io;
 async function accepts(argv: readonly string[]): Promise<string | undefined> {
   let error = '';
   const program = await buildProgram({ io: { ...silentIo, err: (t: string) => (error += t) }, setExit: () => {} });
-  const quiet = (cmd: Command): void => {
+  const quiet = (cmd: Program): void => {
     cmd.action(() => {});
     cmd.commands.forEach(quiet);
   };

@@ -68,7 +68,7 @@ Splitting a campaign across machines: give every machine the same --seed, --runs
 --shard auto under a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards N) or a Slurm
 job array (SLURM_ARRAY_TASK_ID); with --report FILE.json each writes its report, and
 epochsim fuzz merge REPORT... checks that they tile the campaign and prints (and with --report
-writes) the campaign's. On one machine, --workers W shares the runs (of the shard) among W
+writes) the campaign's (epochsim fuzz merge --help). On one machine, --workers W shares the runs (of the shard) among W
 worker threads; the result is the same.
 
 Each failure is written as soon as it is shrunk. Ctrl-C (or SIGTERM) stops after the run in
@@ -81,9 +81,7 @@ report or a failing scenario could not be written, 130 interrupted by Ctrl-C, 14
 Examples:
   $ epochsim fuzz --seed 1 --runs 1000
   $ epochsim fuzz --rules pr-1000 --seed 1 --runs 200 --strict   # exit 1: it finds the trapped payout
-  $ epochsim fuzz --rules all --seed 7 --runs 100000 --shard 0/2 --workers 2 --report shard-0.json
-  $ JOB_COMPLETION_INDEX=3 epochsim fuzz --seed 7 --runs 100000 --shard auto --shards 4 --report shard-3.json
-  $ epochsim fuzz merge shard-0.json shard-1.json shard-2.json shard-3.json --report campaign.json
+  $ epochsim fuzz --rules all --seed 7 --runs 200 --shard 0/2 --workers 2 --report shard-0.json
 `;
 
 /** The shard the command line names: --shard i/n, or --shard auto from the scheduler's environment. */

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { fuzzReportSchema, FUZZ_REPORT_FORMAT, mergeReports, settingsOf, type NamedReport } from '../../fuzz/report.js';
-import { describeError } from '../oserror.js';
+import { readJsonFile } from '../jsonFile.js';
 import { campaignEnd, campaignHeader } from '../render/fuzz.js';
 import { EXIT_FAILED, EXIT_OK, InputError, type Cli } from '../shared.js';
 import { checkOutFolder, checkReportPath, writeFailure, writeReport } from '../fuzzFiles.js';
@@ -37,21 +37,7 @@ Example:
 /** Reads and checks one report file; an InputError says why it is not one. */
 function readReport(cli: Cli, file: string): NamedReport {
   const fail = (why: string): InputError => new InputError(`epochsim: fuzz merge: ${file}: ${why}\n`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(cli.io.readBytes(file, MAX_REPORT_BYTES));
-  } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-    if (code === 'ENOENT') throw fail('no such file');
-    if (error instanceof TypeError) throw fail('not UTF-8 text, so not a report');
-    throw fail(code === 'EPOCHSIM_TOO_LARGE' ? `larger than ${MAX_REPORT_BYTES / 1024 / 1024} MiB, so not a report` : describeError(error, file));
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw fail(`not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const value = readJsonFile(cli.io, file, MAX_REPORT_BYTES, (why) => fail(why === 'no such file' || why.startsWith('not JSON') ? why : `${why}, so not a report`));
   const head = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   if (head['format'] !== 'epochsim fuzz report') throw fail('not an epochsim fuzz report (written by epochsim fuzz --report)');
   if (head['format_version'] !== FUZZ_REPORT_FORMAT) {

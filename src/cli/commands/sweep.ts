@@ -3,6 +3,7 @@
  * scenario at every point of the grid of params × rulesets and prints one row per point with the
  * chosen values of its `run --json` document (src/sweep/).
  */
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RuleName, Scenario } from '../../domain/scenario.js';
@@ -10,8 +11,10 @@ import { effectiveRules } from '../../engine/replay/run.js';
 import { genesis } from '../../engine/storage/state.js';
 import { parseMetric, type Metric } from '../../sweep/metric.js';
 import { parseParamSpec, type ParamSpec } from '../../sweep/params.js';
-import { gridPoints, runPoint, sweepDocument, withoutCheckpoints, type Point, type PointResult } from '../../sweep/sweep.js';
+import { gridPoints, runPoint, sweepDocument, withoutCheckpoints, type Point, type PointResult, type SweepDocument } from '../../sweep/sweep.js';
 import type { InterruptSignal } from '../io.js';
+import { describeError } from '../oserror.js';
+import { renderSweepPage } from '../render/page/sweepPage.js';
 import { rateText } from '../render/fuzz.js';
 import { sweepCsv, sweepTable } from '../render/sweep.js';
 import type { SweepJob, SweepMessage } from '../sweepWorker.js';
@@ -23,21 +26,25 @@ import {
   EXIT_TERMINATED,
   InputError,
   intArg,
+  OutputError,
   loadForCommand,
   maxSizeOption,
   parseRulesSet,
   sourceName,
+  strictUnitsOption,
   type Cli,
 } from '../shared.js';
 
 interface SweepFlags {
-  readonly param: readonly ParamSpec[];
+  readonly param?: readonly ParamSpec[];
   readonly rules?: readonly RuleName[];
-  readonly metric: readonly Metric[];
+  readonly metric?: readonly Metric[];
   readonly csv?: boolean;
   readonly json?: boolean;
+  readonly html?: string;
   readonly workers: number;
   readonly maxSize?: number;
+  readonly strictUnits?: boolean;
   readonly color: boolean;
 }
 
@@ -63,6 +70,11 @@ The file's expect checkpoints are written for its own params, so they are not co
 fails when an event fails that the file does not expect to fail, or an invariant breaks: it
 shows its first failing step instead of its metrics. Progress goes to stderr on a terminal.
 
+--html FILE also writes one self-contained HTML page (as epochsim report does): a chart per
+metric against the last param whose values are integers, a line per ruleset (and per value of
+the other params), and the points as a table. epochsim report --sweep draws it from a saved
+--json document.
+
 Exit codes: 0 every point ran ok, 1 a point failed, 2 bad input (the file, a --param, a
 --metric: nothing is run, nothing goes to stdout), 74 stdout could not be written, 130
 interrupted by Ctrl-C (143 by SIGTERM) after printing the points done.
@@ -70,18 +82,19 @@ interrupted by Ctrl-C (143 by SIGTERM) after printing the points done.
 Examples:
   $ epochsim sweep scenarios/05-punished-host-refund.yaml --param skipped_payout=refund,governance --param epoch_reward=1000gonka..3000gonka:1000gonka --metric bank.gov --metric bank.alice
   $ epochsim sweep scenarios/05-punished-host-refund.yaml --param epoch_reward=0..10000:2500 --rules deferred,v0.2.12 --metric divergences.total --csv
-  $ epochsim sweep big.yaml --param token_price=500..2000:100 --metric surplus --json --workers 2
+  $ epochsim sweep scenarios/10-exclusion-forfeits-work.yaml --param epoch_reward=100gonka..2000gonka:100gonka --rules all --metric surplus --json
+  $ epochsim sweep scenarios/10-exclusion-forfeits-work.yaml --param epoch_reward=0..1000gonka:250gonka --rules deferred,pr-1000 --metric bank.gov --html gov.html
 `;
 
 /** `--param` once per param: each read as it comes, a param named twice refused. */
-function collectParam(value: string, previous: readonly ParamSpec[]): ParamSpec[] {
+function collectParam(value: string, previous: readonly ParamSpec[] = []): ParamSpec[] {
   const parsed = parseParamSpec(value);
   if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
   if (previous.some((p) => p.path === parsed.value.path)) throw new InvalidArgumentError(`params.${parsed.value.path} is given twice: give all its values in one --param`);
   return [...previous, parsed.value];
 }
 
-function collectMetric(value: string, previous: readonly Metric[]): Metric[] {
+function collectMetric(value: string, previous: readonly Metric[] = []): Metric[] {
   const parsed = parseMetric(value);
   if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
   if (previous.some((m) => m.text === parsed.value.text)) throw new InvalidArgumentError(`${JSON.stringify(value)} is given twice`);
@@ -97,6 +110,21 @@ function defaultMetrics(scenario: Scenario): Metric[] {
     if (!m.ok) throw new Error(`internal: default metric ${p}: ${m.message}`);
     return m.value;
   });
+}
+
+/** Writes the sweep's HTML page to `out` (whole or not at all; - is stdout); a failed write is an OutputError. */
+export function writeSweepPage(cli: Cli, out: string, doc: SweepDocument): void {
+  const page = renderSweepPage(doc);
+  if (out === '-') {
+    cli.io.out(page);
+    return;
+  }
+  try {
+    cli.io.mkdir(dirname(out));
+    cli.io.writeFile(out, page);
+  } catch (error) {
+    throw new OutputError(`epochsim: cannot write ${out}: ${describeError(error, out)}\n`);
+  }
 }
 
 type Progress = ((done: number) => void) | undefined;
@@ -144,26 +172,30 @@ export function registerSweep(program: Command, cli: Cli): void {
     .command('sweep')
     .description("replay a scenario at every point of a grid of params and rulesets, and print chosen values of each point's run")
     .argument('<file>', 'scenario YAML file, or - to read it from stdin')
-    .option('--param <PATH=VALUES>', 'a param and its values: PATH=V1,V2,... or PATH=FROM..TO:STEP (repeat for more params)', collectParam, [])
+    .option('--param <PATH=VALUES>', 'a param and its values: PATH=V1,V2,... or PATH=FROM..TO:STEP (repeat for more params)', collectParam)
     .option('--rules <list>', 'rulesets, comma-separated, or all (default: the file\'s)', parseRulesSet)
-    .option('--metric <path>', 'a value of the run --json document to show, e.g. bank.gov (repeat for more)', collectMetric, [])
+    .option('--metric <path>', 'a value of the run --json document to show, e.g. bank.gov (repeat for more)', collectMetric)
     .addOption(new Option('--csv', 'print CSV').conflicts('json'))
     .addOption(new Option('--json', 'print the sweep as one JSON object (epochsim schema --output sweep)').conflicts('csv'))
+    .option('--html <file>', 'also write the sweep as an HTML page: a chart per metric against a param, a line per ruleset')
     .option('--workers <n>', 'worker threads sharing the points (1: in this thread)', intArg('--workers', 1, 64), 1)
     .addOption(maxSizeOption())
+    .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action(async (file: string, flags: SweepFlags) => {
       const { io } = cli;
-      const loaded = loadForCommand(file, io, flags.color, flags.maxSize);
+      if (flags.html === '-') throw new InputError('epochsim: sweep: --html -: the rows go to stdout; name a file for the page\n');
+      const loaded = loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
       if (!loaded) {
         cli.setExit(EXIT_INPUT);
         return;
       }
       const scenario = withoutCheckpoints(loaded);
       const rules = flags.rules ?? [effectiveRules(loaded)];
-      const metrics = flags.metric.length > 0 ? flags.metric : defaultMetrics(loaded);
-      const grid = gridPoints(loaded.params, flags.param, rules);
+      const specs = flags.param ?? [];
+      const metrics = flags.metric ?? defaultMetrics(loaded);
+      const grid = gridPoints(loaded.params, specs, rules);
       if (!grid.ok) throw new InputError(`epochsim: sweep: ${grid.message}\n`);
       const points = grid.value;
       const results: (PointResult | undefined)[] = new Array<PointResult | undefined>(points.length);
@@ -198,8 +230,9 @@ export function registerSweep(program: Command, cli: Cli): void {
         stopListening();
       }
       if (progress !== undefined) io.progress('\r\x1b[K');
-      const doc = sweepDocument({ scenario: loaded.name, file: sourceName(file), specs: flags.param, rules, metrics, points, results, interrupted: interrupted !== undefined });
+      const doc = sweepDocument({ scenario: loaded.name, file: sourceName(file), specs, rules, metrics, points, results, interrupted: interrupted !== undefined });
       io.out(flags.json === true ? `${JSON.stringify(doc, null, 2)}\n` : flags.csv === true ? sweepCsv(doc) : sweepTable(doc));
+      if (flags.html !== undefined) writeSweepPage(cli, flags.html, doc);
       const passed = doc.points.filter((p) => p.ok);
       for (const m of metrics) {
         if (passed.length > 0 && passed.every((p) => p.ok && p.metrics[m.text] === null)) {
