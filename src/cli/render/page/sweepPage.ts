@@ -6,8 +6,8 @@
  * that lets it fetch nothing. Pure: the sweep document in, text out.
  */
 import { failureText, type SweepDocument } from '../../../sweep/sweep.js';
-import { SWEEP_JS, SWEEP_SCRIPT_HASHES, PAGE_CSS, UPLOT_CSS, UPLOT_JS, UPLOT_VERSION } from './assets.generated.js';
-import { escapeHtml, scriptJson } from './html.js';
+import { SWEEP_JS, SWEEP_SCRIPT_HASHES, UPLOT_JS, UPLOT_VERSION } from './assets.generated.js';
+import { escapeHtml, pageHead, scriptJson } from './html.js';
 import type { SweepChart, SweepPlotData } from './sweepFormat.js';
 
 const DIGITS = /^-?[0-9]+$/;
@@ -83,27 +83,17 @@ function pointsTable(doc: SweepDocument): string {
 export function renderSweepPage(doc: SweepDocument): string {
   const data = sweepPlotData(doc);
   const name = escapeHtml(doc.scenario);
-  const csp = `default-src 'none'; script-src ${SWEEP_SCRIPT_HASHES.map((h) => `'${h}'`).join(' ')}; style-src 'unsafe-inline'; img-src data:`;
   const factors = [...doc.params.map((p) => `${p.values.length} ${p.path}`), `${doc.rules.length} ruleset${doc.rules.length === 1 ? '' : 's'}`].join(' × ');
   const failed = doc.points.filter((p) => !p.ok).length;
   const skipped = doc.metrics.filter((m) => !data.charts.some((c) => c.metric === m));
   const notPlotted = skipped.length === 0 ? '' : `<p class="note">Not plotted (not a number or an amount at every point): ${skipped.map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')}.</p>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<title>${name} · epochsim sweep</title>
-<style>
-${UPLOT_CSS}
-${PAGE_CSS}
-figure.sweep-chart { margin: 0.5rem 0 1.2rem; }
-figure.sweep-chart figcaption { font-weight: 600; }
-#sweep-points tr.failed td { color: var(--bad); }
-</style>
-</head>
-<body>
+  const css = [
+    'figure.sweep-chart { margin: 0.5rem 0 1.2rem; }',
+    'figure.sweep-chart figcaption { font-weight: 600; }',
+    '#sweep-points tr.failed td { color: var(--bad); }',
+    '',
+  ].join('\n');
+  return `${pageHead(`${name} · epochsim sweep`, SWEEP_SCRIPT_HASHES, css)}<body>
 <header>
 <h1>${name}</h1>
 <p class="meta">sweep of <span class="file">${escapeHtml(doc.file)}</span>: ${escapeHtml(factors)} = ${doc.grid} point${doc.grid === 1 ? '' : 's'}${doc.interrupted ? ` (interrupted: ${doc.points.length} done)` : ''} · ${doc.points.length - failed} ok, ${failed} failed</p>

@@ -16,6 +16,9 @@ declare const uPlot: UPlotClass;
   const COLOURS = ['#1a5fb4', '#c01c28', '#26a269', '#e66100', '#613583', '#865e3c', '#1c71d8', '#a51d2d', '#2ec27e', '#5e5c64'];
   const width = Math.max(320, Math.min(900, host.clientWidth || 900));
   const xs = data.x.numeric ? [...data.x.values] : data.x.labels.map((_, i) => i);
+  // ticks at the grid's values while they are few; large values (ngonka amounts) in short form: 1T, 2.5B
+  const grid = xs.length <= 12 ? { splits: () => xs } : {};
+  const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 3 });
   for (const chart of data.charts) {
     const box = document.createElement('figure');
     box.className = 'sweep-chart';
@@ -28,7 +31,9 @@ declare const uPlot: UPlotClass;
       height: 260,
       scales: { x: { time: false } },
       axes: [
-        data.x.numeric ? { label: data.x.path } : { label: data.x.path, values: (_u, ticks) => ticks.map((t) => data.x.labels[t] ?? '') },
+        data.x.numeric
+          ? { label: data.x.path, ...grid, values: (_u, ticks) => ticks.map((t) => compact.format(t)) }
+          : { label: data.x.path, splits: () => xs, values: (_u, ticks) => ticks.map((t) => data.x.labels[t] ?? '') },
         { label: chart.unit, size: 80 },
       ],
       series: [
