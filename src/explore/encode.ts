@@ -189,34 +189,34 @@ function slice(w: Words, s: ChainState, world: World, index: number): void {
       big(w, set.weights[at] as bigint);
     }
   }
-  for (let e = 0; e < s.hostStats.size; e++) {
-    const inner = vecGet(s.hostStats, e);
-    if (inner === undefined) continue;
-    const h = vecGet(inner, index);
-    if (h === undefined) w.push(0);
+  perEpoch(w, s.hostStats, index, (h) => {
+    w.push(h.missed);
+    w.push(h.invalid);
+    big(w, h.cost);
+    w.push(h.requiredValidations);
+    w.push(h.completedValidations);
+    w.push(h.escrowCount);
+  });
+  perEpoch(w, s.summaries, index, (m) => {
+    big(w, m.earnedCoins);
+    big(w, m.rewardedCoins);
+    w.push(m.inferenceCount);
+    w.push(m.missedRequests);
+    w.push(m.invalidatedInferences);
+    w.push(m.claimed ? 1 : 0);
+  });
+}
+
+/** A participant's entry in each epoch of a table by epoch then participant: 0, or 1 and the entry. */
+function perEpoch<T>(w: Words, table: PVec<PVec<T>>, index: number, each: (x: T) => void): void {
+  for (let e = 0; e < table.size; e++) {
+    const inner = vecGet(table, e);
+    if (inner === undefined) continue; // (its presence is in the header)
+    const x = vecGet(inner, index);
+    if (x === undefined) w.push(0);
     else {
       w.push(1);
-      w.push(h.missed);
-      w.push(h.invalid);
-      big(w, h.cost);
-      w.push(h.requiredValidations);
-      w.push(h.completedValidations);
-      w.push(h.escrowCount);
-    }
-  }
-  for (let e = 0; e < s.summaries.size; e++) {
-    const inner = vecGet(s.summaries, e);
-    if (inner === undefined) continue;
-    const m = vecGet(inner, index);
-    if (m === undefined) w.push(0);
-    else {
-      w.push(1);
-      big(w, m.earnedCoins);
-      big(w, m.rewardedCoins);
-      w.push(m.inferenceCount);
-      w.push(m.missedRequests);
-      w.push(m.invalidatedInferences);
-      w.push(m.claimed ? 1 : 0);
+      each(x);
     }
   }
 }

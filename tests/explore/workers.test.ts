@@ -5,38 +5,14 @@
  * and prints the report so far (exit 130). Under ts-jest there is no dist/cli/exploreWorker.js
  * next to the source, so only the built CLI can do this.
  */
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-
-const BIN = resolve('bin/epochsim');
+import { BIN, runBuilt, type BuiltOutcome } from '../cli/built.js';
 const WORKER = resolve('dist/cli/exploreWorker.js');
 
-interface Outcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly files: Record<string, string>;
-}
-
-function explore(args: readonly string[]): Promise<Outcome> {
-  const cwd = mkdtempSync(join(tmpdir(), 'epochsim-explore-'));
-  return new Promise((done, fail) => {
-    execFile(process.execPath, [BIN, 'explore', ...args, '--out', 'found'], { cwd, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      try {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        const dir = join(cwd, 'found');
-        const names = existsSync(dir) ? readdirSync(dir).sort() : [];
-        done({ code, stdout, stderr, files: Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n), 'utf8')])) });
-      } catch (e) {
-        fail(e);
-      } finally {
-        rmSync(cwd, { recursive: true, force: true });
-      }
-    });
-  });
-}
+const explore = (args: readonly string[]): Promise<BuiltOutcome> => runBuilt('explore', args);
 
 const TIMING = /^explore: [0-9,]+ states in [0-9.]+ s \([0-9,—]+ states\/s\)\n$/;
 

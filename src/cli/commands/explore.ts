@@ -31,7 +31,7 @@ import { symmetryClasses } from '../../explore/encode.js';
 import { exploreJson, type ExploreSettings } from '../../explore/report.js';
 import { Expander, MAX_ACTIONS, Search, searchesOf, searchName, type ChunkResult, type FoundViolation, type SearchResult, type SearchSpec } from '../../explore/search.js';
 import { scenarioToYaml } from '../../fuzz/yaml.js';
-import type { ExploreWorkerData, ExploreWorkerMessage } from '../exploreWorker.js';
+import type { ExploreWorkerData, ExploreWorkerMessage, ExploreWorkerRequest } from '../exploreWorker.js';
 import { plural } from '../render/layout.js';
 import { checkOutFolder, fileSafe, intArg, parseRulesArg, rate, replayCommand, seconds, thousands, writeScenarioFile } from '../repro.js';
 import { EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError, loadForCommand, maxSizeOption, type Cli } from '../shared.js';
@@ -223,72 +223,94 @@ async function driveHere(cli: Cli, search: Search, expander: Expander, tick: () 
 }
 
 /**
- * Expands in W worker threads (dist/cli/exploreWorker.js), at most two chunks out per worker,
- * and merges the results here in the order the chunks were handed out.
+ * W worker threads (dist/cli/exploreWorker.js) that expand chunks for one search after another.
+ * `run` hands out at most two chunks per worker and merges the results here in the order the
+ * chunks were handed out; it returns once the search is done and no chunk of it is still out.
  */
-function driveWorkers(search: Search, data: ExploreWorkerData, workers: number, tick: () => void, interrupted: () => boolean, onStop: (stop: () => void) => void): Promise<void> {
-  const pool = Array.from({ length: workers }, () => new Worker(new URL('../exploreWorker.js', import.meta.url), { workerData: data }));
-  const out = new Array<number>(workers).fill(0);
-  const ready = new Map<number, ChunkResult>();
-  let next = 0;
-  let finished = false;
-  return new Promise<void>((resolve, reject) => {
-    const finish = (error?: Error): void => {
-      if (finished) return;
-      finished = true;
-      for (const w of pool) void w.terminate();
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const pump = (): void => {
-      if (finished) return;
-      if (interrupted()) {
-        search.interrupt();
-        finish();
-        return;
-      }
-      for (let r = ready.get(next); r !== undefined; r = ready.get(next)) {
-        ready.delete(next);
-        next++;
-        search.merge(r);
-        tick();
-      }
-      if (search.done) {
-        finish();
-        return;
-      }
-      for (let k = 0; k < workers; k++) {
-        while ((out[k] as number) < 2) {
-          const job = search.nextJob();
-          if (job === undefined) break;
-          (pool[k] as Worker).postMessage(job, [job.paths.buffer as ArrayBuffer]);
-          out[k] = (out[k] as number) + 1;
+class WorkerPool {
+  private readonly workers: Worker[];
+  private handler: ((k: number, m: ExploreWorkerMessage) => void) | undefined;
+  private failure: ((e: Error) => void) | undefined;
+  private closed = false;
+
+  constructor(n: number) {
+    this.workers = Array.from({ length: n }, (_, k) => {
+      const w = new Worker(new URL('../exploreWorker.js', import.meta.url));
+      w.on('message', (m: ExploreWorkerMessage) => this.handler?.(k, m));
+      w.on('error', (e) => this.failure?.(e));
+      w.on('exit', (code) => {
+        if (!this.closed) this.failure?.(new Error(`explore worker ${k} exited with code ${code}`));
+      });
+      return w;
+    });
+  }
+
+  run(search: Search, data: ExploreWorkerData, tick: () => void, interrupted: () => boolean, onWake: (wake: () => void) => void): Promise<void> {
+    const n = this.workers.length;
+    const out = new Array<number>(n).fill(0);
+    const ready = new Map<number, ChunkResult>();
+    let next = 0;
+    for (const w of this.workers) w.postMessage({ type: 'search', data } satisfies ExploreWorkerRequest);
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const finish = (error?: Error): void => {
+        if (settled) return;
+        settled = true;
+        this.handler = undefined;
+        this.failure = undefined;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const pump = (): void => {
+        if (settled) return;
+        if (interrupted()) {
+          search.interrupt();
+          finish();
+          return;
         }
-      }
-      if (out.every((n) => n === 0) && ready.size === 0 && !search.done) finish(new Error('internal: the search waits for no chunk but is not done'));
-    };
-    onStop(pump);
-    pool.forEach((w, k) => {
-      w.on('message', (m: ExploreWorkerMessage) => {
+        for (let r = ready.get(next); r !== undefined; r = ready.get(next)) {
+          ready.delete(next);
+          next++;
+          search.merge(r);
+          tick();
+        }
+        for (let k = 0; k < n && !search.done; k++) {
+          while ((out[k] as number) < 2) {
+            const job = search.nextJob();
+            if (job === undefined) break;
+            (this.workers[k] as Worker).postMessage({ type: 'chunk', job } satisfies ExploreWorkerRequest, [job.paths.buffer as ArrayBuffer]);
+            out[k] = (out[k] as number) + 1;
+          }
+        }
+        // done (a chunk still out after --max-states is waited for and dropped)
+        if (out.every((x) => x === 0)) {
+          if (search.done) finish();
+          else finish(new Error('internal: the search waits for no chunk but is not done'));
+        }
+      };
+      onWake(pump);
+      this.failure = (e) => finish(e);
+      this.handler = (k, m) => {
         if (m.type === 'error') {
           finish(new Error(`explore worker ${k}: ${m.message}`));
           return;
         }
         out[k] = (out[k] as number) - 1;
-        ready.set(m.result.seq, m.result);
+        if (!search.done) ready.set(m.result.seq, m.result);
         try {
           pump();
         } catch (error) {
           finish(error as Error);
         }
-      });
-      w.on('error', (e) => finish(e));
-      w.on('exit', (code) => {
-        if (!finished) finish(new Error(`explore worker ${k} exited with code ${code}`));
-      });
+      };
+      pump();
     });
-    pump();
-  });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
 
 export function registerExplore(program: Command, cli: Cli): void {
@@ -374,6 +396,7 @@ async function explore(cli: Cli, flags: ExploreFlags, genesis: Scenario, start: 
     wake?.();
   });
   const results: SearchResult[] = [];
+  const pool = flags.workers > 1 ? new WorkerPool(flags.workers) : undefined;
   try {
     if (flags.json !== true) io.out(`${headerLines(flags, roles, alphabet, classNames).join('\n')}\n`);
     let last: bigint | undefined;
@@ -392,9 +415,9 @@ async function explore(cli: Cli, flags: ExploreFlags, genesis: Scenario, start: 
             io.progress(`\r${name} · depth ${search.depth + 1} · ${thousands(search.states)} states · ${rate(statesBefore + search.states, t - start)} states/s · queue ${thousands(search.queue)}\x1b[K`);
           }
         : (): void => undefined;
-      if (flags.workers > 1) {
+      if (pool !== undefined) {
         const data: ExploreWorkerData = { spec: { ...spec, rulesets: undefined }, rules: rs.map((r) => r.name) };
-        await driveWorkers(search, data, flags.workers, tick, () => interrupted, (stop) => (wake = stop));
+        await pool.run(search, data, tick, () => interrupted, (stop) => (wake = stop));
       } else {
         await driveHere(cli, search, expander, tick, () => interrupted);
       }
@@ -407,6 +430,7 @@ async function explore(cli: Cli, flags: ExploreFlags, genesis: Scenario, start: 
     }
   } finally {
     stopListening();
+    await pool?.close();
   }
   const elapsed = io.now() - start;
   const failures = results.flatMap((r) => r.violations);
