@@ -36,6 +36,10 @@
  *   6. `epochsim run --json` end to end on a generated 10^5-event YAML file (~20 MB);
  *   7. CLI start-up (`epochsim --version`, a small `run`) next to a bare `node -e 0`, median of
  *      BENCH_STARTS spawns each, interleaved; and the process's peak RSS.
+ *
+ * Added for issue 17: 8. `explore`'s distinct states/s as a ratio to fuzz's replays/s on the
+ * same alphabet, a search to 10^6 states and its memory, hashed against exact keys, and
+ * --workers 2 against 1 (bench/explore.js; BENCH_EXPLORE=0 skips it).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -137,7 +141,7 @@ function breakdown(scenario, rules) {
   const { world, state: initial } = genesis(scenario.params, scenario.accounts, scenario.participants);
   const env = { world, rules: RULESETS[rules], params: scenario.params };
   let state = initial;
-  let totals = recount(initial);
+  let totals = recount(initial, world);
   const ns = {};
   const n = {};
   for (const item of scenario.items) {
@@ -390,7 +394,9 @@ const BIN = new URL('../bin/epochsim', import.meta.url).pathname;
 const SMALL = new URL('../scenarios/01-deferred-same-epoch.yaml', import.meta.url).pathname;
 const spawnMs = (args) => {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  // stdout piped, not ignored: Node opens an ignored stdout as /dev/null read-write, which the CLI
+  // takes for a closed stdout (its output lost: exit 74)
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 1) throw new Error(`bench: ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
@@ -424,4 +430,10 @@ table(
 );
 const versionOver = median(starts['epochsim --version']) - bare;
 console.log(`target: epochsim --version within 100 ms of node -e 0 — ${versionOver <= 100 ? 'PASS' : 'MISS'} (+${fmt(versionOver, 1)} ms)`);
+// ---------------------------------------------------------------------------------------------
+// 8. explore (issue 17): distinct states/s against fuzz's replays/s on the same alphabet.
+// ---------------------------------------------------------------------------------------------
+const { benchExplore } = await import('./explore.js');
+benchExplore({ table, fmtInt, fmt, heapMiB, median, BIN });
+
 console.log(`\npeak memory: RSS high-water of this process ${fmt(process.resourceUsage().maxRSS / 1024)} MiB (all sections)`);
