@@ -37,12 +37,17 @@
  *   7. CLI start-up (`epochsim --version`, a small `run`) next to a bare `node -e 0`, median of
  *      BENCH_STARTS spawns each, interleaved; and the process's peak RSS.
  *
+ * Added for issue 14 (in section 6, on the same file): `epochsim report` (the HTML page) next to
+ * `run --json`, interleaved, as a ratio (target ≤ 2×), and the page's size (target < 25 MB);
+ * where Debian's Chromium is installed, the page opened in it (load, and one arrow key), as a
+ * ratio to the same for scenario 03's page.
+ *
  * Added for issue 17: 8. `explore`'s distinct states/s as a ratio to fuzz's replays/s on the
  * same alphabet, a search to 10^6 states and its memory, hashed against exact keys, and
  * --workers 2 against 1 (bench/explore.js; BENCH_EXPLORE=0 skips it).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -394,13 +399,57 @@ const BIN = new URL('../bin/epochsim', import.meta.url).pathname;
 const SMALL = new URL('../scenarios/01-deferred-same-epoch.yaml', import.meta.url).pathname;
 const spawnMs = (args) => {
   const t0 = process.hrtime.bigint();
-  // stdout piped, not ignored: Node opens an ignored stdout as /dev/null read-write, which the CLI
-  // takes for a closed stdout (its output lost: exit 74)
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
+  // stdout to /dev/null opened write-only, as a shell's `> /dev/null` does ('ignore' opens it
+  // read-write, which epochsim takes for a closed stdout and exits 74)
+  const devNull = openSync('/dev/null', 'w');
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', devNull, 'pipe'], maxBuffer: 1 << 30 });
+  closeSync(devNull);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 1) throw new Error(`bench: ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
 };
+
+/**
+ * The big page in Debian's Chromium, where it is installed: load (until the timeline shows) and
+ * one arrow key (until the next frame), as ratios to the same for scenario 03's page.
+ */
+async function browserFigures(bigPage) {
+  const chromiumPath = '/usr/bin/chromium';
+  let chromium;
+  try {
+    readFileSync(chromiumPath);
+    ({ chromium } = await import('playwright-core'));
+  } catch {
+    console.log(`(no Chromium at ${chromiumPath}: the page was not opened in a browser)`);
+    return;
+  }
+  const small = join(os.tmpdir(), `epochsim-bench-03-${process.pid}.html`);
+  spawnSync(process.execPath, [BIN, 'report', new URL('../scenarios/03-cross-epoch-unclaimed.yaml', import.meta.url).pathname, '-o', small]);
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  const browser = await chromium.launch({ executablePath: chromiumPath, args });
+  const measure = async (path) => {
+    const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const t0 = performance.now();
+    await tab.goto(`file://${path}`);
+    await tab.waitForSelector('#timeline tr.step');
+    const load = performance.now() - t0;
+    await tab.locator('#timeline tr.step').first().click();
+    const t1 = performance.now();
+    await tab.keyboard.press('ArrowDown');
+    await tab.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined))));
+    const key = performance.now() - t1;
+    await tab.close();
+    return { load, key };
+  };
+  const a = await measure(small);
+  const b = await measure(bigPage);
+  await browser.close();
+  rmSync(small, { force: true });
+  console.log(
+    `the page in Chromium: load ${fmt(b.load / 1e3, 2)} s (${fmt(b.load / a.load, 1)}× scenario 03's page, ${fmt(a.load, 0)} ms); ` +
+      `an arrow key ${fmt(b.key, 0)} ms (${fmt(b.key / a.key, 1)}× scenario 03's, ${fmt(a.key, 0)} ms)`,
+  );
+}
 
 const YAML_EVENTS = Number(process.env.BENCH_YAML ?? 100_000);
 if (YAML_EVENTS > 0) {
@@ -410,11 +459,23 @@ if (YAML_EVENTS > 0) {
   writeFileSync(file, toYaml(makeScenario({ participants: THROUGHPUT_PARTICIPANTS, events: YAML_EVENTS }).scenario));
   const mb = readFileSync(file).length / 1e6;
   const runs = [];
-  for (let i = 0; i < Math.max(1, RUNS); i++) runs.push(spawnMs([BIN, 'run', file, '--json']));
+  const reports = [];
+  const page = join(dir, 'page.html');
+  for (let i = 0; i < Math.max(1, RUNS); i++) {
+    runs.push(spawnMs([BIN, 'run', file, '--json']));
+    reports.push(spawnMs([BIN, 'report', file, '-o', page]));
+  }
   console.log(
     `\nepochsim run --json of a generated ${fmtInt(YAML_EVENTS)}-event YAML file (${fmt(mb)} MB), end to end, ` +
       `median of ${runs.length}: ${fmt(median(runs) / 1e3, 2)} s (${runs.map((ms) => fmt(ms / 1e3, 2)).join(', ')}); target ≤ 3 s`,
   );
+  const pageMb = readFileSync(page).length / 1e6;
+  const ratio = median(reports) / median(runs);
+  console.log(
+    `epochsim report of the same file (interleaved with it), median of ${reports.length}: ${fmt(median(reports) / 1e3, 2)} s, ` +
+      `${fmt(ratio, 2)}× run --json (target ≤ 2× — ${ratio <= 2 ? 'PASS' : 'MISS'}); the page ${fmt(pageMb)} MB (target < 25 MB — ${pageMb < 25 ? 'PASS' : 'MISS'})`,
+  );
+  await browserFigures(page);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -47,6 +47,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/compare.js')).registerCompare,
   },
   {
+    name: 'report',
+    description: 'write one self-contained HTML page that shows where every coin went, step by step, with charts',
+    args: ['<file>'],
+    options: true,
+    load: async () => (await import('./commands/report.js')).registerReport,
+  },
+  {
     name: 'schema',
     description: 'print the JSON Schema of scenario files, or of what a command prints (--output)',
     args: [],

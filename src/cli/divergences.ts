@@ -8,6 +8,7 @@ import { formatGonka, groupDigits } from '../domain/money.js';
 import { RULESETS } from '../engine/rules/registry.js';
 import type { RunResult } from '../engine/replay/run.js';
 import type { Palette } from './palette.js';
+import { DIVERGENCE_SOURCES, divergenceMessage } from '../words/divergences.js';
 
 const amount = (n: bigint): string => `${groupDigits(n)} ngonka (${formatGonka(n)} gonka)`;
 
@@ -19,8 +20,8 @@ export function renderDivergences(run: RunResult, p: Palette): string {
   const lines = [head];
   for (const d of run.divergences) {
     lines.push(`  step ${d.step} (line ${d.line}, ${d.event}): ${p.yellow(amount(d.amount))}`);
-    lines.push(`    ${d.message}`);
-    lines.push(p.dim(`    source: ${d.source}`));
+    lines.push(`    ${divergenceMessage(d)}`);
+    lines.push(p.dim(`    source: ${DIVERGENCE_SOURCES[d.id]}`));
   }
   const total = run.divergences.reduce((a, d) => a + d.amount, 0n);
   const share = total === run.surplus ? 'the whole surplus' : `of a surplus of ${groupDigits(run.surplus)} ngonka`;

@@ -37,6 +37,7 @@ Examples:
   $ epochsim check scenarios/ --golden scenarios/expected --junit out.xml
   $ epochsim explain scenarios/03-cross-epoch-unclaimed.yaml --step 5
   $ epochsim compare scenarios/01-deferred-same-epoch.yaml --rules deferred,immediate
+  $ epochsim report scenarios/03-cross-epoch-unclaimed.yaml
   $ epochsim schema > scenario.schema.json
   $ epochsim rules pr-1000
 Every command reads a scenario from stdin when the file name is -.

@@ -19,15 +19,21 @@ export function parseRules(value: string): RuleName {
   throw new InvalidArgumentError(`choose one of: ${RULE_NAMES.join(', ')}`);
 }
 
-/** `a,b[,c]`: two or more distinct rulesets. */
-export function parseRulesList(value: string): RuleName[] {
+/** `a[,b…]`: at least `min` distinct rulesets. */
+function rulesList(value: string, min: number): RuleName[] {
   const names = value.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !(RULE_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0) throw new InvalidArgumentError(`unknown ruleset ${unknown.join(', ')}; choose from: ${RULE_NAMES.join(', ')}`);
   if (new Set(names).size !== names.length) throw new InvalidArgumentError('each ruleset may be named once');
-  if (names.length < 2) throw new InvalidArgumentError('name at least two rulesets, e.g. deferred,immediate');
+  if (names.length < min) throw new InvalidArgumentError('name at least two rulesets, e.g. deferred,immediate');
   return names as RuleName[];
 }
+
+/** `a,b[,c]`: two or more distinct rulesets. */
+export const parseRulesList = (value: string): RuleName[] => rulesList(value, 2);
+
+/** `a[,b…]`: one ruleset, or several distinct ones. */
+export const parseRulesets = (value: string): RuleName[] => rulesList(value, 1);
 
 /** The display name of a scenario source: `-` is stdin. */
 export const sourceName = (file: string): string => (file === '-' ? '<stdin>' : file);
@@ -35,6 +41,10 @@ export const sourceName = (file: string): string => (file === '-' ? '<stdin>' : 
 /** The largest scenario read by default, in MiB; --max-size raises it. */
 export const DEFAULT_MAX_MIB = 64;
 const MAX_MAX_MIB = 65_536;
+
+/** `--strict-units`: amounts must say ngonka or gonka (see scenario/units.ts). */
+export const strictUnitsOption = (): Option =>
+  new Option('--strict-units', 'refuse an amount written without a unit (0 aside): write "5 gonka" or "5 ngonka", never a bare 5');
 
 /** `--max-size MiB`: a whole number of MiB. */
 export function parseMaxSize(value: string): number {
@@ -79,7 +89,7 @@ export function firstInvalidUtf8(b: Uint8Array): number {
 }
 
 /** The bytes of a scenario as text, or where they stop being UTF-8 (and the text to show the line with). */
-function decodeScenario(bytes: Uint8Array, file: string): { text: string; issue?: InputIssue } {
+export function decodeScenario(bytes: Uint8Array, file: string): { text: string; issue?: InputIssue } {
   try {
     return { text: STRICT_UTF8.decode(bytes) };
   } catch {
@@ -96,7 +106,7 @@ function decodeScenario(bytes: Uint8Array, file: string): { text: string; issue?
     const hex = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, '0');
     return {
       text: LOSSY_UTF8.decode(bytes),
-      issue: { file, line, col, message: `invalid UTF-8: the byte 0x${hex} here does not begin a valid character`, hint: 'a scenario file is UTF-8 text' },
+      issue: { file, line, col, code: 'INVALID_UTF8', message: `invalid UTF-8: the byte 0x${hex} here does not begin a valid character`, hint: 'a scenario file is UTF-8 text' },
     };
   }
 }
@@ -106,7 +116,7 @@ function decodeScenario(bytes: Uint8Array, file: string): { text: string; issue?
  * the loader's result; bytes that are not UTF-8 are an input issue like any other. A file that
  * cannot be read, or is larger than `maxMiB`, is an InputError: one line, nothing else done.
  */
-export function readScenario(file: string, io: Io, maxMiB: number = DEFAULT_MAX_MIB): { text: string; loaded: LoadResult } {
+export function readScenario(file: string, io: Io, maxMiB: number = DEFAULT_MAX_MIB, strictUnits = false): { text: string; loaded: LoadResult } {
   const name = sourceName(file);
   let bytes: Uint8Array;
   try {
@@ -120,7 +130,7 @@ export function readScenario(file: string, io: Io, maxMiB: number = DEFAULT_MAX_
     throw new InputError(`epochsim: cannot read ${name}: ${why}\n`);
   }
   const { text, issue } = decodeScenario(bytes, name);
-  return { text, loaded: issue === undefined ? loadScenario(text, name) : { ok: false, issues: [issue] } };
+  return { text, loaded: issue === undefined ? loadScenario(text, name, { strictUnits }) : { ok: false, issues: [issue] } };
 }
 
 export function stdoutPalette(io: Io, colour: boolean): Palette {
@@ -146,8 +156,8 @@ export function renderInputErrors(
  * Reads and loads one scenario for a command. On input errors they all go to stderr and the
  * result is undefined: the caller exits 2 with nothing on stdout.
  */
-export function loadForCommand(file: string, io: Io, colour: boolean, maxMiB?: number): Scenario | undefined {
-  const { text, loaded } = readScenario(file, io, maxMiB);
+export function loadForCommand(file: string, io: Io, colour: boolean, maxMiB?: number, strictUnits?: boolean): Scenario | undefined {
+  const { text, loaded } = readScenario(file, io, maxMiB, strictUnits);
   if (loaded.ok) return loaded.scenario;
   io.err(renderInputErrors([...loaded.issues], text, sourceName(file), stderrPalette(io, colour)));
   return undefined;

@@ -5,6 +5,9 @@
  * transaction would: the draft is discarded and the state stays exactly as it was.
  */
 
+/** The per-epoch host statistics a settlement adds up (uint64 cost, uint32 counters). */
+export type HostStatField = 'cost' | 'missed' | 'invalid' | 'required_validations' | 'completed_validations';
+
 /** The data of each error code. Amounts are ngonka; names are accounts or participants. */
 export interface TxErrorData {
   // ---- the bank
@@ -75,7 +78,7 @@ export interface TxErrorData {
   /** "total debit %d (cost %d + fees %d) exceeds escrow amount %d" */
   DEBIT_EXCEEDS_ESCROW: { readonly debit: bigint; readonly cost: bigint; readonly fees: bigint; readonly amount: bigint };
   /** "total cost %d exceeds escrow amount %d" (v0.2.11, the cost sum wrapped at 2^64) */
-  COST_EXCEEDS_ESCROW: { readonly cost: bigint; readonly amount: bigint };
+  COST_EXCEEDS_ESCROW: { readonly cost: bigint; readonly amount: bigint; readonly wrapped: boolean };
   /** "devshard settlement only supports current or previous epoch: current epoch %d, escrow epoch %d" */
   SETTLE_WINDOW: { readonly escrow: number; readonly escrowEpoch: number; readonly current: number };
   /** "participant %s not found" (a slot address with no participant record, v0.2.12+) */
@@ -83,9 +86,16 @@ export interface TxErrorData {
   /** "failed to allocate all remainder fees, %d left" */
   FEE_REMAINDER_LEFT: { readonly left: bigint; readonly entries: number };
   /** "invalid cost amount: negative coin balance" (v0.2.11: a wrapped payout above MaxInt64) */
-  PAYOUT_OUT_OF_RANGE: { readonly host: string; readonly amount: bigint };
+  PAYOUT_OUT_OF_RANGE: { readonly host: string; readonly amount: bigint; readonly costSum: bigint };
   /** "failed to aggregate host stats: …" */
-  HOST_STATS_OVERFLOW: { readonly host: string; readonly field: string };
+  HOST_STATS_OVERFLOW: {
+    readonly host: string;
+    readonly field: HostStatField;
+    /** The host's stat for the escrow's epoch before this entry (earlier settlements and earlier entries of this message). */
+    readonly stored: bigint;
+    /** What this entry adds. */
+    readonly adding: bigint;
+  };
   // ---- on-chain inferences
   /** "escrow amount out of range", "inference cost out of range" */
   AMOUNT_OUT_OF_RANGE: { readonly what: 'escrow amount' | 'inference cost'; readonly amount: bigint };
@@ -205,10 +215,20 @@ export function txError<C extends TxErrorCode>(code: C, data: TxErrorData[C], me
   return new TxError(code, data, message);
 }
 
-/** A failure as data, for outcomes and JSON. */
-export interface FailureData {
-  readonly code: TxErrorCode;
-  readonly message: string;
-  readonly data: TxErrorData[TxErrorCode];
-  readonly wraps: readonly string[];
+/**
+ * A failure as data, for outcomes and JSON: a union over the codes, so a `switch (f.code)` gives
+ * each case its own typed `data`.
+ */
+export type FailureData = {
+  readonly [C in TxErrorCode]: {
+    readonly code: C;
+    readonly message: string;
+    readonly data: TxErrorData[C];
+    readonly wraps: readonly string[];
+  };
+}[TxErrorCode];
+
+/** The failure a TxError carries, as data. */
+export function failureOf(error: TxError): FailureData {
+  return { code: error.code, message: error.message, data: error.data, wraps: error.wraps } as FailureData;
 }

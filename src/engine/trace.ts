@@ -38,31 +38,53 @@ export type PayoutReason =
   /** pr-1000: the address has no participant record. */
   | 'not_found';
 
+/** What a known divergence was, as data: its id and the values that tell it. */
+export type DivergenceDetail =
+  /** fees-kept: the settlement's fees stay in the module. */
+  | { readonly id: 'fees_kept'; readonly data: { readonly escrow: number; readonly creator: string; readonly fees: bigint } }
+  /** pr-1000: a not-found host's payout is counted in totalPayout before the lookup. */
+  | { readonly id: 'payout_trapped'; readonly data: { readonly host: string; readonly payout: bigint; readonly escrow: number; readonly creator: string } }
+  /** v0.2.11 … v0.2.12: a non-ACTIVE member's work coins are zeroed at the end of the epoch (#1746). */
+  | { readonly id: 'work_coins_stranded'; readonly data: { readonly participant: string; readonly status: string; readonly epoch: number; readonly coins: bigint } }
+  /** pruning an unsettled escrow: the division remainder (and any share that could not be sent) stays. */
+  | {
+      readonly id: 'prune_remainder';
+      readonly data: {
+        readonly escrow: number;
+        readonly epoch: number;
+        readonly amount: bigint;
+        readonly creator: string;
+        /** What was sent to the hosts, and how it was shared: over `shares` unique hosts or slots. */
+        readonly sent: bigint;
+        readonly per: 'unique host' | 'slot';
+        readonly shares: number;
+        readonly remainder: bigint;
+      };
+    }
+  /** v0.2.11-era claims: a failed payment deletes the settle amount without paying it. */
+  | { readonly id: 'claim_lost'; readonly data: { readonly participant: string; readonly epoch: number; readonly part: 'work' | 'reward'; readonly unpaid: bigint } }
+  /** chain reward math: a debt is recovered into governance or forgiven, and the validators' shares it stood for stay owed (domain 3.2). */
+  | { readonly id: 'debt_written_off'; readonly data: { readonly participant: string; readonly debt: bigint; readonly recovered: bigint; readonly forgiven: bigint } }
+  /** chain reward math: the epoch that crosses the subsidy cap sends governance the unscaled undistributed part too (domain 4, item 28). */
+  | { readonly id: 'supply_cap_over_transfer'; readonly data: { readonly epoch: number; readonly minted: bigint; readonly scaledRest: bigint; readonly overTransfer: bigint } }
+  /** v0.2.11-era settlement that fails after the mint: the minted pool stays in the module, distributed to no one. */
+  | { readonly id: 'settlement_partial'; readonly data: { readonly epoch: number; readonly minted: bigint; readonly error: string } }
+  /** v0.2.11-era settlement: the expired-claim transfer fails, so the new settle amount is not written while the coin balance was already reset. */
+  | {
+      readonly id: 'settle_amount_lost';
+      readonly data: { readonly participant: string; readonly unclaimed: bigint; readonly unclaimedEpoch: number; readonly epoch: number; readonly lost: bigint; readonly error: string };
+    }
+  /** v0.2.12+ settlement: the expired-claim transfer fails and is swallowed, and the new settle amount overwrites the old one, whose coins stay. */
+  | {
+      readonly id: 'expired_claim_unsent';
+      readonly data: { readonly participant: string; readonly unclaimed: bigint; readonly unclaimedEpoch: number; readonly epoch: number; readonly error: string };
+    };
+
 /**
  * A known divergence of a chain version: value the version leaves in the inference module with
  * no owner (or takes from an owner without paying), reported as a finding instead of a violation.
  */
-export type DivergenceId =
-  /** fees-kept: the settlement's fees stay in the module. */
-  | 'fees_kept'
-  /** pr-1000: a not-found host's payout is counted in totalPayout before the lookup. */
-  | 'payout_trapped'
-  /** v0.2.11 … v0.2.12: a non-ACTIVE member's work coins are zeroed at the end of the epoch (#1746). */
-  | 'work_coins_stranded'
-  /** pruning an unsettled escrow: the division remainder (and any share that could not be sent) stays. */
-  | 'prune_remainder'
-  /** v0.2.11-era claims: a failed payment deletes the settle amount without paying it. */
-  | 'claim_lost'
-  /** chain reward math: a debt is recovered into governance or forgiven, and the validators' shares it stood for stay owed (domain 3.2). */
-  | 'debt_written_off'
-  /** chain reward math: the epoch that crosses the subsidy cap sends governance the unscaled undistributed part too (domain 4, item 28). */
-  | 'supply_cap_over_transfer'
-  /** v0.2.11-era settlement that fails after the mint: the minted pool stays in the module, distributed to no one. */
-  | 'settlement_partial'
-  /** v0.2.11-era settlement: the expired-claim transfer fails, so the new settle amount is not written while the coin balance was already reset. */
-  | 'settle_amount_lost'
-  /** v0.2.12+ settlement: the expired-claim transfer fails and is swallowed, and the new settle amount overwrites the old one, whose coins stay. */
-  | 'expired_claim_unsent';
+export type DivergenceId = DivergenceDetail['id'];
 
 export type Decision =
   | {
@@ -103,16 +125,11 @@ export type Decision =
       /** Version rulesets: why this route (pr-1000, v0.2.12, newest). */
       readonly reason?: PayoutReason | undefined;
     }
-  | {
+  | ({
       readonly kind: 'divergence';
-      readonly id: DivergenceId;
       /** Coins left in the inference module with no owner (the surplus grows by this much). */
       readonly amount: bigint;
-      /** The chain issue, review point or version that has this behaviour. */
-      readonly source: string;
-      /** What happened, in one sentence with names and amounts. */
-      readonly message: string;
-    }
+    } & DivergenceDetail) /* what happened, as data: its words are src/words/divergences.ts's */
   | {
       /** An escrow of epoch X deleted when the effective epoch reached X + 2 (version rulesets). */
       readonly kind: 'escrow_pruned';
@@ -314,6 +331,13 @@ export type Decision =
       readonly members: number;
       /** The cap, when one applies. */
       readonly cap?: bigint | undefined;
+      /**
+       * The step of the chain's search that set the cap: over the positive weights sorted ascending,
+       * the first (`name`, `weight`) above the share of (`below`, the weights before it, + weight ×
+       * `rest`, the members from it up); the cap is floor(share × below / (1 − share × rest)), or the
+       * weight itself when `selfCap` (that denominator ≤ 0).
+       */
+      readonly search?: { readonly name: string; readonly weight: bigint; readonly below: bigint; readonly rest: number; readonly selfCap: boolean };
       readonly capped: readonly { readonly name: string; readonly weight: bigint; readonly capped: bigint }[];
     }
   | {
@@ -351,6 +375,8 @@ export type Decision =
         readonly rule: 'untested' | 'skipped' | 'table' | 'rate' | 'exact' | 'binomial' | 'error';
         readonly row?: readonly [number, number] | undefined;
         readonly pValue?: string | undefined;
+        /** `rate` and `binomial`: the most misses that pass. */
+        readonly allowed?: number | undefined;
       }[];
     }
   | {
@@ -358,6 +384,8 @@ export type Decision =
       readonly kind: 'debt';
       readonly name: string;
       readonly debt: bigint;
+      /** The member's reward before the debt was netted (computed from F, before any cap scaling). */
+      readonly reward: bigint;
       readonly recovered: bigint;
       /**
        * `chain`: the recovered part goes to governance and the rest is forgiven when the balance

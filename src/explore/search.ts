@@ -34,6 +34,7 @@ import { differentialOfStates, settledForDifferential } from '../fuzz/properties
 import { buildAlphabet, rolesOf, type Action, type ActionKind, type SlotPattern } from './alphabet.js';
 import { Encoder, hash128, symmetryClasses, type Words } from './encode.js';
 import { ExactKeys, HashKeys } from './visited.js';
+import { divergenceMessage } from '../words/divergences.js';
 
 export interface SearchSpec {
   readonly genesis: Scenario;
@@ -174,7 +175,7 @@ export class Expander {
         const rules = this.names[j] as string;
         for (const b of checked.breaches) findings.push({ property: `invariant:${b.invariant}`, rules, violation: true, message: `${at}: ${b.message}` });
         for (const d of checked.divergences) {
-          findings.push({ property: `divergence:${d.id}`, rules, violation: this.spec.strict, message: `${at}: ${d.message} (${d.amount} ngonka)` });
+          findings.push({ property: `divergence:${d.id}`, rules, violation: this.spec.strict, message: `${at}: ${divergenceMessage(d)} (${d.amount} ngonka)` });
         }
       }
       if (this.differential) {

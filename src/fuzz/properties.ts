@@ -3,6 +3,7 @@
  * Ruleset value (through runScenario, exactly as `run` replays).
  */
 import type { Scenario } from '../domain/scenario.js';
+import { divergenceMessage } from '../words/divergences.js';
 import { runJsonText } from '../engine/replay/json.js';
 import { vecForEach } from '../engine/storage/pvec.js';
 import { balanceOf } from '../engine/storage/queries.js';
@@ -59,7 +60,7 @@ export function checkRuleset(scenario: Scenario, ruleset: Ruleset, strict: boole
     for (const d of run.divergences) {
       if (ids.has(d.id)) continue;
       ids.add(d.id);
-      failures.push({ property: `divergence:${d.id}`, rules: name, message: `step ${d.step} (${d.event}): ${d.message} (${d.amount} ngonka)` });
+      failures.push({ property: `divergence:${d.id}`, rules: name, message: `step ${d.step} (${d.event}): ${divergenceMessage(d)} (${d.amount} ngonka)` });
     }
   }
   if (determinism) {

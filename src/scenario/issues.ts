@@ -4,11 +4,46 @@
  */
 import { escapeInvisible } from '../domain/text.js';
 
+/**
+ * Every kind of problem a scenario file can have, with its meaning: a stable code for programs
+ * (the message is for people and may be reworded). README "Input issue codes" lists them.
+ */
+export const INPUT_ISSUE_CODES = {
+  INVALID_UTF8: 'bytes that are not UTF-8 text',
+  YAML_SYNTAX: 'YAML that does not parse, or a second document in the file',
+  BAD_ALIAS: 'a YAML alias with no anchor before it, or one that contains itself',
+  BAD_KEY: 'a map key that is not a plain name or number',
+  DUPLICATE_KEY: 'a key written twice in one map',
+  LIMIT: 'past a limit: nesting, the length of a value or key, the entries of a list or map, alias expansion',
+  INVALID_TEXT: 'text that is not valid Unicode (a lone surrogate written with an escape)',
+  NOT_A_SCENARIO: 'the document is not a map with name, participants and events',
+  UNKNOWN_KEY: 'a key the format does not have there',
+  MISSING_FIELD: 'a required field is missing',
+  WRONG_TYPE: 'a value of the wrong type (a list for a map, a text for a number…)',
+  BAD_VALUE: 'a value outside the allowed ones (a ruleset, a status, a decay rate, an empty text…)',
+  BAD_AMOUNT: 'an amount that cannot be read or is past its bound (int64, uint64)',
+  BAD_NUMBER: 'a count, epoch, id, period or decimal that cannot be read or is past its bound',
+  PARAM_CONFLICT: 'params that contradict each other (escrow min_amount above max_amount)',
+  UNKNOWN_EVENT: 'an event name that is not one of the events',
+  BAD_ITEM: 'an events item that is not one event (two events, none, or not a map)',
+  EXPECT_MISUSE: 'expect_error or expect_result where it cannot apply, or an empty checkpoint',
+  BAD_NAME: 'an account or participant name that is not valid',
+  RESERVED_NAME: 'a module account (inference, gov, streamvesting) declared or used where it cannot be',
+  DUPLICATE_NAME: 'a name declared as both an account and a participant, or listed twice',
+  UNKNOWN_NAME: 'a name that is declared nowhere',
+  NOT_A_PARTICIPANT: 'an account named where only a participant may be',
+  UNITLESS_AMOUNT: 'an amount written without a unit, under --strict-units (zero aside)',
+} as const;
+
+export type InputIssueCode = keyof typeof INPUT_ISSUE_CODES;
+
 /** One problem in a scenario file, at a 1-based line and column. */
 export interface InputIssue {
   readonly file: string;
   readonly line: number;
   readonly col: number;
+  /** What kind of problem (INPUT_ISSUE_CODES). */
+  readonly code: InputIssueCode;
   readonly message: string;
   readonly hint?: string;
 }

@@ -8,6 +8,7 @@
  * and the biggest (10^5 events, 20 MB) has 100 000 items in its longest list.
  */
 import type { Loc } from '../domain/scenario.js';
+import type { InputIssueCode } from './issues.js';
 import { isRawMap, label, type Path, type Raw, type SourceIndex } from './source.js';
 
 /** Levels of nesting: the top-level map is level 1, a value in it level 2, and so on. */
@@ -24,7 +25,7 @@ export const NESTING_MESSAGE = `values nest more than ${MAX_NESTING} levels deep
 /** A lone surrogate: UTF-16 that is not text (only a YAML escape such as "\ud800" can write one). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-type Report = (loc: Loc, message: string) => void;
+type Report = (loc: Loc, code: InputIssueCode, message: string) => void;
 
 /**
  * Reports every place `value` (the file's plain value, positions in `src`) passes a limit, and
@@ -33,9 +34,9 @@ type Report = (loc: Loc, message: string) => void;
  */
 export function withinLimits(value: Raw, src: SourceIndex, report: Report, escapes: boolean): boolean {
   let ok = true;
-  const fail = (loc: Loc, message: string): void => {
+  const fail = (loc: Loc, message: string, code: InputIssueCode = 'LIMIT'): void => {
     ok = false;
-    report(loc, message);
+    report(loc, code, message);
   };
   // one path for the whole walk, copied only where a limit is passed (a big file has millions of values)
   const path: (string | number)[] = [];
@@ -45,7 +46,7 @@ export function withinLimits(value: Raw, src: SourceIndex, report: Report, escap
     const at = (): Loc => (key ? src.keyLoc(here()) : src.valueLoc(here()));
     const what = key ? 'this key' : 'this value';
     if (s.length > max) fail(at(), `${what} has ${s.length} characters (the limit is ${max})`);
-    else if (escapes && LONE_SURROGATE.test(s)) fail(at(), `${what} holds a lone UTF-16 surrogate (written as an escape such as "\\ud800"), which is not a character`);
+    else if (escapes && LONE_SURROGATE.test(s)) fail(at(), `${what} holds a lone UTF-16 surrogate (written as an escape such as "\\ud800"), which is not a character`, 'INVALID_TEXT');
   };
   const walk = (v: Raw): void => {
     if (typeof v === 'string') {

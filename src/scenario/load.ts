@@ -23,7 +23,7 @@ import {
   type Scenario,
   type ScenarioItem,
 } from '../domain/scenario.js';
-import type { InputIssue } from './issues.js';
+import { INPUT_ISSUE_CODES, type InputIssue, type InputIssueCode } from './issues.js';
 import { checkDeclarations, checkEventNames, checkExpectNames, checkParamNames, type DeclaredNames, type Sink } from './rules.js';
 import {
   eventFieldSchemas,
@@ -40,6 +40,7 @@ import { NESTING_MESSAGE, withinLimits } from './limits.js';
 import { locator } from './tree.js';
 import { syntaxErrorsNear, WINDOWED_FROM } from './window.js';
 import { quickEventFields } from './quick.js';
+import { unitlessAmounts, unitlessWords } from './units.js';
 import { isRawMap, label, where, yamlPackage, YamlIndex, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { closest, didYouMean, type SuggestBudget } from './suggest.js';
 
@@ -67,13 +68,13 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
   let tooDeepAt: number | undefined;
   if (options.fast ?? true) {
     const parsed = fastParse(text, { syntaxError: (at) => (syntaxErrorAt = at), tooDeep: (at) => (tooDeepAt = at) });
-    if (tooDeepAt !== undefined) return { ok: false, issues: [{ file, ...locator(text)(tooDeepAt), message: NESTING_MESSAGE }] };
+    if (tooDeepAt !== undefined) return { ok: false, issues: [{ file, ...locator(text)(tooDeepAt), code: 'LIMIT', message: NESTING_MESSAGE }] };
     if (parsed !== undefined && isRawMap(parsed.value)) {
       const issues: InputIssue[] = [];
       const add = sinkFor(file, issues);
-      for (const p of parsed.problems) add(p.loc, p.message, p.hint);
+      for (const p of parsed.problems) add(p.loc, p.code, p.message, p.hint);
       if (!parsed.withinLimits && !withinLimits(parsed.value, parsed.index, add, ESCAPES.test(text))) return { ok: false, issues: tidy(issues) };
-      return fromRaw(parsed.value, parsed.index, file, text, issues, add);
+      return fromRaw(parsed.value, parsed.index, file, text, options, issues, add);
     }
     // a syntax error in a big file: the positioned parser reads only the entries around it
     const near = syntaxErrorAt !== undefined && text.length > (options.windowedFrom ?? WINDOWED_FROM) ? syntaxErrorsNear(text, syntaxErrorAt) : undefined;
@@ -81,25 +82,42 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       const issues: InputIssue[] = [];
       const add = sinkFor(file, issues);
       const loc = locator(text);
-      const addError = yamlErrors(add);
+      const addError = yamlErrors(add, text);
       for (const e of near) addError(loc(e.offset), e.code, e.message);
       return { ok: false, issues: tidy(issues) };
     }
   }
-  return loadPositioned(text, file);
+  return loadPositioned(text, file, options);
 }
 
 /** Adds the errors of the `yaml` package as input issues. */
-function yamlErrors(add: (loc: Loc, message: string, hint?: string) => void): (at: Loc, code: string, message: string) => void {
+function yamlErrors(add: Add, text: string): (at: Loc, code: string, message: string) => void {
   let deep = false;
   return (at, code, message) => {
     // the yaml package ran out of stack (once or more): the file nests far deeper than the limit
     if (/call stack/i.test(message)) {
-      if (!deep) add(at, NESTING_MESSAGE);
+      if (!deep) add(at, 'LIMIT', NESTING_MESSAGE);
       deep = true;
-    } else if (code === 'MULTIPLE_DOCS') add(at, 'a scenario file holds one YAML document; this starts a second one', 'remove this "---" or split the file');
-    else add(at, `invalid YAML: ${lowerFirst(message.split('\n')[0] ?? message)}`);
+    } else if (code === 'MULTIPLE_DOCS') add(at, 'YAML_SYNTAX', 'a scenario file holds one YAML document; this starts a second one', 'remove this "---" or split the file');
+    else add(at, 'YAML_SYNTAX', `invalid YAML: ${lowerFirst(message.split('\n')[0] ?? message)}`, code === 'MULTILINE_IMPLICIT_KEY' ? bareEventHint(text, at.line) : undefined);
   };
+}
+
+/**
+ * The hint for a common slip: an event without fields written bare (`- start_epoch`) with
+ * `expect_error:` or `note:` indented under it. YAML then reads the two lines as one key; the
+ * event needs its colon (`- start_epoch:`) for the keys below to join it.
+ */
+function bareEventHint(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return undefined;
+    start = nl + 1;
+  }
+  const end = text.indexOf('\n', start);
+  const m = /^\s*-\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text.slice(start, end < 0 ? undefined : end));
+  return m === null ? undefined : `an event with keys under it needs a colon: write "- ${m[1]}:" (expect_error, expect_result and note then belong to it)`;
 }
 
 /** How to read: `fast: false` takes the positioned path only (the tests compare both). */
@@ -107,10 +125,12 @@ export interface LoadOptions {
   readonly fast?: boolean;
   /** From how many characters a syntax error is read in a window (window.ts): tests lower it. */
   readonly windowedFrom?: number;
+  /** `--strict-units`: an amount written without a unit (zero aside) is an input issue. */
+  readonly strictUnits?: boolean;
 }
 
 
-function loadPositioned(text: string, file: string): LoadResult {
+function loadPositioned(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const issues: InputIssue[] = [];
   const add = sinkFor(file, issues);
   const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
@@ -120,18 +140,18 @@ function loadPositioned(text: string, file: string): LoadResult {
   // duplicate keys are found by toRaw (the yaml package's own check is quadratic in a map's size)
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const src = new YamlIndex(doc, lines);
-  const addError = yamlErrors(add);
+  const addError = yamlErrors(add, text);
   for (const error of doc.errors) addError(src.loc(error.pos[0]), error.code, error.message);
   if (issues.length > 0) return fail();
 
   const { value: raw, broken } = src.toRaw(add);
   if (broken) return fail();
   if (!isRawMap(raw)) {
-    add(doc.contents ? src.valueLoc([]) : { line: 1, col: 1 }, NOT_A_SCENARIO);
+    add(doc.contents ? src.valueLoc([]) : { line: 1, col: 1 }, 'NOT_A_SCENARIO', NOT_A_SCENARIO);
     return fail();
   }
   if (!withinLimits(raw, src, add, ESCAPES.test(text))) return fail();
-  return fromRaw(raw, src, file, text, issues, add);
+  return fromRaw(raw, src, file, text, options, issues, add);
 }
 
 /**
@@ -142,7 +162,7 @@ function loadPositioned(text: string, file: string): LoadResult {
 const suggestBudget = (text: string): SuggestBudget => ({ steps: 2_000_000 + 3 * text.length });
 
 /** Steps 3 to 5: the plain values checked and typed. */
-function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, issues: InputIssue[] = [], add = sinkFor(file, issues)): LoadResult {
+function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, options: LoadOptions, issues: InputIssue[] = [], add = sinkFor(file, issues)): LoadResult {
   const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
   const sink: Sink = { src, add, budget: suggestBudget(text) };
   const top = validate(topLevelSchema, raw, [], sink);
@@ -159,6 +179,13 @@ function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, issu
     });
   }
   if (issues.length > 0 || top === undefined || params === undefined || !complete) return fail();
+  if (options.strictUnits === true) {
+    for (const a of unitlessAmounts(raw, src)) {
+      const { message, hint } = unitlessWords(a);
+      add(a.loc, 'UNITLESS_AMOUNT', message, hint);
+    }
+    if (issues.length > 0) return fail();
+  }
 
   return {
     ok: true,
@@ -178,10 +205,18 @@ function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, issu
   };
 }
 
-function sinkFor(file: string, issues: InputIssue[]): (loc: Loc, message: string, hint?: string) => void {
-  return (loc, message, hint) => {
-    issues.push(hint === undefined ? { file, ...loc, message } : { file, ...loc, message, hint });
+type Add = (loc: Loc, code: InputIssueCode, message: string, hint?: string) => void;
+
+function sinkFor(file: string, issues: InputIssue[]): Add {
+  return (loc, code, message, hint) => {
+    issues.push(hint === undefined ? { file, ...loc, code, message } : { file, ...loc, code, message, hint });
   };
+}
+
+/** The code a custom zod issue carries (the schema's refinements set it), else BAD_VALUE. */
+function customCode(issue: z.core.$ZodIssueCustom): InputIssueCode {
+  const code: unknown = issue.params?.['code'];
+  return typeof code === 'string' && Object.hasOwn(INPUT_ISSUE_CODES, code) ? (code as InputIssueCode) : 'BAD_VALUE';
 }
 
 /** Sorted by position (stable), exact repeats dropped. */
@@ -231,7 +266,7 @@ function reportZodIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value: unkno
       const known = objectKeysAt(schema, rel);
       for (const key of issue.keys) {
         const hint = didYouMean(key, known) ?? (known.length > 0 ? `allowed keys: ${known.join(', ')}` : undefined);
-        add(src.keyLoc([...path, key]), `unknown key ${quote(key)} ${where(path)}`, hint);
+        add(src.keyLoc([...path, key]), 'UNKNOWN_KEY', `unknown key ${quote(key)} ${where(path)}`, hint);
       }
       return;
     }
@@ -240,9 +275,9 @@ function reportZodIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value: unkno
       const last = rel.at(-1);
       const parent = rawAt(value, rel.slice(0, -1));
       if (typeof last === 'string' && isRawMap(parent) && !Object.hasOwn(parent, last)) {
-        add(src.keyLoc(path.slice(0, -1)), `missing required field ${quote(last)} ${where(path.slice(0, -1))}`);
+        add(src.keyLoc(path.slice(0, -1)), 'MISSING_FIELD', `missing required field ${quote(last)} ${where(path.slice(0, -1))}`);
       } else {
-        add(src.valueLoc(path), `${label(path)} must be ${issue.message}, found ${found()}`);
+        add(src.valueLoc(path), 'WRONG_TYPE', `${label(path)} must be ${issue.message}, found ${found()}`);
       }
       return;
     }
@@ -251,6 +286,7 @@ function reportZodIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value: unkno
       const actual = rawAt(value, rel);
       add(
         src.valueLoc(path),
+        'BAD_VALUE',
         `${label(path)} must be ${orList(values.map((v) => JSON.stringify(v)))}, found ${found()}`,
         typeof actual === 'string' ? didYouMean(actual, values) : undefined,
       );
@@ -259,14 +295,14 @@ function reportZodIssue(issue: z.core.$ZodIssue, schema: z.ZodType, value: unkno
     case 'invalid_key': {
       const key = String(rel.at(-1));
       const expected = issue.issues[0]?.message ?? 'valid';
-      add(src.keyLoc(path), `each key of ${label(path.slice(0, -1))} must be ${expected}, found ${quote(key)}`);
+      add(src.keyLoc(path), 'WRONG_TYPE', `each key of ${label(path.slice(0, -1))} must be ${expected}, found ${quote(key)}`);
       return;
     }
     case 'custom':
-      add(src.valueLoc(path), issue.message.replaceAll('{field}', label(path)).replaceAll('{found}', found()));
+      add(src.valueLoc(path), customCode(issue), issue.message.replaceAll('{field}', label(path)).replaceAll('{found}', found()));
       return;
     default:
-      add(src.valueLoc(path), `${label(path)}: ${issue.message}`);
+      add(src.valueLoc(path), 'BAD_VALUE', `${label(path)}: ${issue.message}`);
   }
 }
 
@@ -357,7 +393,7 @@ function checkParams(root: RawMap, sink: Sink): Params | undefined {
       : !maxWritten
         ? `max_amount defaults to ${formatGonka(maxAmount)} gonka`
         : undefined;
-    sink.add(at, `params.escrow.min_amount (${minAmount}) must not exceed params.escrow.max_amount (${maxAmount})`, hint);
+    sink.add(at, 'PARAM_CONFLICT', `params.escrow.min_amount (${minAmount}) must not exceed params.escrow.max_amount (${maxAmount})`, hint);
     return undefined;
   }
   return params;
@@ -374,18 +410,18 @@ function loadItem(item: Raw, i: number, names: DeclaredNames, sink: Sink): Scena
   if (typeof item === 'string') {
     const at = src.valueLoc(base);
     if (item === 'expect') {
-      add(at, 'a checkpoint needs something to compare', 'write "- expect: { ... }" with the fields to compare');
+      add(at, 'EXPECT_MISUSE', 'a checkpoint needs something to compare', 'write "- expect: { ... }" with the fields to compare');
       return undefined;
     }
     if (!isEventType(item)) {
-      add(at, `unknown event ${quote(item)}`, didYouMean(item, EVENT_TYPES) ?? EVENT_LIST);
+      add(at, 'UNKNOWN_EVENT', `unknown event ${quote(item)}`, didYouMean(item, EVENT_TYPES) ?? EVENT_LIST);
       return undefined;
     }
     const event = parseEvent(item, Object.create(null) as RawMap, [...base, item], sink);
     return event && { kind: 'event', index, loc: at, event, expectError: undefined, expectResult: undefined, note: undefined };
   }
   if (!isRawMap(item)) {
-    add(src.valueLoc(base), `each item of events must be an event name or a map with one event key, found ${src.describe(base, item)}`);
+    add(src.valueLoc(base), 'BAD_ITEM', `each item of events must be an event name or a map with one event key, found ${src.describe(base, item)}`);
     return undefined;
   }
 
@@ -395,7 +431,7 @@ function loadItem(item: Raw, i: number, names: DeclaredNames, sink: Sink): Scena
   if (keys.includes('expect')) {
     for (const key of keys) {
       if (key !== 'expect') {
-        add(src.keyLoc([...base, key]), `a checkpoint takes no other key: found ${quote(key)} beside "expect"`, 'put "- expect:" in an item of its own');
+        add(src.keyLoc([...base, key]), 'BAD_ITEM', `a checkpoint takes no other key: found ${quote(key)} beside "expect"`, 'put "- expect:" in an item of its own');
       }
     }
     const at: Path = [...base, 'expect'];
@@ -413,7 +449,7 @@ function loadItem(item: Raw, i: number, names: DeclaredNames, sink: Sink): Scena
     if (isEventType(key)) {
       events.push(key);
       if (events.length > 1) {
-        add(src.keyLoc([...base, key]), `two events in one item: "${events[0]}" and "${key}"`, 'give each event its own "- " item');
+        add(src.keyLoc([...base, key]), 'BAD_ITEM', `two events in one item: "${events[0]}" and "${key}"`, 'give each event its own "- " item');
         ok = false;
       }
     } else if (!(ITEM_MODIFIERS as readonly string[]).includes(key)) {
@@ -424,15 +460,15 @@ function loadItem(item: Raw, i: number, names: DeclaredNames, sink: Sink): Scena
       const event = keys.find(isEventType);
       if (near !== undefined ? !isEventType(near) : event !== undefined) {
         const what = event === undefined ? 'an event item' : `the ${event} item`;
-        add(at, `unknown key ${quote(key)} in ${what}`, hint ?? 'an event item has one event key and may add expect_error, expect_result or note');
+        add(at, 'UNKNOWN_KEY', `unknown key ${quote(key)} in ${what}`, hint ?? 'an event item has one event key and may add expect_error, expect_result or note');
       } else {
-        add(at, `unknown event ${quote(key)}`, hint ?? EVENT_LIST);
+        add(at, 'UNKNOWN_EVENT', `unknown event ${quote(key)}`, hint ?? EVENT_LIST);
       }
     }
   }
   const type = events[0];
   if (type === undefined) {
-    if (ok) add(src.valueLoc(base), 'this item has no event', EVENT_LIST);
+    if (ok) add(src.valueLoc(base), 'BAD_ITEM', 'this item has no event', EVENT_LIST);
     return undefined;
   }
 
@@ -454,11 +490,11 @@ function loadItem(item: Raw, i: number, names: DeclaredNames, sink: Sink): Scena
     if (Object.hasOwn(item, 'expect_result')) {
       const at = src.keyLoc([...base, 'expect_result']);
       if (type !== 'claim_reward') {
-        add(at, `expect_result applies only to claim_reward, not to ${type}`, 'use expect_error to expect a failed transaction');
+        add(at, 'EXPECT_MISUSE', `expect_result applies only to claim_reward, not to ${type}`, 'use expect_error to expect a failed transaction');
         ok = false;
       } else if (Object.hasOwn(item, 'expect_error')) {
         const later = keys.indexOf('expect_result') > keys.indexOf('expect_error') ? 'expect_result' : 'expect_error';
-        add(src.keyLoc([...base, later]), 'expect_error and expect_result cannot be used together', 'a claim_reward either fails as a transaction (expect_error) or reports a result (expect_result)');
+        add(src.keyLoc([...base, later]), 'EXPECT_MISUSE', 'expect_error and expect_result cannot be used together', 'a claim_reward either fails as a transaction (expect_error) or reports a result (expect_result)');
         ok = false;
       }
     }

@@ -4,6 +4,7 @@
  */
 import type { EventType, Loc } from '../domain/scenario.js';
 import { quote } from '../domain/text.js';
+import type { InputIssueCode } from './issues.js';
 import { isRawMap, label, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { MAX_VESTING_PERIOD, parseCount } from './schema.js';
 import { didYouMean, type SuggestBudget } from './suggest.js';
@@ -14,7 +15,7 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
 export interface Sink {
   readonly src: SourceIndex;
-  readonly add: (loc: Loc, message: string, hint?: string) => void;
+  readonly add: (loc: Loc, code: InputIssueCode, message: string, hint?: string) => void;
   /** What the did-you-mean searches of this load may still spend (see suggest.ts). */
   readonly budget?: SuggestBudget;
 }
@@ -100,9 +101,9 @@ export function checkDeclarations(root: RawMap, sink: Sink): DeclaredNames {
     const at = (): Loc => sink.src.keyLoc([section, name]);
     const what = section === 'accounts' ? 'account' : 'participant';
     if (RESERVED_NAMES.includes(name)) {
-      sink.add(at(), `${quote(name)} is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist, streamvesting with a vesting period');
+      sink.add(at(), 'RESERVED_NAME', `${quote(name)} is a module account and cannot be declared as ${what === 'account' ? 'an' : 'a'} ${what}`, 'inference and gov always exist, streamvesting with a vesting period');
     } else if (!NAME_RE.test(name)) {
-      sink.add(at(), `invalid ${what} name ${quote(name)}`, 'a name starts with a letter and has only letters, digits, "_", "." and "-"');
+      sink.add(at(), 'BAD_NAME', `invalid ${what} name ${quote(name)}`, 'a name starts with a letter and has only letters, digits, "_", "." and "-"');
     }
   };
   for (const name of accounts) declare('accounts', name);
@@ -110,7 +111,7 @@ export function checkDeclarations(root: RawMap, sink: Sink): DeclaredNames {
   const participantSet = new Set(participants);
   for (const name of accounts) {
     if (participantSet.has(name)) {
-      sink.add(sink.src.keyLoc(['accounts', name]), `${quote(name)} is declared both as an account and as a participant`, 'give the participant a balance instead, and remove it from accounts');
+      sink.add(sink.src.keyLoc(['accounts', name]), 'DUPLICATE_NAME', `${quote(name)} is declared both as an account and as a participant`, 'give the participant a balance instead, and remove it from accounts');
     }
   }
   const modules = vestingSet(root) ? RESERVED_NAMES : RESERVED_NAMES.slice(0, 2);
@@ -144,21 +145,21 @@ class NameChecker {
   /** `at` locates the name; it is called only when there is a problem to report. */
   check(name: string, at: () => Loc, role: NameRole): void {
     const problem = this.problem(name, role);
-    if (problem !== undefined) this.sink.add(at(), problem[0], problem[1]);
+    if (problem !== undefined) this.sink.add(at(), ...problem);
   }
 
   /** What is wrong with `name` in `role` (a message and perhaps a hint), if anything. */
-  private problem(name: string, role: NameRole): [string, string?] | undefined {
+  private problem(name: string, role: NameRole): [InputIssueCode, string, string?] | undefined {
     const { accounts, participants, modules } = this.names;
     if (modules.includes(name)) {
-      return role.who !== 'declared-or-reserved' ? [`${quote(name)} is a module account and cannot be ${role.role}`] : undefined;
+      return role.who !== 'declared-or-reserved' ? ['RESERVED_NAME', `${quote(name)} is a module account and cannot be ${role.role}`] : undefined;
     }
     if (!participants.has(name) && !accounts.has(name)) {
       const hint = didYouMean(name, candidatesFor(this.names, role.who), this.sink.budget) ?? `declare ${quote(name)} under ${role.who === 'participant' ? 'participants' : 'accounts or participants'}`;
-      return [`unknown ${role.noun} ${quote(name)}`, hint];
+      return ['UNKNOWN_NAME', `unknown ${role.noun} ${quote(name)}`, hint];
     }
     if (role.who === 'participant' && !participants.has(name)) {
-      return [`${quote(name)} is an account, not a participant, so it cannot be ${role.role}`];
+      return ['NOT_A_PARTICIPANT', `${quote(name)} is an account, not a participant, so it cannot be ${role.role}`];
     }
     return undefined;
   }
@@ -173,7 +174,7 @@ class NameChecker {
     if (role.shape === 'one') {
       if (typeof value !== 'string') return;
       const problem = this.problem(value, role);
-      if (problem !== undefined) this.sink.add(src.valueLoc([...path, role.field]), problem[0], problem[1]);
+      if (problem !== undefined) this.sink.add(src.valueLoc([...path, role.field]), ...problem);
     } else if (role.shape === 'list') {
       if (!Array.isArray(value)) return;
       const items = value as readonly Raw[];
@@ -182,12 +183,12 @@ class NameChecker {
         const item = items[j];
         if (typeof item !== 'string') continue;
         if (seen !== undefined && seen.has(item)) {
-          this.sink.add(src.valueLoc([...path, role.field, j]), `${quote(item)} is listed twice in ${label([...path, role.field])}`);
+          this.sink.add(src.valueLoc([...path, role.field, j]), 'DUPLICATE_NAME', `${quote(item)} is listed twice in ${label([...path, role.field])}`);
           continue;
         }
         seen?.add(item);
         const problem = this.problem(item, role);
-        if (problem !== undefined) this.sink.add(src.valueLoc([...path, role.field, j]), problem[0], problem[1]);
+        if (problem !== undefined) this.sink.add(src.valueLoc([...path, role.field, j]), ...problem);
       }
     } else if (isRawMap(value)) {
       for (const key of Object.keys(value)) this.check(key, () => src.keyLoc([...path, role.field, key]), role);

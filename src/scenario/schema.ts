@@ -50,34 +50,47 @@ export const nameSchema = z.string(want('a name')).meta({ description: 'an accou
 
 export const boolSchema = z.boolean(want('true or false'));
 
+/** Every amount schema made below, so a walk over the file can tell an amount field (units.ts). */
+const AMOUNT_SCHEMAS = new WeakSet<z.ZodType>();
+
+/** Whether `schema` reads an amount (amountSchema or signedAmountSchema). */
+export function isAmountSchema(schema: z.ZodType): boolean {
+  return AMOUNT_SCHEMAS.has(schema);
+}
+
+function registered<T extends z.ZodType>(schema: T): T {
+  AMOUNT_SCHEMAS.add(schema);
+  return schema;
+}
+
 /** An amount of ngonka within `bound` (format section 2). */
 export function amountSchema(bound: Bound) {
-  return rawInteger('an amount')
+  return registered(rawInteger('an amount')
     .transform((v, ctx) => {
       // A plain YAML integer in range is already the amount (parseAmount of its text gives it back).
       if (typeof v === 'bigint' && v >= 0n && v <= BOUND_MAX[bound]) return v;
       const r = parseAmount(v.toString(), bound);
       if (r.ok) return r.value;
-      ctx.addIssue({ code: 'custom', message: `{field}: ${r.message}`, input: v });
+      ctx.addIssue({ code: 'custom', message: `{field}: ${r.message}`, input: v, params: { code: 'BAD_AMOUNT' } });
       return z.NEVER;
     })
     .meta({
       description: `an amount of ngonka (${bound}): digits with optional "_", "<n> ngonka", "<decimal> gonka" or "<decimal>GNK"`,
-    });
+    }));
 }
 
 /** An amount that may be negative (a checkpoint's coin_balance: a debt), within ±`bound`. */
 export function signedAmountSchema(bound: Bound) {
-  return rawInteger('an amount')
+  return registered(rawInteger('an amount')
     .transform((v, ctx) => {
       const text = v.toString();
       const negative = text.startsWith('-');
       const r = parseAmount(negative ? text.slice(1) : text, bound);
       if (r.ok) return negative ? -r.value : r.value;
-      ctx.addIssue({ code: 'custom', message: `{field}: ${r.message}`, input: v });
+      ctx.addIssue({ code: 'custom', message: `{field}: ${r.message}`, input: v, params: { code: 'BAD_AMOUNT' } });
       return z.NEVER;
     })
-    .meta({ description: `an amount of ngonka (${bound}), negative with a leading "-": digits, "<n> ngonka" or "<decimal> gonka"` });
+    .meta({ description: `an amount of ngonka (${bound}), negative with a leading "-": digits, "<n> ngonka" or "<decimal> gonka"` }));
 }
 
 const P0_RE = /^([0-9]{0,20})(?:\.([0-9]{1,20}))?$/;
@@ -94,7 +107,7 @@ export const p0Schema = rawDecimal('a decimal fraction')
       const digits = m[2] ?? '';
       return { num: BigInt(`${m[1] || '0'}${digits}`), den: 10n ** BigInt(digits.length) };
     }
-    ctx.addIssue({ code: 'custom', message: '{field} must be a non-negative decimal such as 0.10, found {found}', input: v });
+    ctx.addIssue({ code: 'custom', message: '{field} must be a non-negative decimal such as 0.10, found {found}', input: v, params: { code: 'BAD_NUMBER' } });
     return z.NEVER;
   })
   .meta({ description: 'a non-negative decimal such as 0.10 (the chain default)' });
@@ -110,7 +123,7 @@ const nonNegativeDecimalSchema = rawDecimal('a decimal')
       const whole = (m[2] ?? '').replace(/^0+/, '');
       return `${whole === '' ? '0' : whole}${fraction === '' ? '' : `.${fraction}`}`;
     }
-    ctx.addIssue({ code: 'custom', message: '{field} must be a non-negative decimal such as 0.05, found {found}', input: v });
+    ctx.addIssue({ code: 'custom', message: '{field} must be a non-negative decimal such as 0.05, found {found}', input: v, params: { code: 'BAD_NUMBER' } });
     return z.NEVER;
   })
   .meta({ description: 'a non-negative decimal, such as 0.05' });
@@ -161,7 +174,7 @@ const vestingPeriodSchema = rawInteger('a number of epochs')
   .transform((v, ctx) => {
     const r = parseCount(v, MAX_VESTING_PERIOD, "epochsim's bound on a vesting schedule");
     if (r.ok) return r.value;
-    ctx.addIssue({ code: 'custom', message: r.message, input: v });
+    ctx.addIssue({ code: 'custom', message: r.message, input: v, params: { code: 'BAD_NUMBER' } });
     return z.NEVER;
   })
   .meta({ description: `a vesting period in epochs, 0 (no vesting) to ${MAX_VESTING_PERIOD}` });
@@ -172,7 +185,7 @@ export function countSchema(bound: Bound) {
     .transform((v, ctx) => {
       const r = parseCount(v, BOUND_MAX[bound], bound);
       if (r.ok) return r.value;
-      ctx.addIssue({ code: 'custom', message: r.message, input: v });
+      ctx.addIssue({ code: 'custom', message: r.message, input: v, params: { code: 'BAD_NUMBER' } });
       return z.NEVER;
     })
     .meta({ description: `a non-negative integer (${bound})` });
@@ -184,7 +197,7 @@ function numberSchema(max: bigint, boundName: string) {
     .transform((v, ctx) => {
       const r = parseCount(v, max, boundName);
       if (r.ok) return Number(r.value);
-      ctx.addIssue({ code: 'custom', message: r.message, input: v });
+      ctx.addIssue({ code: 'custom', message: r.message, input: v, params: { code: 'BAD_NUMBER' } });
       return z.NEVER;
     })
     .meta({ description: `a non-negative integer (${boundName})` });

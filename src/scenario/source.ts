@@ -7,6 +7,7 @@ import type * as Yaml from 'yaml';
 import type { Document, LineCounter, Node } from 'yaml';
 import type { Loc } from '../domain/scenario.js';
 import { quote, shown } from '../domain/text.js';
+import type { InputIssueCode } from './issues.js';
 
 let yamlModule: typeof Yaml | undefined;
 
@@ -35,7 +36,7 @@ export interface RawMap {
 /** A path into the raw value: map keys (their source text) and list indexes. */
 export type Path = readonly (string | number)[];
 
-export type Report = (loc: Loc, message: string, hint?: string) => void;
+export type Report = (loc: Loc, code: InputIssueCode, message: string, hint?: string) => void;
 
 /** How many values the aliases of one file may expand to before the loader gives up. */
 export const MAX_VALUES = 1_000_000;
@@ -81,6 +82,7 @@ export function isRawMap(v: Raw | undefined): v is RawMap {
 /** A problem found while reading the YAML, located. */
 export interface Problem {
   readonly loc: Loc;
+  readonly code: InputIssueCode;
   readonly message: string;
   readonly hint?: string;
 }
@@ -237,19 +239,19 @@ export class YamlIndex implements SourceIndex {
       if (outerAlias !== undefined && ++count > MAX_VALUES) {
         overflow = true;
         broken = true;
-        report(this.nodeLoc(outerAlias ?? node) ?? { line: 1, col: 1 }, `the file expands to more than ${MAX_VALUES} values through aliases`);
+        report(this.nodeLoc(outerAlias ?? node) ?? { line: 1, col: 1 }, 'LIMIT', `the file expands to more than ${MAX_VALUES} values through aliases`);
         return null;
       }
       if (isAlias(node)) {
         const target = this.resolve(node);
         if (target === undefined) {
           broken = true;
-          report(this.nodeLoc(node) ?? { line: 1, col: 1 }, `alias *${node.source} has no anchor &${node.source} before it`);
+          report(this.nodeLoc(node) ?? { line: 1, col: 1 }, 'BAD_ALIAS', `alias *${node.source} has no anchor &${node.source} before it`);
           return null;
         }
         if (converting.has(target)) {
           broken = true;
-          report(this.nodeLoc(node) ?? { line: 1, col: 1 }, `alias *${node.source} refers to a value that contains it`);
+          report(this.nodeLoc(node) ?? { line: 1, col: 1 }, 'BAD_ALIAS', `alias *${node.source} refers to a value that contains it`);
           return null;
         }
         if (outerAlias !== undefined) return convert(target);
@@ -267,18 +269,18 @@ export class YamlIndex implements SourceIndex {
         for (const pair of node.items) {
           const k = keyText(pair.key);
           if (k === undefined) {
-            report(this.nodeLoc(pair.key) ?? this.nodeLoc(node) ?? { line: 1, col: 1 }, 'map keys must be plain names or numbers');
+            report(this.nodeLoc(pair.key) ?? this.nodeLoc(node) ?? { line: 1, col: 1 }, 'BAD_KEY', 'map keys must be plain names or numbers');
             continue;
           }
           if (seen.has(k)) {
-            report(this.nodeLoc(pair.key) ?? { line: 1, col: 1 }, duplicateKeyMessage(k), DUPLICATE_KEY_HINT);
+            report(this.nodeLoc(pair.key) ?? { line: 1, col: 1 }, 'DUPLICATE_KEY', duplicateKeyMessage(k), DUPLICATE_KEY_HINT);
             continue;
           }
           seen.add(k);
           // YAML compares keys by value too: `1` and `0x1`, `true` and `True` are one key
           const v = keyValue(pair.key);
           if (v !== undefined) {
-            if (values.has(v)) report(this.nodeLoc(pair.key) ?? { line: 1, col: 1 }, 'duplicate key', DUPLICATE_KEY_HINT);
+            if (values.has(v)) report(this.nodeLoc(pair.key) ?? { line: 1, col: 1 }, 'DUPLICATE_KEY', 'duplicate key', DUPLICATE_KEY_HINT);
             else values.add(v);
           }
           out[k] = convert(pair.value);

@@ -100,7 +100,7 @@ class Scanner {
     this.blockMap(0);
     if ((this.indent as number) !== -1) throw new GiveUp();
     const index = this.tree.index(this.id);
-    const problems = this.duplicates.map(([at, key]) => ({ loc: index.loc(at), message: duplicateKeyMessage(key), hint: DUPLICATE_KEY_HINT }));
+    const problems = this.duplicates.map(([at, key]) => ({ loc: index.loc(at), code: 'DUPLICATE_KEY' as const, message: duplicateKeyMessage(key), hint: DUPLICATE_KEY_HINT }));
     return { value: this.value, index, problems, withinLimits: true };
   }
 

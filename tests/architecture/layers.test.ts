@@ -1,6 +1,6 @@
 /**
  * The house shows its layers, and a test holds them: the pure parts (domain, scenario, engine,
- * fuzz, explore) touch no file, process, terminal or clock; no module imports itself back through others,
+ * fuzz, explore, words) touch no file, process, terminal or clock; no module imports itself back through others,
  * not even for types; and the engine's storage, rules and replay layers import in one direction.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ function importsOf(file: string): Import[] {
 
 const FILES = sources('src');
 const IMPORTS = new Map(FILES.map((f) => [f, importsOf(f)]));
-const PURE = ['src/domain/', 'src/scenario/', 'src/engine/', 'src/fuzz/', 'src/explore/'];
+const PURE = ['src/domain/', 'src/scenario/', 'src/engine/', 'src/fuzz/', 'src/explore/', 'src/words/'];
 const isPure = (f: string): boolean => PURE.some((p) => f.startsWith(p));
 
 test('the import scanner sees the imports (a check of the check)', () => {
@@ -69,6 +69,26 @@ test('the pure layers use no clock, no global randomness and no process global',
     readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
       const code = line.replace(/\/\/.*$/, '').replace(/^\s*\*.*$/, '');
       if (USE.test(code)) bad.push(`${f}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  expect(bad).toEqual([]);
+});
+
+test('the renderers (src/cli/render/, the report page included) touch no file, process or clock', () => {
+  // they may name the CLI's Palette type and use the text table library; nothing else of the CLI
+  const FORBIDDEN = /^(node:)?(fs|fs\/promises|process|child_process|worker_threads|readline|tty|os|net|http|https|path)$|^(chalk|commander)$/;
+  const USE = /\b(Math\.random|Date\.now|new Date\b|performance\.now|process\.|console\.|setTimeout|setInterval)/;
+  const renderers = FILES.filter((f) => f.startsWith('src/cli/render/'));
+  expect(renderers).toContain('src/cli/render/page/data.ts');
+  const bad: string[] = [];
+  for (const f of renderers) {
+    for (const i of IMPORTS.get(f) ?? []) {
+      const cli = i.to.startsWith('src/cli/') && !i.to.startsWith('src/cli/render/');
+      if (FORBIDDEN.test(i.to) || (cli && !i.typeOnly && i.to !== 'src/cli/divergences.ts')) bad.push(`${f}:${i.line} imports ${i.to}`);
+    }
+    readFileSync(f, 'utf8').split('\n').forEach((line, n) => {
+      const code = line.replace(/\/\/.*$/, '').replace(/^\s*\*.*$/, '');
+      if (USE.test(code)) bad.push(`${f}:${n + 1}: ${line.trim()}`);
     });
   }
   expect(bad).toEqual([]);
@@ -139,6 +159,17 @@ test('the engine layers import in one direction: storage ← rules ← replay', 
       if (ALLOWED[from]?.includes(to) === true) continue;
       if (from === 'storage' && i.to === 'src/engine/rules/ruleset.ts' && i.typeOnly) continue;
       bad.push(`${f}:${i.line} imports ${i.to} (${from} may not import ${to})`);
+    }
+  }
+  expect(bad).toEqual([]);
+});
+
+test('reducers report data and never word it: storage and rules import nothing from src/words; words import only types from the engine', () => {
+  const bad: string[] = [];
+  for (const f of FILES) {
+    for (const i of IMPORTS.get(f) ?? []) {
+      if ((f.startsWith('src/engine/storage/') || f.startsWith('src/engine/rules/')) && i.to.startsWith('src/words/')) bad.push(`${f}:${i.line} imports ${i.to}`);
+      if (f.startsWith('src/words/') && i.to.startsWith('src/engine/') && !i.typeOnly) bad.push(`${f}:${i.line} imports values from ${i.to}`);
     }
   }
   expect(bad).toEqual([]);

@@ -2,7 +2,7 @@
  * `epochsim rules`, and how `run` reports the known divergences of a chain version.
  */
 import { RULE_NAMES } from '../../src/domain/scenario.js';
-import { RULESETS } from '../../src/engine/rules/registry.js';
+import { RULESET_WORDS } from '../../src/words/rulesets.js';
 import { runCli } from './fakeIo.js';
 
 const STORY = 'scenarios/20-one-story-six-versions.yaml';
@@ -16,7 +16,7 @@ describe('epochsim rules', () => {
     expect(blocks.map((b) => b.split(' ')[0])).toEqual([...RULE_NAMES]);
     for (const [i, name] of RULE_NAMES.entries()) {
       const lines = (blocks[i] as string).split('\n');
-      const r = RULESETS[name];
+      const r = RULESET_WORDS[name];
       expect(lines[0]).toBe(`${name}${name === 'deferred' ? ' (default)' : ''}  ${r.summary}`);
       expect(lines[1]).toBe(`  version  ${r.version.label}`);
       expect(lines.filter((l) => l.startsWith('  source   '))).toEqual(r.version.sources.map((s) => `  source   ${s}`));
@@ -30,7 +30,7 @@ describe('epochsim rules', () => {
   test('one ruleset by name; an unknown name is a command-line error (exit 2, nothing on stdout)', async () => {
     const one = await runCli(['rules', 'pr-1000']);
     expect(one.code).toBe(0);
-    expect(one.stdout.split('\n')[0]).toBe(`pr-1000  ${RULESETS['pr-1000'].summary}`);
+    expect(one.stdout.split('\n')[0]).toBe(`pr-1000  ${RULESET_WORDS['pr-1000'].summary}`);
     expect(one.stdout).toContain('  source   Doog-bot534/gonka @ 1f890784b448d47725263a8a3c80d22706672bf1 (msg_server_settle_subnet_escrow.go)\n');
     expect(one.stdout.trimEnd().split('\n\n')).toHaveLength(1);
     const bad = await runCli(['rules', 'v0.2.13']);

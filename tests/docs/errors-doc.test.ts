@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { TX_ERROR_CODES } from '../../src/engine/errors.js';
+import { INPUT_ISSUE_CODES } from '../../src/scenario/issues.js';
 
 const doc = readFileSync('docs/reference/errors.md', 'utf8');
 
@@ -13,10 +14,10 @@ test('docs/reference/errors.md is what scripts/gen-errors-doc.mjs generates', ()
   expect(execFileSync(process.execPath, ['scripts/gen-errors-doc.mjs', '--check'], { encoding: 'utf8' })).toBe('');
 });
 
-test('every transaction error code has one row, in the catalogue order', () => {
-  const rows = [...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
-  expect(rows).toEqual(Object.keys(TX_ERROR_CODES));
-  expect(doc).toContain(`\n${rows.length} codes.\n`);
+test('every input issue code and every transaction error code has one row, in the catalogue order', () => {
+  const rows = [...doc.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+  expect(rows).toEqual([...Object.keys(INPUT_ISSUE_CODES), ...Object.keys(TX_ERROR_CODES)]);
+  expect(doc).toContain(`\n${Object.keys(TX_ERROR_CODES).length} transaction error codes.\n`);
 });
 
 test('a row names the data fields as run --json prints them (snake_case, amounts as strings)', () => {
@@ -25,3 +26,4 @@ test('a row names the data fields as run --json prints them (snake_case, amounts
   );
   expect(doc).toContain('`account`: string; `balance`: decimal string; `amount`: decimal string |');
 });
+

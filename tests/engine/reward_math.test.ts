@@ -69,7 +69,8 @@ describe('the epoch pool: floor(285 000 gonka × 0.9995251127946402^(N − 1)), 
 describe('power capping', () => {
   test('the chain test weights 1000/2000/1000: three members, 40%, the 2000 is capped at floor(0.4 × 2000 / 0.6) = 1333', () => {
     const cap = powerCap([1000n, 2000n, 1000n]);
-    expect(cap).toEqual({ members: 3, share: { num: 2n, den: 5n }, cap: 1333n, weights: [1000n, 1333n, 1000n] });
+    // sorted 1000, 1000, 2000: the 2000 (input position 1) is above 40% of (2000 below + 2000 × 1)
+    expect(cap).toEqual({ members: 3, share: { num: 2n, den: 5n }, cap: 1333n, weights: [1000n, 1333n, 1000n], found: { index: 1, weight: 2000n, below: 2000n, rest: 1, selfCap: false } });
   });
 
   test('examples of bitcoin_rewards_cap_test.go (30% for four or more)', () => {
@@ -101,7 +102,15 @@ describe('power capping', () => {
     expect(r.toGovernance).toBe(45_340_677_430_132n);
     expect(r.minted - r.distributed).toBe(r.toGovernance);
     expect(kinds(r.decisions, 'power_cap')).toEqual([
-      { kind: 'power_cap', epoch: 100, sharePercent: 40, members: 3, cap: 1333n, capped: [{ name: 'p2', weight: 2000n, capped: 1333n }] },
+      {
+        kind: 'power_cap',
+        epoch: 100,
+        sharePercent: 40,
+        members: 3,
+        cap: 1333n,
+        search: { name: 'p2', weight: 2000n, below: 2000n, rest: 1, selfCap: false },
+        capped: [{ name: 'p2', weight: 2000n, capped: 1333n }],
+      },
     ]);
   });
 
@@ -159,7 +168,7 @@ describe('debt: a negative coin_balance netted against the reward', () => {
     expect(c.settleOf('h1')).toEqual({ epoch: 1, workCoins: 0n, rewardCoins: 1000n * GNK - 100n });
     expect(c.settleOf('v')).toEqual({ epoch: 1, workCoins: 100n, rewardCoins: 0n });
     expect(c.p('h1').coinBalance).toBe(0n);
-    expect(kinds(decisions, 'debt')).toEqual([{ kind: 'debt', name: 'h1', debt: 100n, recovered: 100n, mode: 'chain', remaining: 0n }]);
+    expect(kinds(decisions, 'debt')).toEqual([{ kind: 'debt', name: 'h1', debt: 100n, reward: 1000n * GNK, recovered: 100n, mode: 'chain', remaining: 0n }]);
     expect(kinds(decisions, 'divergence').map((d) => [d.id, d.amount])).toEqual([['debt_written_off', -100n]]);
     expect(surplusOf(recount(c.state, c.world))).toBe(-100n);
   });
@@ -171,7 +180,7 @@ describe('debt: a negative coin_balance netted against the reward', () => {
     expect(c.settleOf('h1')).toBeNull();
     expect(c.summary(1, 'h1')).toMatchObject({ earnedCoins: 0n, rewardedCoins: 0n });
     expect(c.p('h1').coinBalance).toBe(0n);
-    expect(kinds(decisions, 'debt')).toEqual([{ kind: 'debt', name: 'h1', debt: 100n, recovered: 60n, mode: 'chain', remaining: 40n }]);
+    expect(kinds(decisions, 'debt')).toEqual([{ kind: 'debt', name: 'h1', debt: 100n, reward: 60n, recovered: 60n, mode: 'chain', remaining: 40n }]);
     expect(surplusOf(recount(c.state, c.world))).toBe(-100n);
   });
 
@@ -262,9 +271,10 @@ describe('the downtime test', () => {
     ]);
     expect(r.results).toEqual([
       { total: 0, missed: 0, passed: true, rule: 'untested' },
-      { total: 1000, missed: 100, passed: true, rule: 'rate' },
-      { total: 1000, missed: 101, passed: false, rule: 'rate' },
-      { total: 20, missed: 5, passed: false, rule: 'binomial' },
+      { total: 1000, missed: 100, passed: true, rule: 'rate', allowed: 100 },
+      { total: 1000, missed: 101, passed: false, rule: 'rate', allowed: 100 },
+      // P(X ≥ 5) for X ~ Binomial(20, 0.1) = 0.043 < 0.05, P(X ≥ 4) = 0.133: at most 4 pass
+      { total: 20, missed: 5, passed: false, rule: 'binomial', allowed: 4 },
     ]);
     expect(r).toMatchObject({ p0Permille: 100, governancePermille: 100, dynamic: false, skipped: false });
   });

@@ -15,6 +15,8 @@ import { vecForEach, vecGet, vecSet } from '../../src/engine/storage/pvec.js';
 import type { TxOutcome } from '../../src/engine/rules/reducers/index.js';
 import { RULESETS } from '../../src/engine/rules/registry.js';
 import { runScenario } from '../../src/engine/replay/run.js';
+import { DIVERGENCE_SOURCES, divergenceMessage } from '../../src/words/divergences.js';
+import { RULESET_WORDS } from '../../src/words/rulesets.js';
 import type { ChainState } from '../../src/engine/storage/state.js';
 import { transact } from '../../src/engine/storage/tx.js';
 import type { Decision } from '../../src/engine/trace.js';
@@ -84,11 +86,12 @@ describe('rulesets are data', () => {
   test('every name has a ruleset with its version, sources and differences; only the v1 ones report no divergences', () => {
     for (const name of RULE_NAMES) {
       const r = RULESETS[name];
+      const words = RULESET_WORDS[name];
       expect(r.name).toBe(name);
-      expect(r.version.label.length).toBeGreaterThan(3);
-      expect(r.version.sources.length).toBeGreaterThan(0);
+      expect(words.version.label.length).toBeGreaterThan(3);
+      expect(words.version.sources.length).toBeGreaterThan(0);
       expect(r.reportsDivergences).toBe(name !== 'deferred' && name !== 'immediate');
-      expect(r.differences.length > 0).toBe(name !== 'deferred');
+      expect(words.differences.length > 0).toBe(name !== 'deferred');
     }
     expect(RULE_NAMES).toEqual(['deferred', 'immediate', ...VERSIONS]);
   });
@@ -117,9 +120,11 @@ describe('settlement: fees 403 over [h1, h1, h2, h3], amount 1000, in the escrow
         kind: 'divergence',
         id: 'fees_kept',
         amount: 403n,
-        source: expect.stringContaining('FEESTAY') as unknown as string,
-        message: 'the 403 ngonka of fees of escrow 1 are not paid to the hosts and not refunded to alice: they stay in the inference module',
+        data: { escrow: 1, creator: 'alice', fees: 403n },
       },
+    ]);
+    expect(c.divergences.map(divergenceMessage)).toEqual([
+      'the 403 ngonka of fees of escrow 1 are not paid to the hosts and not refunded to alice: they stay in the inference module',
     ]);
   });
 
@@ -262,11 +267,12 @@ describe('pr-1000: ledger credit with no epoch logic', () => {
         kind: 'divergence',
         id: 'payout_trapped',
         amount: 100n,
-        source: 'gonka-ai/gonka PR #1000 review, must-fix: totalPayout is counted before the participant lookup',
-        message:
-          'ghost has no participant record ("not found"), but its payout of 100 ngonka from escrow 1 was already counted in totalPayout: ' +
-          "no one is credited and alice's refund is 100 ngonka short",
+        data: { host: 'ghost', payout: 100n, escrow: 1, creator: 'alice' },
       },
+    ]);
+    expect(c.divergences.map(divergenceMessage)).toEqual([
+      'ghost has no participant record ("not found"), but its payout of 100 ngonka from escrow 1 was already counted in totalPayout: ' +
+        "no one is credited and alice's refund is 100 ngonka short",
     ]);
     expect(c.known).toBe(100n);
   });
@@ -457,10 +463,13 @@ describe('end of epoch: the work coins of a non-ACTIVE member', () => {
         kind: 'divergence',
         id: 'work_coins_stranded',
         amount: 20n,
-        source: expect.stringContaining('gonka-ai/gonka #1746') as unknown as string,
-        message: 'h2 is INVALID at the end of epoch 1: its 20 ngonka of work coins are zeroed and stay in the inference module with no owner',
+        data: { participant: 'h2', status: 'INVALID', epoch: 1, coins: 20n },
       },
     ]);
+    expect(c.divergences.map(divergenceMessage)).toEqual([
+      'h2 is INVALID at the end of epoch 1: its 20 ngonka of work coins are zeroed and stay in the inference module with no owner',
+    ]);
+    expect(DIVERGENCE_SOURCES.work_coins_stranded).toContain('gonka-ai/gonka #1746');
     expect(outcome.decisions).toContainEqual(expect.objectContaining({ kind: 'member_settled', name: 'h2', forfeited: 0n, stranded: 20n }));
   });
 
@@ -495,13 +504,17 @@ describe('pruning unsettled escrows when the effective epoch reaches X + 2', () 
     expect(c.escrow(1)).toBeUndefined();
     expect(c.escrow(2)).toBeUndefined();
     expect(c.hostStats(1, 'h1')).toBeUndefined();
-    expect(c.divergences.map((d) => [d.id, d.amount, d.message])).toEqual([
+    expect(c.divergences.map((d) => [d.id, d.amount, divergenceMessage(d)])).toEqual([
       [
         'prune_remainder',
         2n,
         'unsettled escrow 1 of epoch 1 (1001 ngonka from alice) is pruned: 999 ngonka go to its 3 unique hosts, alice gets nothing back and 2 ngonka stay in the inference module',
       ],
     ]);
+    expect(c.divergences[0]).toMatchObject({
+      id: 'prune_remainder',
+      data: { escrow: 1, epoch: 1, amount: 1001n, creator: 'alice', sent: 999n, per: 'unique host', shares: 3, remainder: 2n },
+    });
     expect(c.fail(ev.settle(1n, [{ slot: 0, cost: 1n }]))).toBe('escrow 1 not found');
   });
 

@@ -582,6 +582,15 @@ describe('every kind of bad input gives its exact first line', () => {
     ]);
   });
 
+  test('an event written bare with keys under it: the hint says to add the colon, and the fixed file loads', () => {
+    const bare = file('name: x', 'participants: { h1: { weight: 1 } }', 'events:', '  - start_epoch', '    expect_error: has not ended');
+    expect(errors(bare)).toEqual(['bad.yaml:4:5: error: invalid YAML: implicit keys need to be on a single line']);
+    expect(hints(bare)).toEqual(['an event with keys under it needs a colon: write "- start_epoch:" (expect_error, expect_result and note then belong to it)']);
+    // a bare line that is not a single event name gets no such hint
+    expect(hints(file('name: x', 'participants: {}', 'events:', '  - start epoch now', '    note: x'))).toStrictEqual([undefined]);
+    expect(loadScenario(bare.replace('- start_epoch\n', '- start_epoch:\n'), 'ok.yaml').ok).toBe(true);
+  });
+
   test('duplicate keys, including keys equal by their text (1 and "1")', () => {
     expect(
       errors(file('name: x', 'participants: {}', 'events:', '  - expect: { escrows: { 1: null, "1": null } }', 'name: y')),
@@ -702,34 +711,34 @@ describe('renderIssue', () => {
   test('applies the palette to the parts it names', () => {
     const tag = (t: string) => (s: string) => `<${t}>${s}</${t}>`;
     const palette = { bold: tag('b'), red: tag('r'), dim: tag('d'), cyan: tag('c') };
-    const issue: InputIssue = { file: 'f.yaml', line: 1, col: 3, message: 'm' };
+    const issue: InputIssue = { file: 'f.yaml', line: 1, col: 3, code: 'BAD_VALUE', message: 'm' };
     expect(renderIssue(issue, 'abcd\n', palette)).toBe(
       ['<b>f.yaml:1:3:</b> <r>error:</r> <b>m</b>', '<d>  1 |</d> abcd', '<d>    |</d>   <r>^</r>'].join('\n'),
     );
   });
 
   test('leaves out the source line when the issue is past the end of the text, and keeps tabs under the caret', () => {
-    expect(renderIssue({ file: 'f', line: 9, col: 1, message: 'm' }, 'a\n', plainPalette)).toBe('f:9:1: error: m');
-    expect(renderIssue({ file: 'f', line: 1, col: 4, message: 'm' }, 'a\tbc', plainPalette)).toBe(
+    expect(renderIssue({ file: 'f', line: 9, col: 1, code: 'BAD_VALUE', message: 'm' }, 'a\n', plainPalette)).toBe('f:9:1: error: m');
+    expect(renderIssue({ file: 'f', line: 1, col: 4, code: 'BAD_VALUE', message: 'm' }, 'a\tbc', plainPalette)).toBe(
       ['f:1:4: error: m', '  1 | a\tbc', '    |  \t ^'].join('\n'),
     );
   });
 
   test('shows a long line only around the column, never the whole of it', () => {
     const line = `amount: ${'9'.repeat(1_000_000)}x${'9'.repeat(1_000_000)}`;
-    const rendered = renderIssue({ file: 'f', line: 1, col: 1_000_009, message: 'm' }, line, plainPalette);
+    const rendered = renderIssue({ file: 'f', line: 1, col: 1_000_009, code: 'BAD_VALUE', message: 'm' }, line, plainPalette);
     const [, shownLine = '', caret = ''] = rendered.split('\n');
     expect(shownLine).toBe(`  1 | ...${'9'.repeat(40)}x${'9'.repeat(79)}...`);
     expect(caret).toBe(`    | ${' '.repeat(43)}^`);
     // at its start and at its end
-    expect(renderIssue({ file: 'f', line: 1, col: 1, message: 'm' }, line, plainPalette).split('\n')[1]).toBe(`  1 | amount: ${'9'.repeat(112)}...`);
-    const end = renderIssue({ file: 'f', line: 1, col: line.length + 1, message: 'm' }, line, plainPalette).split('\n');
+    expect(renderIssue({ file: 'f', line: 1, col: 1, code: 'BAD_VALUE', message: 'm' }, line, plainPalette).split('\n')[1]).toBe(`  1 | amount: ${'9'.repeat(112)}...`);
+    const end = renderIssue({ file: 'f', line: 1, col: line.length + 1, code: 'BAD_VALUE', message: 'm' }, line, plainPalette).split('\n');
     expect(end.slice(1)).toEqual([`  1 | ...${'9'.repeat(120)}`, `    | ${' '.repeat(123)}^`]);
   });
 
   test('shows control and invisible characters of the line, the message and the hint as escapes, the caret under them', () => {
     const text = 'a: "\u001b]0;owned\u0007\u001b[2K"\u00a0x\r\n';
-    const rendered = renderIssue({ file: 'f', line: 1, col: 21, message: 'm \u001b[31m', hint: 'h\u202e' }, text, plainPalette);
+    const rendered = renderIssue({ file: 'f', line: 1, col: 21, code: 'BAD_VALUE', message: 'm \u001b[31m', hint: 'h\u202e' }, text, plainPalette);
     expect(rendered).toBe(
       [
         'f:1:21: error: m \\u001b[31m',
@@ -742,7 +751,7 @@ describe('renderIssue', () => {
 
   test('finds the line of each of many issues without reading the text again for each', () => {
     const text = Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n');
-    const lines = Array.from({ length: 2000 }, (_, i) => renderIssue({ file: 'f', line: 25 * i + 1, col: 1, message: 'm' }, text, plainPalette).split('\n')[1]);
+    const lines = Array.from({ length: 2000 }, (_, i) => renderIssue({ file: 'f', line: 25 * i + 1, col: 1, code: 'BAD_VALUE', message: 'm' }, text, plainPalette).split('\n')[1]);
     expect(lines[0]).toBe('  1 | line 0');
     expect(lines[1999]).toBe('  49976 | line 49975');
   });

@@ -135,7 +135,7 @@ function check(text: string): boolean {
   const slow = new YamlIndex(doc, lines);
   // the only problems a file in the subset can have are duplicate keys, found by both
   const problems: unknown[] = [];
-  const { value, broken } = slow.toRaw((loc, message, hint) => problems.push({ loc, message, hint }));
+  const { value, broken } = slow.toRaw((loc, code, message, hint) => problems.push({ loc, code, message, hint }));
   expect({ text, problems: fast.problems }).toEqual({ text, problems });
   expect(broken).toBe(false);
   expect({ text, value: fast.value }).toEqual({ text, value });

@@ -13,6 +13,7 @@ import {
   InputError,
   loadForCommand,
   maxSizeOption,
+  strictUnitsOption,
   parseRules,
   sourceName,
   stdoutPalette,
@@ -23,6 +24,7 @@ interface ExplainFlags {
   readonly step?: number;
   readonly rules?: RuleName;
   readonly maxSize?: number;
+  readonly strictUnits?: boolean;
   readonly color: boolean;
 }
 
@@ -59,7 +61,7 @@ function parseStep(value: string): number {
 
 export function explainCommand(file: string, flags: ExplainFlags, cli: Cli): number {
   const { io } = cli;
-  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
   if (!scenario) return EXIT_INPUT;
   const count = scenario.items.length;
   if (flags.step !== undefined && flags.step > count) {
@@ -91,6 +93,7 @@ export function registerExplain(program: Command, cli: Cli): void {
       ),
     )
     .addOption(maxSizeOption())
+    .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: ExplainFlags) => {

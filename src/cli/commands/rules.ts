@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
-import { DEFAULT_RULES, RULESETS } from '../../engine/rules/registry.js';
+import { DEFAULT_RULES } from '../../engine/rules/registry.js';
+import { RULESET_WORDS } from '../../words/rulesets.js';
 import type { Palette } from '../palette.js';
 import { EXIT_OK, parseRules, stdoutPalette, type Cli } from '../shared.js';
 
@@ -26,7 +27,7 @@ Examples:
 `;
 
 export function renderRuleset(name: RuleName, p: Palette): string {
-  const r = RULESETS[name];
+  const r = RULESET_WORDS[name];
   const lines = [`${p.bold(name)}${name === DEFAULT_RULES ? ' (default)' : ''}  ${r.summary}`];
   lines.push(`  version  ${r.version.label}`);
   for (const source of r.version.sources) lines.push(`  source   ${source}`);

@@ -4,16 +4,17 @@
 import { Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
 import { runJsonText } from '../../engine/replay/json.js';
-import { RULESETS } from '../../engine/rules/registry.js';
+import { RULESET_WORDS } from '../../words/rulesets.js';
 import { runScenario } from '../../engine/replay/run.js';
 import { renderDivergences, withDivergences } from '../divergences.js';
 import { renderRunReport } from '../render/report.js';
-import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, parseRules, sourceName, stdoutPalette, type Cli } from '../shared.js';
+import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, strictUnitsOption, parseRules, sourceName, stdoutPalette, type Cli } from '../shared.js';
 
 interface RunFlags {
   readonly rules?: RuleName;
   readonly json?: boolean;
   readonly maxSize?: number;
+  readonly strictUnits?: boolean;
   readonly color: boolean;
 }
 
@@ -23,7 +24,7 @@ nothing and the replay goes on. Invariants (supply, bounds, module surplus) are 
 every event; checkpoints (- expect:) compare the state where they stand.
 
 Rulesets (epochsim rules lists each one's chain version and differences):
-${RULE_NAMES.map((r) => `  ${r.padEnd(11)} ${RULESETS[r].summary}`).join('\n')}
+${RULE_NAMES.map((r) => `  ${r.padEnd(11)} ${RULESET_WORDS[r].summary}`).join('\n')}
 Under a chain version (every ruleset but deferred and immediate), value that version really
 leaves in the inference module is reported as a known divergence, with its amount and the
 chain issue or review point it comes from: a finding, not a violation.
@@ -41,7 +42,7 @@ Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant fail
 
 export function runCommand(file: string, flags: RunFlags, cli: Cli): number {
   const { io } = cli;
-  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
   if (!scenario) return EXIT_INPUT;
   const result = runScenario(scenario, { rules: flags.rules });
   const p = stdoutPalette(io, flags.color);
@@ -65,6 +66,7 @@ export function registerRun(program: Command, cli: Cli): void {
     )
     .option('--json', 'print the run as one JSON object (the scenario format, section 7)')
     .addOption(maxSizeOption())
+    .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: RunFlags) => {

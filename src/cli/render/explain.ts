@@ -8,7 +8,9 @@
  * Pure: a Replay and a Palette in, text out; every line fits WIDTH columns without colour.
  */
 import { DEFAULT_PARAMS, type EventItem, type EventOf, type ExpectItem, type Expectation, type Scenario } from '../../domain/scenario.js';
-import { groupDigits, MAX_INT64, MAX_UINT64 } from '../../domain/money.js';
+import { DIVERGENCE_SOURCES } from '../../words/divergences.js';
+import { RULESET_WORDS } from '../../words/rulesets.js';
+import { groupDigits } from '../../domain/money.js';
 import type { Transfer } from '../../engine/rules/ruleset.js';
 import { vecForEach } from '../../engine/storage/pvec.js';
 import {
@@ -97,180 +99,169 @@ function asked(item: EventItem, before: ChainState, ctx: StepContext, transfers:
 // Why a failed transaction failed
 
 function explainFailure(view: EventView, ctx: StepContext): string {
+  const f = view.record.failure;
+  if (f === undefined) return 'The chain refused the transaction.';
+  const lifecycle = lifecycleFailure(view, ctx, f);
+  if (lifecycle !== undefined) return lifecycle;
   const e = view.item.event;
-  const error = view.record.error ?? '';
   const before = view.before;
   const world = ctx.world;
   const current = before.effectiveEpoch;
   const balance = (name: string): string => money(balanceOf(before, world, name));
   const rules = rulesetOf(ctx);
   const version = ctx.replay.run.rules;
-  let m: RegExpExecArray | null;
-  const lifecycle = lifecycleFailure(view, ctx);
-  if (lifecycle !== undefined) return lifecycle;
-  switch (e.type) {
-    case 'settle_escrow': {
+  const limits = ctx.replay.scenario.params.escrow;
+  switch (f.code) {
+    // ---- settle_escrow
+    case 'ESCROW_NOT_FOUND': {
       const count = before.escrows.size;
-      if (/^escrow \d+ not found$/.test(error)) {
-        if (count === 0) return `There is no escrow ${e.escrow}: none has been created yet.`;
-        if (e.escrow >= 1n && e.escrow <= BigInt(count)) {
-          const pruned = stepBefore(ctx, (v) => v.decisions.some((d) => d.kind === 'escrow_pruned' && BigInt(d.escrow) === e.escrow));
-          const gone = escrowEver(ctx, Number(e.escrow));
-          if (pruned === undefined || gone === undefined) return `Escrow ${e.escrow} no longer exists: it was pruned.`;
-          return (
-            `Escrow ${e.escrow} no longer exists: it was pruned at step ${pruned.item.index}, when epoch ` +
-            `${pruned.after.effectiveEpoch} started — under ${version} an escrow of epoch ${gone.epoch} is deleted when epoch ` +
-            `${gone.epoch + 2} starts.`
-          );
-        }
-        return `There is no escrow ${e.escrow}: escrows are numbered 1 to ${count}.`;
-      }
-      if (/already settled$/.test(error)) {
-        const at = settledAt(ctx, Number(e.escrow));
-        return `Escrow ${e.escrow} was already settled${at === undefined ? '' : ` at step ${at}`}; an escrow is settled once.`;
-      }
-      if ((m = /^settler (\S+) is not the escrow creator (\S+)$/.exec(error))) {
-        return `Only the escrow's creator, ${m[2]}, may settle it; ${m[1]} may not.`;
-      }
-      if (/^duplicate host_stats slot_id/.test(error)) return 'Each slot may appear only once in the host entries of a settlement.';
-      if (/out of range$/.test(error)) {
-        const escrow = escrowOf(before, Number(e.escrow));
-        return `Escrow ${e.escrow} has ${plural(escrow?.slots.length ?? 0, 'slot')}, numbered from 0; a host entry must name one of them.`;
-      }
-      if (/exceeds assigned per slot|exceeds completed per slot/.test(error)) {
-        return 'With a nonce, a slot cannot miss more inferences than were assigned to it, nor invalidate more than it completed.';
-      }
-      if ((m = /^total debit (\d+) \(cost (\d+) \+ fees (\d+)\) exceeds escrow amount (\d+)$/.exec(error))) {
-        const [debit, cost, fees, amount] = [m[1], m[2], m[3], m[4]].map((x) => BigInt(x as string)) as [bigint, bigint, bigint, bigint];
-        const kept = rules.settle.fees === 'kept' ? `: ${version} counts the fees against the amount although it pays them to no one` : '';
+      const id = f.data.escrow;
+      if (count === 0) return `There is no escrow ${id}: none has been created yet.`;
+      if (id >= 1n && id <= BigInt(count)) {
+        const pruned = stepBefore(ctx, (v) => v.decisions.some((d) => d.kind === 'escrow_pruned' && BigInt(d.escrow) === id));
+        const gone = escrowEver(ctx, Number(id));
+        if (pruned === undefined || gone === undefined) return `Escrow ${id} no longer exists: it was pruned.`;
         return (
-          fees === 0n
-            ? `The host entries' costs, ${money(cost)}, come to more than the ${money(amount)} the escrow holds.`
-            : `The host entries' costs, ${money(cost)}, plus the fees, ${money(fees)}, come to ${money(debit)}, more than the ` +
-              `${money(amount)} the escrow holds${kept}.`
+          `Escrow ${id} no longer exists: it was pruned at step ${pruned.item.index}, when epoch ` +
+          `${pruned.after.effectiveEpoch} started — under ${version} an escrow of epoch ${gone.epoch} is deleted when epoch ` +
+          `${gone.epoch + 2} starts.`
         );
       }
-      if ((m = /^total cost (\d+) exceeds escrow amount (\d+)$/.exec(error))) {
-        const wrapped = BigInt(m[1] as string);
-        const amount = BigInt(m[2] as string);
-        const sum = e.hosts.reduce((a, h) => a + h.cost, 0n);
-        if (sum !== wrapped) {
-          return (
-            `${version} adds the costs without an overflow check, in a uint64 that wraps at 2^64: ` +
-            `${e.hosts.map((h) => groupDigits(h.cost)).join(' + ')} ngonka wraps around to ${money(wrapped)}, which is still ` +
-            `more than the ${money(amount)} the escrow holds.`
-          );
-        }
-        return `The host entries' costs, ${money(sum)}, come to more than the ${money(amount)} the escrow holds (${version} checks the costs only: its message has no fees).`;
-      }
-      if (error === 'invalid cost amount: negative coin balance' || error === 'invalid payout amount: negative coin balance') {
-        const escrow = escrowOf(before, Number(e.escrow));
-        const two64 = 1n << 64n;
-        const sum = e.hosts.reduce((a, h) => (a + h.cost) % two64, 0n);
-        const byHost = new Map<string, bigint>();
-        for (const h of e.hosts) {
-          const host = escrow?.slots[h.slot] ?? '?';
-          byHost.set(host, ((byHost.get(host) ?? 0n) + h.cost) % two64);
-        }
-        const big = [...byHost].find(([, amount]) => amount > MAX_INT64);
+      return `There is no escrow ${id}: escrows are numbered 1 to ${count}.`;
+    }
+    case 'ESCROW_ALREADY_SETTLED': {
+      const at = settledAt(ctx, f.data.escrow);
+      return `Escrow ${f.data.escrow} was already settled${at === undefined ? '' : ` at step ${at}`}; an escrow is settled once.`;
+    }
+    case 'NOT_ESCROW_CREATOR':
+      return `Only the escrow's creator, ${f.data.creator}, may settle it; ${f.data.settler} may not.`;
+    case 'DUPLICATE_SLOT':
+      return 'Each slot may appear only once in the host entries of a settlement.';
+    case 'SLOT_OUT_OF_RANGE':
+      return `Escrow ${e.type === 'settle_escrow' ? e.escrow : '?'} has ${plural(f.data.slots, 'slot')}, numbered from 0; a host entry must name one of them.`;
+    case 'NONCE_TOO_LARGE':
+      return `A devshard settlement's nonce (the number of inferences the devshard ran) is at most ${groupDigits(f.data.max)}; this one is ${groupDigits(f.data.nonce)}.`;
+    case 'MISSED_EXCEEDS_ASSIGNED':
+    case 'INVALID_EXCEEDS_COMPLETED':
+      return 'With a nonce, a slot cannot miss more inferences than were assigned to it, nor invalidate more than it completed.';
+    case 'SUM_OVERFLOW':
+      return f.data.sum === 'cost'
+        ? "The host entries' costs add up past the uint64 maximum; the chain checks the sum and refuses the message."
+        : "The host entries' costs plus the fees add up past the uint64 maximum; the chain checks the sum and refuses the message.";
+    case 'DEBIT_EXCEEDS_ESCROW': {
+      const { debit, cost, fees, amount } = f.data;
+      const kept = rules.settle.fees === 'kept' ? `: ${version} counts the fees against the amount although it pays them to no one` : '';
+      return fees === 0n
+        ? `The host entries' costs, ${money(cost)}, come to more than the ${money(amount)} the escrow holds.`
+        : `The host entries' costs, ${money(cost)}, plus the fees, ${money(fees)}, come to ${money(debit)}, more than the ` +
+            `${money(amount)} the escrow holds${kept}.`;
+    }
+    case 'COST_EXCEEDS_ESCROW': {
+      const { cost, amount, wrapped } = f.data;
+      if (wrapped && e.type === 'settle_escrow') {
         return (
-          `The costs add up, wrapping at 2^64, to ${money(sum)}, which passes the sum check; but ` +
-          `${big ? `${big[0]}'s payout, ${groupDigits(big[1])} ngonka,` : 'a payout'} is above MaxInt64: the bank reads ` +
-          'amounts as int64, where it is negative, so it refuses the payment and the whole message fails.'
+          `${version} adds the costs without an overflow check, in a uint64 that wraps at 2^64: ` +
+          `${e.hosts.map((h) => groupDigits(h.cost)).join(' + ')} ngonka wraps around to ${money(cost)}, which is still ` +
+          `more than the ${money(amount)} the escrow holds.`
         );
       }
-      if (/^failed to aggregate host stats: cost overflow/.test(error)) {
-        const escrow = escrowOf(before, Number(e.escrow));
-        const byHost = new Map<string, bigint[]>();
-        for (const h of e.hosts) {
-          const host = escrow?.slots[h.slot] ?? '?';
-          byHost.set(host, [...(byHost.get(host) ?? []), h.cost]);
+      return `The host entries' costs, ${money(cost)}, come to more than the ${money(amount)} the escrow holds (${version} checks the costs only: its message has no fees).`;
+    }
+    case 'PAYOUT_OUT_OF_RANGE':
+      return (
+        `The costs add up, wrapping at 2^64, to ${money(f.data.costSum)}, which passes the sum check; but ` +
+        `${f.data.host}'s payout, ${groupDigits(f.data.amount)} ngonka, is above MaxInt64: the bank reads ` +
+        'amounts as int64, where it is negative, so it refuses the payment and the whole message fails.'
+      );
+    case 'HOST_STATS_OVERFLOW': {
+      const { host, field, stored, adding } = f.data;
+      const x = e.type === 'settle_escrow' ? escrowEver(ctx, Number(e.escrow))?.epoch : undefined;
+      const stats = x === undefined ? "the escrow's epoch" : `epoch ${x}`;
+      const what = field === 'cost' ? `${host}'s cost stands at ${groupDigits(stored)} ngonka and an entry adds ${groupDigits(adding)} ngonka` : `${host}'s ${field.replaceAll('_', ' ')} count stands at ${groupDigits(stored)} and an entry adds ${groupDigits(adding)}`;
+      return (
+        `The payouts pass every check${rules.settle.sums === 'wrapping' ? ` (${version} adds them up wrapping at 2^64)` : ''} and would be paid, but the host stats of ` +
+        `${stats} add each entry with an overflow check: ${what}, past the ${field === 'cost' ? 'uint64' : 'uint32'} maximum, so the whole message ` +
+        'fails and nothing it did is kept.'
+      );
+    }
+    case 'SETTLE_WINDOW': {
+      const x = f.data.escrowEpoch;
+      const escrow = escrowOf(before, f.data.escrow);
+      const stays =
+        rules.pruning === 'none'
+          ? `${escrow ? `Its ${money(escrow.amount)} stay` : 'The coins stay'} locked in the inference module (v1 models no escrow pruning).`
+          : `Under ${version} it is pruned when the effective epoch reaches ${x + 2}.`;
+      return (
+        `The settlement failed: escrow ${f.data.escrow} is from epoch ${x} and the chain is in epoch ${f.data.current} — a devshard ` +
+        `escrow can be settled only in its own epoch or the next (epoch ${x} or ${x + 1}). ${stays}`
+      );
+    }
+    case 'PARTICIPANT_NOT_FOUND':
+      return `Every slot address of a devshard escrow must be a registered participant under ${version}, and ${f.data.participant} is not.`;
+    case 'FEE_REMAINDER_LEFT': {
+      const fee = decisionsOf(view.decisions, 'fee_split')[0];
+      if (fee === undefined) break;
+      return (
+        `Fees of ${money(fee.fees)} over ${plural(fee.slots, 'slot')} are ${money(fee.share)} per host entry with ` +
+        `${money(fee.remainder)} left over. The leftover goes +1 ngonka each to the first ${fee.remainder} host entries in ` +
+        `message order, but the message has only ${plural(f.data.entries, 'entry', 'entries')}, so ${f.data.left} ngonka cannot be allocated.`
+      );
+    }
+    // ---- create_escrow
+    case 'CREATOR_NOT_ALLOWED':
+      return `Only the allowed creators may create escrows (params.escrow.allowed_creators: ${limits.allowedCreators.join(', ')}).`;
+    case 'ESCROW_AMOUNT_OUT_OF_RANGE':
+      return `An escrow must hold between ${money(f.data.min)} and ${money(f.data.max)} (params.escrow min_amount and max_amount).`;
+    case 'TOO_MANY_ESCROWS':
+      return `An epoch may have at most ${f.data.max} escrows (params.escrow.max_per_epoch).`;
+    case 'NO_EPOCH_STARTED':
+      return 'No epoch has started yet (the chain is in epoch 0).';
+    case 'SLOT_HOST_NOT_ACTIVE':
+      return `Every slot host must be in the active set of the effective epoch, ${f.data.epoch}.`;
+    case 'WRONG_ESCROW_ID':
+      return `Escrow ids count from 1 in creation order; the next is ${f.data.next}.`;
+    // ---- the bank
+    case 'INSUFFICIENT_FUNDS': {
+      const { account, amount } = f.data;
+      if (e.type === 'create_escrow') return `${account} holds ${balance(account)}, less than the ${money(e.amount)} the escrow locks.`;
+      if (e.type === 'transfer') return `${account} holds ${balance(account)}, less than ${money(amount)}.`;
+      break;
+    }
+    // ---- inferences, epochs, membership
+    case 'NOT_ACTIVE': {
+      const who = f.data.participant;
+      if (e.type === 'run_inference') {
+        return world.participantIndex.has(who)
+          ? `${who} is not in the active set of epoch ${current}: only an active participant can execute an inference.`
+          : `${who} is an account, not a participant: only a member of the active set of epoch ${current} can execute an inference.`;
+      }
+      if (e.type === 'exclude_participant') return `${who} is not in the active set of epoch ${current}.`;
+      if (e.type === 'claim_reward') {
+        if (!world.participantIndex.has(who)) {
+          return `${who} is an account, not a participant: only a member of the current or the previous active set may claim, so the chain refuses the claim as a transaction error.`;
         }
-        const over = [...byHost].find(([, costs]) => costs.reduce((a, b) => a + b, 0n) > MAX_UINT64);
-        const who = over ? `${over[0]}'s costs, ${over[1].map(groupDigits).join(' + ')} ngonka, go past` : 'a host\'s costs go past';
-        return (
-          `The payouts pass every check (${version} adds them up wrapping at 2^64) and would be paid, but the host stats of ` +
-          `the escrow's epoch add each host's costs with an overflow check: ${who} the uint64 maximum, so the whole message ` +
-          'fails and nothing it did is kept.'
-        );
-      }
-      if ((m = /current epoch (\d+), escrow epoch (\d+)$/.exec(error))) {
-        const x = Number(m[2]);
-        const escrow = escrowOf(before, Number(e.escrow));
-        const stays =
-          rules.pruning === 'none'
-            ? `${escrow ? `Its ${money(escrow.amount)} stay` : 'The coins stay'} locked in the inference module (v1 models no escrow pruning).`
-            : `Under ${version} it is pruned when the effective epoch reaches ${x + 2}.`;
-        return (
-          `The settlement failed: escrow ${e.escrow} is from epoch ${x} and the chain is in epoch ${m[1]} — a devshard ` +
-          `escrow can be settled only in its own epoch or the next (epoch ${x} or ${x + 1}). ${stays}`
-        );
-      }
-      if ((m = /^participant (\S+) not found$/.exec(error))) {
-        return `Every slot address of a devshard escrow must be a registered participant under ${version}, and ${m[1]} is not.`;
-      }
-      if ((m = /failed to allocate all remainder fees, (\d+) left/.exec(error))) {
-        const fee = decisionsOf(view.decisions, 'fee_split')[0];
-        if (fee) {
-          return (
-            `Fees of ${money(fee.fees)} over ${plural(fee.slots, 'slot')} are ${money(fee.share)} per host entry with ` +
-            `${money(fee.remainder)} left over. The leftover goes +1 ngonka each to the first ${fee.remainder} host entries in ` +
-            `message order, but the message has only ${plural(e.hosts.length, 'entry', 'entries')}, so ${m[1]} ngonka cannot be allocated.`
-          );
-        }
+        return `${who} is in neither the active set of epoch ${current} (the effective one) nor that of epoch ${current - 1}, so the chain refuses the claim as a transaction error.`;
       }
       break;
     }
-    case 'create_escrow': {
-      const limits = ctx.replay.scenario.params.escrow;
-      if (/is not allowed to create/.test(error)) {
-        return `Only the allowed creators may create escrows (params.escrow.allowed_creators: ${limits.allowedCreators.join(', ')}).`;
-      }
-      if (/out of range \[/.test(error)) {
-        return `An escrow must hold between ${money(limits.minAmount)} and ${money(limits.maxAmount)} (params.escrow min_amount and max_amount).`;
-      }
-      if (/already has .* escrows/.test(error)) return `An epoch may have at most ${limits.maxPerEpoch} escrows (params.escrow.max_per_epoch).`;
-      if (/no epoch has started/.test(error)) return 'No epoch has started yet (the chain is in epoch 0).';
-      if (/^slot host/.test(error)) return `Every slot host must be in the active set of the effective epoch, ${current}.`;
-      if ((m = /is not the next id (\d+)$/.exec(error))) return `Escrow ids count from 1 in creation order; the next is ${m[1]}.`;
-      if (/insufficient funds$/.test(error)) return `${e.creator} holds ${balance(e.creator)}, less than the ${money(e.amount)} the escrow locks.`;
-      break;
+    case 'REQUESTER_CANNOT_PAY': {
+      if (e.type !== 'run_inference') break;
+      const price = e.price ?? ctx.replay.scenario.params.tokenPrice;
+      return `${f.data.requester} holds ${money(f.data.balance)}, less than the escrow of (max_tokens + prompt) × price = ${money((e.maxTokens + e.promptTokens) * price)}.`;
     }
-    case 'run_inference': {
-      if (error === 'participant is not active') {
-        return world.participantIndex.has(e.executor)
-          ? `${e.executor} is not in the active set of epoch ${current}: only an active participant can execute an inference.`
-          : `${e.executor} is an account, not a participant: only a member of the active set of epoch ${current} can execute an inference.`;
-      }
-      if (error === 'requester cannot pay for inference') {
-        const price = e.price ?? ctx.replay.scenario.params.tokenPrice;
-        return `${e.requester} holds ${balance(e.requester)}, less than the escrow of (max_tokens + prompt) × price = ${money((e.maxTokens + e.promptTokens) * price)}.`;
-      }
-      if (/exceeds limit/.test(error)) return 'Token counts are limited to 1,000,000 per inference.';
-      break;
-    }
-    case 'start_epoch':
-      if (/has not ended$/.test(error)) return `Epoch ${current} is still running: end_epoch must settle it before epoch ${current + 1} can start.`;
-      break;
-    case 'end_epoch':
-      if (error === 'no epoch to end') return 'No epoch has started yet, so there is none to end.';
-      if (/already ended$/.test(error)) return `Epoch ${current} has already ended; start_epoch begins the next one.`;
-      if (/is not in epoch/.test(error)) return `Only members of the active set of epoch ${current} can be punished in it.`;
-      break;
-    case 'exclude_participant':
-      if (/already excluded/.test(error)) return `${e.participant} was already excluded in epoch ${current}; a participant is excluded once per epoch.`;
-      if (error === 'participant is not active') return `${e.participant} is not in the active set of epoch ${current}.`;
-      break;
-    case 'claim_reward':
-      if (error === 'participant is not active') {
-        if (!world.participantIndex.has(e.participant)) {
-          return `${e.participant} is an account, not a participant: only a member of the current or the previous active set may claim, so the chain refuses the claim as a transaction error.`;
-        }
-        return `${e.participant} is in neither the active set of epoch ${current} (the effective one) nor that of epoch ${current - 1}, so the chain refuses the claim as a transaction error.`;
-      }
-      break;
-    case 'transfer':
-      if (/insufficient funds$/.test(error)) return `${e.from} holds ${balance(e.from)}, less than ${money(e.amount)}.`;
+    case 'TOKEN_LIMIT':
+      return `Token counts are limited to ${groupDigits(f.data.limit)} per inference.`;
+    case 'EPOCH_NOT_ENDED':
+      return `Epoch ${f.data.current} is still running: end_epoch must settle it before epoch ${f.data.next} can start.`;
+    case 'NO_EPOCH_TO_END':
+      return 'No epoch has started yet, so there is none to end.';
+    case 'EPOCH_ALREADY_ENDED':
+      return `Epoch ${f.data.epoch} has already ended; start_epoch begins the next one.`;
+    case 'NOT_IN_EPOCH':
+      return `Only members of the active set of epoch ${f.data.epoch} can be punished in it.`;
+    case 'ALREADY_EXCLUDED':
+      return `${f.data.participant} was already excluded in epoch ${f.data.epoch}; a participant is excluded once per epoch.`;
+    default:
       break;
   }
   return 'The chain refused the transaction.';
@@ -967,7 +958,7 @@ function knownParagraphs(view: EventView, ctx: StepContext, p: Palette, t: Text)
   view.decisions.forEach((d) => {
     if (d.kind !== 'divergence') return;
     t.para(
-      `Known divergence of ${ctx.replay.run.rules}: ${netWords(d.amount)} (source: ${d.source}). A finding about that ` +
+      `Known divergence of ${ctx.replay.run.rules}: ${netWords(d.amount)} (source: ${DIVERGENCE_SOURCES[d.id]}). A finding about that ` +
         'chain version, not a violation.',
       p.yellow,
     );
@@ -1073,7 +1064,7 @@ function introduction(replay: Replay, t: Text): void {
     for (const para of paragraphs(scenario.description)) t.blank().para(para);
   }
   t.blank();
-  t.para(`Rules: ${run.rules} — ${RULESETS[run.rules].summary}.`);
+  t.para(`Rules: ${run.rules} — ${RULESET_WORDS[run.rules].summary}.`);
   if (RULESETS[run.rules].reportsDivergences) {
     t.para(
       `Where ${run.rules} leaks or traps value, the step names it as a known divergence (a finding about that chain ` +

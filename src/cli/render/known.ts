@@ -6,6 +6,7 @@
  * ruleset's summary and the verdict).
  */
 import type { EventType } from '../../domain/scenario.js';
+import { DIVERGENCE_SOURCES } from '../../words/divergences.js';
 import { escrowOf } from '../../engine/storage/queries.js';
 import type { Decision, DivergenceId } from '../../engine/trace.js';
 import { money } from './layout.js';
@@ -76,7 +77,7 @@ function describe(view: EventView, at: number, d: Extract<Decision, { kind: 'div
     case 'debt_written_off': {
       const debt = nearestBefore(decisions, at, 'debt');
       const name = debt?.name ?? 'a member';
-      return { what: `${name}'s debt of ${amount} recovered into governance or forgiven, so the module is ${amount} short (gonka-rules 3.2)`, who: [name] };
+      return { what: `${name}'s debt of ${amount} recovered into governance or forgiven, so the module is ${amount} short (CalculateParticipantBitcoinRewards)`, who: [name] };
     }
     case 'settlement_partial': {
       const failed = nearestBefore(decisions, at + 1, 'settlement_failed');
@@ -96,7 +97,7 @@ function describe(view: EventView, at: number, d: Extract<Decision, { kind: 'div
       const cap = nearestBefore(decisions, at, 'supply_cap');
       const members = decisions.filter((x) => x.kind === 'member_settled').map((x) => (x.kind === 'member_settled' ? x.name : ''));
       return {
-        what: `${amount} sent to governance beyond what epoch ${cap?.epoch ?? '?'} minted as it crossed the subsidy cap (gonka-rules 4, item 28)`,
+        what: `${amount} sent to governance beyond what epoch ${cap?.epoch ?? '?'} minted as it crossed the subsidy cap (GetBitcoinSettleAmounts)`,
         who: members,
       };
     }
@@ -111,7 +112,7 @@ export function knownDivergences(r: Replay): KnownDivergence[] {
     v.decisions.forEach((d, i) => {
       if (d.kind !== 'divergence') return;
       const { what, who } = describe(v, i, d);
-      out.push({ step: v.item.index, line: v.item.loc.line, event: v.item.event.type, id: d.id, amount: d.amount, source: d.source, what, who });
+      out.push({ step: v.item.index, line: v.item.loc.line, event: v.item.event.type, id: d.id, amount: d.amount, source: DIVERGENCE_SOURCES[d.id], what, who });
     });
   }
   return out;

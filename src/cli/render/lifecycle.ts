@@ -7,8 +7,8 @@ import { groupDigits } from '../../domain/money.js';
 import type { ChainEvent, Scenario } from '../../domain/scenario.js';
 import { DEFAULT_MAX_TOKENS } from '../../domain/scenario.js';
 import { inferenceOf } from '../../engine/storage/inferences.js';
-import { balanceOf } from '../../engine/storage/queries.js';
 import type { ChainState, InferenceRecord } from '../../engine/storage/state.js';
+import type { FailureData } from '../../engine/errors.js';
 import { listWords, money, plural } from './layout.js';
 import { decisionsOf, stepBefore, type EventView, type StepContext, type Text } from './prose.js';
 
@@ -257,53 +257,59 @@ function explainValidation(
   }
 }
 
-/** Why a lifecycle message was refused, or undefined for a text this does not know. */
-export function lifecycleFailure(view: EventView, ctx: StepContext): string | undefined {
+/** Why a lifecycle message was refused (from its failure's code and data), or undefined for a code this does not word. */
+export function lifecycleFailure(view: EventView, ctx: StepContext, f: FailureData): string | undefined {
   const e = view.item.event;
   if (!isLifecycle(e)) return undefined;
-  const error = view.record.error ?? '';
   const before = view.before;
   const current = before.effectiveEpoch;
   const record = inferenceOf(before, e.id);
   const world = ctx.world;
-  let m: RegExpExecArray | null;
-  if (error === 'inference with id not found') return `There is no inference ${e.id}: no start_inference, finish_inference or run_inference has used that id.`;
-  if (error === 'inference has already expired') {
-    return `Inference ${e.id} expired${atStep(stepBefore(ctx, (v) => v.item.event.type === 'expire_inference' && v.item.event.id === e.id)?.item.index)}: an expired inference cannot be finished, and its escrow is already back with its requester.`;
+  switch (f.code) {
+    case 'INFERENCE_NOT_FOUND':
+      return `There is no inference ${e.id}: no start_inference, finish_inference or run_inference has used that id.`;
+    case 'INFERENCE_ALREADY_PROCESSED':
+      if (f.data.step === 'expired') {
+        return `Inference ${e.id} expired${atStep(stepBefore(ctx, (v) => v.item.event.type === 'expire_inference' && v.item.event.id === e.id)?.item.index)}: an expired inference cannot be finished, and its escrow is already back with its requester.`;
+      }
+      return f.data.step === 'start'
+        ? `Inference ${e.id} was already started${atStep(stepOf(ctx, e.id, 'start'))}: each inference is started once.`
+        : `Inference ${e.id} was already finished${atStep(stepOf(ctx, e.id, 'finish'))}: each inference is finished once.`;
+    case 'EXECUTOR_MISMATCH': {
+      // `by` is the message that found the mismatch; the other one named the executor first
+      const theirs = f.data.by === 'start' ? f.data.finish : f.data.start;
+      const mine = f.data.by === 'start' ? f.data.start : f.data.finish;
+      const other = f.data.by === 'start' ? 'finish_inference' : 'start_inference';
+      return `${other} named ${theirs} as the executor of inference ${e.id}, so ${mine} cannot ${e.type === 'start_inference' ? 'start' : 'finish'} it: both messages must name the same executor.`;
+    }
+    case 'PRICE_MISMATCH':
+      return `finish_inference locked the price at ${perToken(f.data.finish)}; a start_inference with another price (${groupDigits(f.data.start)}) is refused.`;
+    case 'OWN_INFERENCE':
+      return `${f.data.validator} executed inference ${e.id}: an executor cannot validate its own inference.`;
+    case 'DUPLICATE_VALIDATION':
+      return `${f.data.validator} already validated inference ${e.id}${atStep(stepOf(ctx, e.id, 'validation', f.data.validator))}: each validator validates an inference once.`;
+    case 'INFERENCE_NOT_FINISHED': {
+      const state = record === undefined ? 'unknown' : record.status === 'EXPIRED' ? 'EXPIRED' : !record.started ? 'finished but not yet started' : 'STARTED, not yet finished';
+      return `Inference ${e.id} is ${state}: only a completed inference (started and finished, not expired) can be ${e.type === 'invalidate_inference' ? 'invalidated' : 'validated'}.`;
+    }
+    case 'VALIDATOR_NOT_IN_EPOCH':
+      return `${f.data.validator} was not in the active set of epoch ${f.data.epoch}, the inference's epoch: only its members can validate it.`;
+    case 'INFERENCE_NOT_STARTED':
+      return `Inference ${e.id} is ${f.data.status}: only a STARTED inference (started, not finished) holds an escrow that can time out.`;
+    case 'NOT_ACTIVE': {
+      const who = f.data.participant;
+      const role = e.type === 'validate_inference' ? 'validate' : e.type === 'start_inference' ? 'be assigned an inference' : 'finish an inference';
+      const sets = e.type === 'start_inference' ? `the active set of epoch ${current}` : `the active set of epoch ${current} or of epoch ${current - 1}`;
+      return world.participantIndex.has(who) ? `${who} is not in ${sets}: only a member can ${role}.` : `${who} is an account, not a participant: only a member of ${sets} can ${role}.`;
+    }
+    case 'REQUESTER_CANNOT_PAY': {
+      if (e.type !== 'start_inference') return undefined;
+      const lock = view.decisions.find((d) => d.kind === 'inference_start');
+      return `${f.data.requester} holds ${money(f.data.balance)}, less than it must lock${lock?.kind === 'inference_start' ? ` (${money(lock.mode === 'pay' ? (lock.pay ?? 0n) : lock.escrowFormula)})` : ''}.`;
+    }
+    case 'TOKEN_LIMIT':
+      return `Token counts are limited to ${groupDigits(f.data.limit)} per message.`;
+    default:
+      return undefined;
   }
-  if (error === 'inference has already start processed') return `Inference ${e.id} was already started${atStep(stepOf(ctx, e.id, 'start'))}: each inference is started once.`;
-  if (error === 'inference has already finished processed') return `Inference ${e.id} was already finished${atStep(stepOf(ctx, e.id, 'finish'))}: each inference is finished once.`;
-  if ((m = /^executor mismatch: (start|finish)\.\S+=(\S+) (start|finish)\.\S+=(\S+)$/.exec(error))) {
-    const [, , mine, other, theirs] = m;
-    return `${other === 'start' ? 'start_inference' : 'finish_inference'} named ${theirs} as the executor of inference ${e.id}, so ${mine} cannot ${e.type === 'start_inference' ? 'start' : 'finish'} it: both messages must name the same executor.`;
-  }
-  if ((m = /^price mismatch: start=(\d+) finish=(\d+)$/.exec(error))) {
-    return `finish_inference locked the price at ${perToken(BigInt(m[2] as string))}; a start_inference with another price (${groupDigits(BigInt(m[1] as string))}) is refused.`;
-  }
-  if (error === 'participant cannot validate own inference') return `${e.type === 'validate_inference' ? e.validator : 'The validator'} executed inference ${e.id}: an executor cannot validate its own inference.`;
-  if (error === 'duplicate validation' && e.type === 'validate_inference') {
-    return `${e.validator} already validated inference ${e.id}${atStep(stepOf(ctx, e.id, 'validation', e.validator))}: each validator validates an inference once.`;
-  }
-  if (error === 'inference not finished') {
-    const state = record === undefined ? 'unknown' : record.status === 'EXPIRED' ? 'EXPIRED' : !record.started ? 'finished but not yet started' : 'STARTED, not yet finished';
-    return `Inference ${e.id} is ${state}: only a completed inference (started and finished, not expired) can be ${e.type === 'invalidate_inference' ? 'invalidated' : 'validated'}.`;
-  }
-  if (error === 'participant not found' && e.type === 'validate_inference') {
-    return `${e.validator} was not in the active set of epoch ${record?.epoch ?? '?'}, the inference's epoch: only its members can validate it.`;
-  }
-  if ((m = /^inference \S+ is (\S+): only a STARTED inference expires$/.exec(error))) {
-    return `Inference ${e.id} is ${m[1]}: only a STARTED inference (started, not finished) holds an escrow that can time out.`;
-  }
-  if (error === 'participant is not active') {
-    const who = e.type === 'start_inference' ? e.executor : e.type === 'finish_inference' ? e.executor : e.type === 'validate_inference' ? e.validator : '';
-    const role = e.type === 'validate_inference' ? 'validate' : e.type === 'start_inference' ? 'be assigned an inference' : 'finish an inference';
-    const sets = e.type === 'start_inference' ? `the active set of epoch ${current}` : `the active set of epoch ${current} or of epoch ${current - 1}`;
-    return world.participantIndex.has(who) ? `${who} is not in ${sets}: only a member can ${role}.` : `${who} is an account, not a participant: only a member of ${sets} can ${role}.`;
-  }
-  if (error === 'requester cannot pay for inference' && e.type === 'start_inference') {
-    const lock = view.decisions.find((d) => d.kind === 'inference_start');
-    return `${e.requester} holds ${money(balanceOf(before, world, e.requester))}, less than it must lock${lock?.kind === 'inference_start' ? ` (${money(lock.mode === 'pay' ? (lock.pay ?? 0n) : lock.escrowFormula)})` : ''}.`;
-  }
-  if (/exceeds limit/.test(error)) return 'Token counts are limited to 1,000,000 per message.';
-  return undefined;
 }

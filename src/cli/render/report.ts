@@ -83,6 +83,25 @@ function stepLine(step: StepRecord, p: Palette): string {
   return lines.join('\n');
 }
 
+/** The invariants after the whole run, one line each (✓ or the count of violations), then each violation. */
+export function invariantLines(run: RunResult, p: Palette): string[] {
+  const state = run.final;
+  const out: string[] = [];
+  const supplyTotal = state.genesisSupply + state.minted - state.burned;
+  const broken = (name: string): number => run.violations.filter((v) => v.invariant === name).length;
+  const mark = (n: number): string => (n === 0 ? p.green('✓') : p.red(`✗ ${n} violation${n === 1 ? '' : 's'}`));
+  out.push(`  supply   ${mark(broken('supply'))}  ${ngonka(supplyTotal)} ngonka (genesis ${gonka(state.genesisSupply)} + minted ${gonka(state.minted)} − burned ${gonka(state.burned)} gonka)`);
+  out.push(`  bounds   ${mark(broken('bounds'))}  every balance within [0, MaxInt64]`);
+  out.push(`  surplus  ${mark(broken('surplus'))}  bank(inference) − obligations = ${ngonka(run.surplus)} ngonka`);
+  if (run.world.vestingIndex >= 0) {
+    out.push(`  vesting  ${mark(broken('vesting'))}  bank(streamvesting) = the vesting schedules, ${ngonka(run.totals.vesting)} ngonka`);
+  }
+  for (const v of run.violations) {
+    out.push(`  ${p.red(`step ${v.step} (line ${v.line}, ${v.event}): ${v.invariant}: ${v.message}`)}`);
+  }
+  return out;
+}
+
 /** The full report: epoch, bank, participants, escrows, steps, checkpoints, invariants, verdict. */
 export function renderRunReport(run: RunResult, file: string, p: Palette): string {
   const { world, final: state } = run;
@@ -156,21 +175,9 @@ export function renderRunReport(run: RunResult, file: string, p: Palette): strin
   }
   if (items.length === 0) out.push(p.dim('  (no events)'));
 
-  out.push('', p.bold('Invariants'));
-  const failedChecks = run.checks.filter((c) => !c.ok).length;
-  const supplyTotal = state.genesisSupply + state.minted - state.burned;
-  const broken = (name: string): number => run.violations.filter((v) => v.invariant === name).length;
-  const mark = (n: number): string => (n === 0 ? p.green('✓') : p.red(`✗ ${n} violation${n === 1 ? '' : 's'}`));
-  out.push(`  supply   ${mark(broken('supply'))}  ${ngonka(supplyTotal)} ngonka (genesis ${gonka(state.genesisSupply)} + minted ${gonka(state.minted)} − burned ${gonka(state.burned)} gonka)`);
-  out.push(`  bounds   ${mark(broken('bounds'))}  every balance within [0, MaxInt64]`);
-  out.push(`  surplus  ${mark(broken('surplus'))}  bank(inference) − obligations = ${ngonka(run.surplus)} ngonka`);
-  if (run.world.vestingIndex >= 0) {
-    out.push(`  vesting  ${mark(broken('vesting'))}  bank(streamvesting) = the vesting schedules, ${ngonka(run.totals.vesting)} ngonka`);
-  }
-  for (const v of run.violations) {
-    out.push(`  ${p.red(`step ${v.step} (line ${v.line}, ${v.event}): ${v.invariant}: ${v.message}`)}`);
-  }
+  out.push('', p.bold('Invariants'), ...invariantLines(run, p));
 
+  const failedChecks = run.checks.filter((c) => !c.ok).length;
   const failedSteps = run.steps.filter((s) => s.problem !== undefined).length;
   out.push('');
   if (run.ok) {

@@ -8,7 +8,7 @@
 import { groupDigits } from '../../domain/money.js';
 import type { DecayRate, EventOf, Fraction } from '../../domain/scenario.js';
 import { participantOf } from '../../engine/storage/queries.js';
-import { criticalMisses, rewardMathOf } from '../../engine/rules/rewardMath.js';
+import { rewardMathOf } from '../../engine/rules/rewardMath.js';
 import { listWords, money, plural } from './layout.js';
 import { decisionsOf, percentOfPermille, rulesetOf, type DecisionOf, type EventView, type StepContext, type Text } from './prose.js';
 
@@ -44,7 +44,7 @@ const NO_REWARD: Partial<Record<string, (n: number, status: string, tested: bool
 };
 
 /** Power capping, with the step that sets the cap worked out from the weights. */
-function powerCapText(d: DecisionOf<'power_cap'>, members: readonly DecisionOf<'member_settled'>[], t: Text): void {
+function powerCapText(d: DecisionOf<'power_cap'>, t: Text): void {
   const share = `${d.sharePercent}%`;
   const who = `${plural(d.members, 'member holds', 'members hold')} weight`;
   const limit = d.sharePercent === 100 ? 'so nothing is capped' : `so no one may count for more than ${share} of the effective weight`;
@@ -52,32 +52,16 @@ function powerCapText(d: DecisionOf<'power_cap'>, members: readonly DecisionOf<'
     t.para(`Power capping: ${who}, ${limit}${d.sharePercent === 100 ? '' : '; no weight is above its share, so nothing is capped'}.`);
     return;
   }
-  // The chain's search, over the ACTIVE members' positive weights sorted ascending.
-  const active = new Set(members.filter((m) => m.noReward !== 'not_active').map((m) => m.name));
-  const sorted = members
-    .filter((m) => active.has(m.name))
-    .map((m) => ({ name: m.name, w: d.capped.find((c) => c.name === m.name)?.weight ?? m.weight }))
-    .filter((x) => x.w > 0n)
-    .sort((a, b) => (a.w < b.w ? -1 : a.w > b.w ? 1 : 0));
-  const n = sorted.length;
-  const [num, den] = d.sharePercent === 30 ? [3n, 10n] : d.sharePercent === 40 ? [2n, 5n] : d.sharePercent === 50 ? [1n, 2n] : [1n, 1n];
-  let below = 0n;
-  let why = '';
-  for (let k = 0; k < n; k++) {
-    const { name, w } = sorted[k] as { name: string; w: bigint };
-    const rest = BigInt(n - k);
-    if (w * den > num * (below + w * rest)) {
-      const denominator = den - num * rest;
-      why =
-        `Sorted by weight, ${name}'s ${groupDigits(w)} is the first above ${share} of (the ${groupDigits(below)} below it + ` +
-        `${groupDigits(w)} × ${rest} ${rest === 1n ? 'member' : 'members'} from it up), so the cap is ` +
-        (denominator <= 0n
-          ? `that weight itself, ${groupDigits(w)} (1 − ${share} × ${rest} is not positive)`
-          : `floor(${share} × ${groupDigits(below)} / (1 − ${share} × ${rest})) = ${groupDigits(d.cap)}`);
-      break;
-    }
-    below += w;
-  }
+  // The step of the chain's search that set the cap (recorded by the reward math).
+  const f = d.search;
+  const why =
+    f === undefined
+      ? `The cap is ${groupDigits(d.cap)}`
+      : `Sorted by weight, ${f.name}'s ${groupDigits(f.weight)} is the first above ${share} of (the ${groupDigits(f.below)} below it + ` +
+        `${groupDigits(f.weight)} × ${f.rest} ${f.rest === 1 ? 'member' : 'members'} from it up), so the cap is ` +
+        (f.selfCap
+          ? `that weight itself, ${groupDigits(f.weight)} (1 − ${share} × ${f.rest} is not positive)`
+          : `floor(${share} × ${groupDigits(f.below)} / (1 − ${share} × ${f.rest})) = ${groupDigits(d.cap)}`);
   const cut = d.capped.map((c) => `${c.name} ${groupDigits(c.weight)} → ${groupDigits(c.capped)}`);
   t.para(
     `Power capping: ${who}, ${limit}. ${why}: ${listWords(cut)}. W stays the full weight, so what the cap cuts ` +
@@ -127,8 +111,7 @@ function downtimeText(d: DecisionOf<'downtime_test'>, p0Param: Fraction, t: Text
     const verdict = r.passed ? 'passes' : 'fails: punished, reward 0';
     switch (r.rule) {
       case 'rate': {
-        const allowed = (BigInt(r.total) * BigInt(d.p0Permille ?? 0)) / 1000n;
-        t.bullet(`${r.name}: ${requests}; above 990 requests the chain compares the miss rate with p0: at most ${groupDigits(allowed)} may be missed → ${verdict}.`);
+        t.bullet(`${r.name}: ${requests}; above 990 requests the chain compares the miss rate with p0: at most ${groupDigits(BigInt(r.allowed ?? 0))} may be missed → ${verdict}.`);
         break;
       }
       case 'table':
@@ -145,7 +128,7 @@ function downtimeText(d: DecisionOf<'downtime_test'>, p0Param: Fraction, t: Text
         t.bullet(`${r.name}: ${requests}; the chain's test errs, and the reward is kept.`);
         break;
       default: {
-        const allowed = criticalMisses(r.total, d.p0Permille ?? 500);
+        const allowed = r.allowed ?? 0;
         t.bullet(`${r.name}: ${requests}; at most ${allowed} may be missed (P(X ≥ ${allowed + 1}) < 0.05) → ${verdict}.`);
       }
     }
@@ -187,7 +170,7 @@ export function explainEndEpoch(view: EventView, ctx: StepContext, t: Text): voi
       `(${memo}) and shared by weight over the whole active set (W = ${pool.totalWeight}): each ACTIVE, ` +
       `unpunished member with weight gets floor(${weight} × F / W).`,
   );
-  if (capping) powerCapText(capping, members, t);
+  if (capping) powerCapText(capping, t);
   if (supply) {
     t.para(
       `Epoch ${n} crosses the lifetime subsidy cap (standard_reward_amount ${money(params.standardRewardAmount)}, ` +
@@ -196,7 +179,7 @@ export function explainEndEpoch(view: EventView, ctx: StepContext, t: Text): voi
         `${money(supply.pool)}), to ${money(supply.rewardsAfter)}. Governance gets (F − Σ rewards) + (F' − Σ scaled) = ` +
         `${money(supply.overTransfer)} + ${money(supply.left - supply.rewardsAfter)} = ${money(supply.governance)}` +
         (supply.overTransfer > 0n
-          ? `: the unscaled ${money(supply.overTransfer)} is more than was minted for it (gonka-rules 4, item 28: a known divergence).`
+          ? `: the unscaled ${money(supply.overTransfer)} is more than was minted for it (GetBitcoinSettleAmounts: a known divergence).`
           : '.'),
     );
   }
@@ -217,7 +200,10 @@ export function explainEndEpoch(view: EventView, ctx: StepContext, t: Text): voi
     } else if (debt && supply === undefined) {
       parts.push(`reward ${money(m.reward + debt.recovered)} less ${money(debt.recovered)} recovered of its debt of ${money(debt.debt)} = ${money(m.reward)}`);
     } else if (debt) {
-      parts.push(`reward ${money(m.reward)}, after ${money(debt.recovered)} of its debt of ${money(debt.debt)} was recovered`);
+      parts.push(
+        `reward ${money(debt.reward)} from F less ${money(debt.recovered)} recovered of its debt of ${money(debt.debt)} = ` +
+          `${money(debt.reward - debt.recovered)}, scaled by F'/F to ${money(m.reward)}`,
+      );
     } else {
       parts.push(`reward ${money(m.reward)}`);
     }
@@ -281,7 +267,7 @@ function debtText(d: DecisionOf<'debt'>, n: number): string {
   const rest = d.remaining > 0n ? `; the other ${money(d.remaining)} are forgiven as its coin_balance resets to 0` : '';
   return (
     `${gone}${rest}, while the validators' shares the debt stood for stay owed: the inference module is ` +
-    `${money(d.debt)} short (gonka-rules 3.2, a known divergence of the chain's math at the end of epoch ${n}).`
+    `${money(d.debt)} short (CalculateParticipantBitcoinRewards: a known divergence of the chain's math at the end of epoch ${n}).`
   );
 }
 

@@ -3,6 +3,7 @@
  * code unit, arrays in event order, amounts as decimal strings of ngonka.
  */
 import { vecForEach, vecGet } from '../storage/pvec.js';
+import { DIVERGENCE_SOURCES, divergenceMessage } from '../../words/divergences.js';
 import { balanceOf, endedEpochs } from '../storage/queries.js';
 import { RULESETS } from '../rules/registry.js';
 import type { RunResult } from './run.js';
@@ -145,8 +146,8 @@ export function runToJson(run: RunResult): Json {
       event: d.event,
       id: d.id,
       line: d.line,
-      message: d.message,
-      source: d.source,
+      message: divergenceMessage(d),
+      source: DIVERGENCE_SOURCES[d.id],
       step: d.step,
     }));
   }

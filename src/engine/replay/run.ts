@@ -12,11 +12,11 @@ import { applyEvent, type Env, type TxOutcome } from '../rules/reducers/index.js
 import { DEFAULT_RULES, RULESETS } from '../rules/registry.js';
 import type { Ruleset } from '../rules/ruleset.js';
 import { genesis, type ChainState, type Mutable, type World } from '../storage/state.js';
-import type { Decision, DivergenceId } from '../trace.js';
+import type { Decision, DivergenceDetail } from '../trace.js';
+import type { TxMechanism } from '../storage/tx.js';
 
 /** A known divergence as a reducer reports it (a decision of kind `divergence`). */
 export type DivergenceDecision = Extract<Decision, { kind: 'divergence' }>;
-import type { TxMechanism } from '../storage/tx.js';
 
 export interface StepRecord {
   /** 1-based position of the item in `events`, checkpoints included. */
@@ -62,16 +62,13 @@ export interface Violation {
  * A known divergence of a chain version, as the run reports it: value the version leaves in the
  * inference module with no owner (a finding about that version, not a violation).
  */
-export interface DivergenceRecord {
+/** A known divergence where it happened: its id and values (src/words/divergences.ts words them). */
+export type DivergenceRecord = {
   readonly step: number;
   readonly line: number;
   readonly event: EventType;
-  readonly id: DivergenceId;
-  /** The chain issue, review point or version it comes from. */
-  readonly source: string;
   readonly amount: bigint;
-  readonly message: string;
-}
+} & DivergenceDetail;
 
 export interface RunResult {
   readonly scenario: string;
@@ -260,7 +257,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       }
       const checked = checkStep(state, totals, known, outcome, world);
       for (const d of checked.divergences) {
-        divergences.push({ step: item.index, line: item.loc.line, event: item.event.type, id: d.id, source: d.source, amount: d.amount, message: d.message });
+        divergences.push({ step: item.index, line: item.loc.line, event: item.event.type, amount: d.amount, id: d.id, data: d.data } as DivergenceRecord);
       }
       if (checked.breaches.length > 0) {
         ok = false;

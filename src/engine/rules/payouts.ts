@@ -11,7 +11,7 @@ import { TxError } from '../errors.js';
 import { participantIndexOf, updateParticipantMutably } from '../storage/ledger.js';
 import type { EscrowMemos } from './ruleset.js';
 import type { ChainState, Escrow, Mutable } from '../storage/state.js';
-import type { Decision, DivergenceId } from '../trace.js';
+import type { Decision, DivergenceDetail } from '../trace.js';
 
 export const SUBNET_PAYMENT_MEMO = 'subnet_escrow_payment';
 export const DEVSHARD_PAYMENT_MEMO = 'devshard_escrow_payment';
@@ -67,8 +67,8 @@ export function windowDecision(
 }
 
 /** Records a known divergence of a chain version (see trace.ts); the runner sums them. */
-export function divergence(ctx: TxContext, id: DivergenceId, amount: bigint, source: string, message: string): void {
-  if (amount !== 0n) ctx.decisions.push({ kind: 'divergence', id, amount, source, message });
+export function divergence(ctx: TxContext, amount: bigint, detail: DivergenceDetail): void {
+  if (amount !== 0n) ctx.decisions.push({ kind: 'divergence', amount, ...detail });
 }
 
 /**

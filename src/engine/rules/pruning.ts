@@ -14,7 +14,6 @@ import type { TxContext } from './ruleset.js';
 import { divergence, trySend } from './payouts.js';
 import { vecForEach, vecRemove } from '../storage/pvec.js';
 import { INFERENCE_MODULE, type ChainState, type Escrow, type Mutable } from '../storage/state.js';
-import { DIVERGENCE_SOURCES } from './versions.js';
 
 /** Each host's share of an unsettled escrow, hosts in slot order of their first slot. */
 export function unsettledShares(escrow: Escrow, split: 'per_host' | 'per_slot'): { host: string; amount: bigint }[] {
@@ -49,15 +48,19 @@ export function pruneEscrowsOf(draft: Mutable<ChainState>, ctx: TxContext, epoch
       }
       const remainder = escrow.amount - sent;
       if (ctx.trace) ctx.decisions.push({ kind: 'escrow_pruned', escrow: escrow.id, epoch, settled: false, split, shares, remainder });
-      const per = split === 'per_host' ? `${all.length} unique hosts` : `${escrow.slots.length} slots`;
-      divergence(
-        ctx,
-        'prune_remainder',
-        remainder,
-        DIVERGENCE_SOURCES.pruneRemainder,
-        `unsettled escrow ${escrow.id} of epoch ${epoch} (${escrow.amount} ngonka from ${escrow.creator}) is pruned: ` +
-          `${sent} ngonka go to its ${per}, ${escrow.creator} gets nothing back and ${remainder} ngonka stay in the inference module`,
-      );
+      divergence(ctx, remainder, {
+        id: 'prune_remainder',
+        data: {
+          escrow: escrow.id,
+          epoch,
+          amount: escrow.amount,
+          creator: escrow.creator,
+          sent,
+          per: split === 'per_host' ? 'unique host' : 'slot',
+          shares: split === 'per_host' ? all.length : escrow.slots.length,
+          remainder,
+        },
+      });
     }
     draft.escrows = vecRemove(draft.escrows, escrow.id - 1);
   }

@@ -46,14 +46,6 @@ const V1_COMMON = {
 const immediate: Ruleset = {
   ...V1_COMMON,
   name: 'immediate',
-  summary: 'hosts are paid by bank transfer at settlement (the chain before PR #1000)',
-  version: {
-    label: 'the chain before PR #1000 (Mode A, fees split per slot), with the v1 choices',
-    sources: ['kaitakuai/gonka @ f7a9d0a86eb498ca3da202c8d0b4253264cfd1f6 (FEESPLIT, the base PR #1000 was written on)'],
-  },
-  differences: [
-    'settlement pays every host at once by bank (subnet_escrow_payment), whatever the epoch: no ledger credit, no cross-epoch rule, params.skipped_payout unused',
-  ],
   deliverPayouts(draft, ctx, s) {
     if (ctx.trace) ctx.decisions.push(windowDecision(draft, s.escrow, 'immediate'));
     let paid = 0n;
@@ -71,12 +63,6 @@ const immediate: Ruleset = {
 const deferred: Ruleset = {
   ...V1_COMMON,
   name: 'deferred',
-  summary: 'hosts are credited on their ledger and claim after the epoch ends (PR #1000 as settled in review)',
-  version: {
-    label: 'PR #1000 as settled in its review (Mode B′): the design epochsim models; no code version implements it',
-    sources: ['gonka-ai/gonka PR #1000 and its review (akup, 2026-04-05)', 'scenario-format.md (v1)'],
-  },
-  differences: [],
   deliverPayouts(draft, ctx, s) {
     const { world } = ctx;
     const x = s.escrow.epoch;

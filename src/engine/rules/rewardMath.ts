@@ -50,6 +50,12 @@ export interface PowerCap {
   readonly cap: bigint | undefined;
   /** The weights after capping, in input order. */
   readonly weights: readonly bigint[];
+  /**
+   * The step of the search that set the cap: the input position of the first weight (ascending)
+   * above its share, the weight, the sum of the weights below it, the number of members from it
+   * up, and whether the cap is that weight itself (1 − share × rest ≤ 0).
+   */
+  readonly found?: { readonly index: number; readonly weight: bigint; readonly below: bigint; readonly rest: number; readonly selfCap: boolean };
 }
 
 /**
@@ -60,21 +66,27 @@ export interface PowerCap {
  * gives the same integer part. With one positive weight, or a cap ≤ 0, nothing is capped.
  */
 export function powerCap(effective: readonly bigint[]): PowerCap {
-  const sorted = effective.filter((w) => w > 0n).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const n = sorted.length;
+  // positions of the positive weights, sorted by weight (ties in input order)
+  const order = effective.flatMap((w, i) => (w > 0n ? [i] : [])).sort((i, j) => {
+    const a = effective[i] as bigint;
+    const b = effective[j] as bigint;
+    return a < b ? -1 : a > b ? 1 : i - j;
+  });
+  const n = order.length;
   const share = maxShare(n);
   const none: PowerCap = { members: n, share, cap: undefined, weights: effective };
   if (n <= 1) return none;
   const { num: a, den: b } = share;
   let before = 0n;
   for (let k = 0; k < n; k++) {
-    const w = sorted[k] as bigint;
-    const rest = BigInt(n - k);
-    if (w * b > a * (before + w * rest)) {
-      const denominator = b - a * rest;
+    const at = order[k] as number;
+    const w = effective[at] as bigint;
+    const rest = n - k;
+    if (w * b > a * (before + w * BigInt(rest))) {
+      const denominator = b - a * BigInt(rest);
       const cap = denominator <= 0n ? w : (a * before) / denominator;
       if (cap <= 0n) return none;
-      return { members: n, share, cap, weights: effective.map((x) => (x > cap ? cap : x)) };
+      return { members: n, share, cap, weights: effective.map((x) => (x > cap ? cap : x)), found: { index: at, weight: w, below: before, rest, selfCap: denominator <= 0n } };
     }
     before += w;
   }
@@ -99,7 +111,14 @@ export interface DowntimeResult {
   readonly dynamic: boolean;
   readonly baselinePermille: number | undefined;
   readonly skipped: boolean;
-  readonly results: readonly { readonly total: number; readonly missed: number; readonly passed: boolean; readonly rule: 'untested' | 'binomial' | 'rate' }[];
+  readonly results: readonly {
+    readonly total: number;
+    readonly missed: number;
+    readonly passed: boolean;
+    readonly rule: 'untested' | 'binomial' | 'rate';
+    /** The most misses that pass (binomial: the critical value; rate: floor(total × p0)). */
+    readonly allowed?: number;
+  }[];
 }
 
 /**
@@ -140,8 +159,8 @@ export function exactDowntimeTest(governanceP0: Fraction, members: readonly Down
   const results = members.map((m) => {
     const t = m.inferenceCount + m.missedRequests;
     if (t === 0 || skipped) return { total: t, missed: m.missedRequests, passed: true, rule: 'untested' as const };
-    if (t > 990) return { total: t, missed: m.missedRequests, passed: BigInt(m.missedRequests) * 1000n <= BigInt(t) * BigInt(p0), rule: 'rate' as const };
-    return { total: t, missed: m.missedRequests, passed: m.missedRequests <= criticalMisses(t, p0), rule: 'binomial' as const };
+    const allowed = t > 990 ? Number((BigInt(t) * BigInt(p0)) / 1000n) : criticalMisses(t, p0);
+    return { total: t, missed: m.missedRequests, passed: m.missedRequests <= allowed, rule: t > 990 ? ('rate' as const) : ('binomial' as const), allowed };
   });
   return { p0Permille: p0, governancePermille, dynamic, baselinePermille: baseline, skipped, results };
 }
@@ -246,6 +265,17 @@ export function epochRewards(
       sharePercent: Number((capped.share.num * 100n) / capped.share.den),
       members: capped.members,
       cap: capped.cap,
+      ...(capped.found === undefined
+        ? {}
+        : {
+            search: {
+              name: (members[capped.found.index] as MemberInput).name,
+              weight: capped.found.weight,
+              below: capped.found.below,
+              rest: capped.found.rest,
+              selfCap: capped.found.selfCap,
+            },
+          }),
       capped: members.flatMap((m, i) => {
         const before = weights[i] as bigint;
         const after = capped.weights[i] as bigint;
@@ -283,6 +313,8 @@ export function epochRewards(
         rule: r.rule,
         ...(r.row === undefined ? {} : { row: r.row }),
         ...(r.pValue === undefined ? {} : { pValue: r.pValue }),
+        // the rate rule: missed × den ≤ total × num, so at most floor(total × num / den) misses pass
+        ...(r.rate === undefined ? {} : { allowed: Number((BigInt(r.total) * BigInt(r.rate.num)) / BigInt(r.rate.den)) }),
       })),
     });
     punished = test.members.map((r) => !r.passed);
@@ -324,16 +356,13 @@ export function epochRewards(
     rewards[i] = reward - recovered;
     recoveredTotal += recovered;
     const remaining = debt - recovered;
-    decisions.push({ kind: 'debt', name: m.name, debt, recovered, mode: math.debt, remaining });
+    decisions.push({ kind: 'debt', name: m.name, debt, reward, recovered, mode: math.debt, remaining });
     if (math.debt === 'chain') {
       decisions.push({
         kind: 'divergence',
-        id: 'debt_written_off',
         amount: -debt,
-        source: 'gonka-rules 3.2 (accountsettle.go / bitcoin_rewards.go)',
-        message:
-          `${m.name}'s debt of ${debt} ngonka: ${recovered} recovered from its reward went to governance and ${remaining} ` +
-          `was forgiven, while the validators' shares it stood for stay owed — the module is ${debt} ngonka short`,
+        id: 'debt_written_off',
+        data: { participant: m.name, debt, recovered, forgiven: remaining },
       });
       return 0n;
     }
@@ -357,12 +386,9 @@ export function epochRewards(
     if (overTransfer > 0n) {
       decisions.push({
         kind: 'divergence',
-        id: 'supply_cap_over_transfer',
         amount: -overTransfer,
-        source: 'gonka-rules 4, item 28 (bitcoin_rewards.go GetBitcoinSettleAmounts)',
-        message:
-          `epoch ${epoch} crosses the subsidy cap: ${left} ngonka are minted, but governance gets the unscaled ` +
-          `undistributed ${overTransfer} on top of ${left - distributed}, ${overTransfer} ngonka more than was minted for it`,
+        id: 'supply_cap_over_transfer',
+        data: { epoch, minted: left, scaledRest: left - distributed, overTransfer },
       });
     }
   }

@@ -57,6 +57,8 @@ export interface Settlement {
   /** For each entry, the position in `payouts` of its slot's host (parallel to `entries`). */
   readonly entryPayout: readonly number[];
   readonly nonce: bigint | undefined;
+  /** The entries' cost sum as the version computed it (v0.2.11: wrapped at 2^64). */
+  readonly costSum: bigint;
 }
 
 /**
@@ -108,21 +110,9 @@ export interface SettleRules {
   readonly wrapBankErrors: boolean;
 }
 
-/** The chain version a ruleset replays, for `epochsim rules`. */
-export interface ChainVersion {
-  /** The label of the domain document's version table (V0211, FEESTAY, …), or what the v1 ruleset models. */
-  readonly label: string;
-  /** Repositories and commits the rules were read from. */
-  readonly sources: readonly string[];
-}
-
 export interface Ruleset {
+  /** Its words (summary, chain version, differences) are src/words/rulesets.ts's. */
   readonly name: RuleName;
-  /** One line for `--help` and the report. */
-  readonly summary: string;
-  readonly version: ChainVersion;
-  /** What differs from the default (`deferred`), one line each, for `epochsim rules`. */
-  readonly differences: readonly string[];
   /**
    * Chain versions report the value they leak or trap as known divergences (a finding; the
    * surplus must equal their sum). The v1 rulesets report none: any surplus is a violation.

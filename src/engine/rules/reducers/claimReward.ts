@@ -2,7 +2,6 @@ import { txError } from '../../errors.js';
 import { participantIndexOf, putSummaryMutably, updateParticipantMutably } from '../../storage/ledger.js';
 import { divergence } from '../payouts.js';
 import { balanceOf, isActiveIn, participantAt, summaryOf } from '../../storage/queries.js';
-import { DIVERGENCE_SOURCES } from '../versions.js';
 import { copySummary, INFERENCE_MODULE } from '../../storage/state.js';
 import type { Decision } from '../../trace.js';
 import { payClaimMutably } from '../vesting.js';
@@ -69,14 +68,7 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
       if (!workShort) payClaimMutably(draft, ctx, name, settle.workCoins, `work_coins:${name}`, ctx.params.workVestingPeriod);
       const lost = workShort ? settle.workCoins + settle.rewardCoins : settle.rewardCoins;
       finish('lost');
-      divergence(
-        ctx,
-        'claim_lost',
-        lost,
-        DIVERGENCE_SOURCES.claimLost,
-        `the inference module cannot pay ${name}'s ${workShort ? 'work coins' : 'reward coins'} for epoch ${settle.epoch}: ` +
-          `its settle amount is deleted with ${lost} ngonka unpaid`,
-      );
+      divergence(ctx, lost, { id: 'claim_lost', data: { participant: name, epoch: settle.epoch, part: workShort ? 'work' : 'reward', unpaid: lost } });
       return answer(workShort ? 'work_unpaid' : 'reward_unpaid', workShort ? CLAIM_RESULTS.workUnpaid : CLAIM_RESULTS.rewardUnpaid);
     }
   }

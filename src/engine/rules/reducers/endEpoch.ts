@@ -10,7 +10,6 @@ import { copyParticipant, GOV, INFERENCE_MODULE, type ActiveSet, type ChainState
 import { divergence } from '../payouts.js';
 import { checkpointOf } from '../../storage/tx.js';
 import type { Decision } from '../../trace.js';
-import { DIVERGENCE_SOURCES } from '../versions.js';
 import { unlockVestingMutably } from '../vesting.js';
 import type { CaseReducer } from './types.js';
 
@@ -107,14 +106,7 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
     const minted = mode === 'partial' ? progress.minted : 0n;
     ctx.decisions.push({ kind: 'settlement_failed', epoch: n, mode, error: error.message, stage: progress.stage, minted });
     if (minted > 0n) {
-      divergence(
-        ctx,
-        'settlement_partial',
-        minted,
-        DIVERGENCE_SOURCES.settlementPartial,
-        `the settlement of epoch ${n} failed after its ${minted} ngonka were minted ("${error.message}"): nothing of it is ` +
-          'distributed, and the coins stay in the inference module with no owner',
-      );
+      divergence(ctx, minted, { id: 'settlement_partial', data: { epoch: n, minted, error: error.message } });
     }
     ctx.result = `Unable to settle accounts: ${error.message}`;
     draft.epochEnded = true;
@@ -184,13 +176,7 @@ function settleMembers(
       ...(owed > 0n && !active && strands ? { stranded: owed } : {}),
     });
     if (owed > 0n && !active && strands) {
-      divergence(
-        ctx,
-        'work_coins_stranded',
-        owed,
-        DIVERGENCE_SOURCES.workCoinsStranded,
-        `${name} is ${before.status} at the end of epoch ${n}: its ${owed} ngonka of work coins are zeroed and stay in the inference module with no owner`,
-      );
+      divergence(ctx, owed, { id: 'work_coins_stranded', data: { participant: name, status: before.status, epoch: n, coins: owed } });
     }
     summaries[index] = Object.freeze({
       earnedCoins: w,
@@ -234,24 +220,16 @@ function settleMembers(
     if (kept) {
       newSettle[at] = old;
       const lost = next.workCoins + next.rewardCoins;
-      divergence(
-        ctx,
-        'settle_amount_lost',
-        lost,
-        DIVERGENCE_SOURCES.settleAmountLost,
-        `the module cannot send ${name}'s unclaimed ${amount} ngonka of epoch ${old.epoch} to governance ("${error.message}"), so its ` +
-          `settle amount of epoch ${n} (${lost} ngonka) is not written while its coin balance is reset: no one owns those coins`,
-      );
+      divergence(ctx, lost, {
+        id: 'settle_amount_lost',
+        data: { participant: name, unclaimed: amount, unclaimedEpoch: old.epoch, epoch: n, lost, error: error.message },
+      });
     } else {
       unsent.add(at);
-      divergence(
-        ctx,
-        'expired_claim_unsent',
-        amount,
-        DIVERGENCE_SOURCES.expiredClaimUnsent,
-        `the module cannot send ${name}'s unclaimed ${amount} ngonka of epoch ${old.epoch} to governance ("${error.message}"): the ` +
-          `epoch-${n} settle amount overwrites it and the ${amount} ngonka stay in the inference module with no owner`,
-      );
+      divergence(ctx, amount, {
+        id: 'expired_claim_unsent',
+        data: { participant: name, unclaimed: amount, unclaimedEpoch: old.epoch, epoch: n, error: error.message },
+      });
     }
     return 'skip';
   };

@@ -4,7 +4,7 @@
 import type { ChainEvent, EventType, Params } from '../../../domain/scenario.js';
 import { applyAutoStatusMutably, autoStatusRules } from '../autoStatus.js';
 import type { Transfer, TxContext } from '../ruleset.js';
-import { TxError, type FailureData } from '../../errors.js';
+import { failureOf, TxError, type FailureData } from '../../errors.js';
 import type { Effect } from '../../effects.js';
 import type { Ruleset } from '../ruleset.js';
 import { transact, type TxMechanism, type Written } from '../../storage/tx.js';
@@ -107,7 +107,7 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
   } catch (error) {
     // The decisions taken before the failure stay available to explain it; the state does not.
     if (error instanceof TxError) {
-      const failure: FailureData = { code: error.code, message: error.message, data: error.data, wraps: error.wraps };
+      const failure = failureOf(error);
       return { ok: false, error: error.message, failure, decisions: ctx.decisions };
     }
     throw error;

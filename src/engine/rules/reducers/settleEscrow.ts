@@ -3,14 +3,13 @@ import type { EventOf, HostStatInput } from '../../../domain/scenario.js';
 import { transferMutably } from '../../storage/bank.js';
 import type { TxContext } from '../ruleset.js';
 import { addCount } from '../../storage/counters.js';
-import { txError, type TxError } from '../../errors.js';
+import { txError, type HostStatField, type TxError } from '../../errors.js';
 import { assignedPerSlotExact, divergence, transferOrFail, windowDecision } from '../payouts.js';
 import { sparseVec, vecGet, vecSet } from '../../storage/pvec.js';
 import { escrowOf, hostStatsOf } from '../../storage/queries.js';
 import { assignedPerSlot } from '../registry.js';
 import type { HostPayout } from '../ruleset.js';
 import { copyEscrow, INFERENCE_MODULE, type ChainState, type Escrow, type HostEpochStats, type Mutable, type World } from '../../storage/state.js';
-import { DIVERGENCE_SOURCES } from '../versions.js';
 import type { CaseReducer } from './types.js';
 
 const TWO_64 = MAX_UINT64 + 1n;
@@ -20,11 +19,11 @@ const UINT32_LIMIT = Number(MAX_UINT32);
  * Adds two uint32 host-stat counters. Both are exact in a double, and so is their sum; v0.2.11's
  * counters wrap silently at 2^32, later versions fail.
  */
-function add32(a: number, b: number, v0211: boolean, field: string, host: string): number {
+function add32(a: number, b: number, v0211: boolean, field: HostStatField, host: string): number {
   const sum = a + b;
   if (sum <= UINT32_LIMIT) return sum;
   if (v0211) return sum - (UINT32_LIMIT + 1);
-  throw txError('HOST_STATS_OVERFLOW', { host, field }, `failed to aggregate host stats: ${field} overflow for ${host}`);
+  throw txError('HOST_STATS_OVERFLOW', { host, field, stored: BigInt(a), adding: BigInt(b) }, `failed to aggregate host stats: ${field} overflow for ${host}`);
 }
 
 /** The V0212 bounds of one entry: missed ≤ assigned, invalid ≤ assigned − missed. */
@@ -137,7 +136,7 @@ function checkWindow(draft: Mutable<ChainState>, ctx: TxContext, escrow: Escrow)
 }
 
 /** The v1 order (scenario-format 3.1): duplicates, slot range, nonce bounds, sums, epoch window. */
-function checkInV1Order(draft: Mutable<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
+function checkInV1Order(draft: Mutable<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): bigint {
   const n = escrow.slots.length;
   const repeat = firstRepeat(event.hosts);
   if (repeat >= 0) throw duplicate(event.hosts[repeat] as HostStatInput);
@@ -147,8 +146,10 @@ function checkInV1Order(draft: Mutable<ChainState>, ctx: TxContext, event: Event
   if (event.nonce !== undefined) {
     for (const entry of event.hosts) nonceBounds(entry, event.nonce, n);
   }
-  checkDebit(checkedCostSum(event.hosts), fees, escrow.amount);
+  const costSum = checkedCostSum(event.hosts);
+  checkDebit(costSum, fees, escrow.amount);
   checkWindow(draft, ctx, escrow);
+  return costSum;
 }
 
 /**
@@ -157,7 +158,7 @@ function checkInV1Order(draft: Mutable<ChainState>, ctx: TxContext, event: Event
  * the cost sum — then checks the debit; then (v0.2.12+) the epoch window and the participants.
  * The subnet-era slot range is checked while the fees are split.
  */
-function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): void {
+function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: EventOf<'settle_escrow'>, escrow: Escrow, fees: bigint): bigint {
   const rules = ctx.rules.settle;
   const devshard = rules.checkOrder === 'devshard';
   // A message without a nonce carries nonce 0 on chain.
@@ -167,6 +168,7 @@ function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: Ev
   const repeat = firstRepeat(event.hosts);
   const wrapping = rules.sums === 'wrapping';
   let totalCost = 0n;
+  let wrapped = false;
   for (let i = 0; i < event.hosts.length; i++) {
     const entry = event.hosts[i] as HostStatInput;
     if (i === repeat) throw duplicate(entry);
@@ -176,11 +178,14 @@ function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: Ev
     }
     // v0.2.11 adds the costs unchecked: a uint64 that wraps.
     totalCost += entry.cost;
-    if (wrapping) totalCost %= TWO_64;
+    if (wrapping && totalCost >= TWO_64) {
+      totalCost %= TWO_64;
+      wrapped = true;
+    }
     else if (totalCost > MAX_UINT64) throw txError('SUM_OVERFLOW', { sum: 'cost' }, 'total cost overflow');
   }
   if (wrapping) {
-    if (totalCost > escrow.amount) throw txError('COST_EXCEEDS_ESCROW', { cost: totalCost, amount: escrow.amount }, `total cost ${totalCost} exceeds escrow amount ${escrow.amount}`);
+    if (totalCost > escrow.amount) throw txError('COST_EXCEEDS_ESCROW', { cost: totalCost, amount: escrow.amount, wrapped }, `total cost ${totalCost} exceeds escrow amount ${escrow.amount}`);
   } else checkDebit(totalCost, fees, escrow.amount);
   checkWindow(draft, ctx, escrow);
   if (rules.requireParticipants) {
@@ -188,6 +193,7 @@ function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: Ev
       if (!ctx.world.participantIndex.has(host)) throw txError('PARTICIPANT_NOT_FOUND', { participant: host }, `participant ${host} not found`);
     }
   }
+  return totalCost;
 }
 
 /**
@@ -210,8 +216,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   // v0.2.11's message has no fees field; fees-kept checks the fees but pays them to no one.
   const fees = rules.fees === 'ignored' ? 0n : event.fees;
   if (ctx.trace && rules.fees === 'ignored' && event.fees > 0n) ctx.decisions.push({ kind: 'fees_ignored', fees: event.fees });
-  if (rules.checkOrder === 'v1') checkInV1Order(draft, ctx, event, escrow, fees);
-  else checkInChainOrder(draft, ctx, event, escrow, fees);
+  const costSum = rules.checkOrder === 'v1' ? checkInV1Order(draft, ctx, event, escrow, fees) : checkInChainOrder(draft, ctx, event, escrow, fees);
   const x = escrow.epoch;
 
   // Fee split: floor(fees / n) per entry, the remainder +1 each to the first entries in message order.
@@ -262,17 +267,12 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     entries: event.hosts,
     entryPayout,
     nonce: event.nonce,
+    costSum,
   });
   const { paid, forfeited } = delivered;
   const trapped = delivered.trapped ?? 0n;
   const kept = rules.fees === 'kept' ? fees : 0n;
-  if (kept > 0n) divergence(
-    ctx,
-    'fees_kept',
-    kept,
-    DIVERGENCE_SOURCES.feesKept,
-    `the ${kept} ngonka of fees of escrow ${escrow.id} are not paid to the hosts and not refunded to ${escrow.creator}: they stay in the inference module`,
-  );
+  if (kept > 0n) divergence(ctx, kept, { id: 'fees_kept', data: { escrow: escrow.id, creator: escrow.creator, fees: kept } });
   const refund = escrow.amount - paid - forfeited - trapped - kept;
   if (ctx.trace) ctx.decisions.push({
     kind: 'refund',
@@ -305,7 +305,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     if (cost > MAX_UINT64) {
       throw txError(
         'HOST_STATS_OVERFLOW',
-        { host, field: 'cost' },
+        { host, field: 'cost', stored: before?.cost ?? 0n, adding: entry.cost },
         v0211 ? 'failed to aggregate host stats: cost overflow aggregating subnet host stats' : `failed to aggregate host stats: cost overflow for ${host}`,
       );
     }
