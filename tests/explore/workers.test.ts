@@ -39,6 +39,17 @@ describe('explore --workers through real worker threads', () => {
     }
   }, 240_000);
 
+  it('--max-states with 2 workers stops where one thread stops: the same report, the same files', async () => {
+    const args = ['--rules', 'pr-1000,deferred', '--depth', '6', '--max-states', '3000', '--strict'];
+    const one = await explore([...args, '--workers', '1']);
+    const two = await explore([...args, '--workers', '2']);
+    expect(one.code).toBe(1);
+    expect(one.stdout).toContain('\npr-1000: 3,000 states, ');
+    expect(one.stdout).toContain(', stopped at --max-states 3,000 during depth 5: every path of up to 4 events\n');
+    expect(Object.keys(one.files)).toEqual(['pr-1000-divergence-payout_trapped.yaml']);
+    expect([two.code, two.stdout, two.files]).toEqual([one.code, one.stdout, one.files]);
+  }, 120_000);
+
   it('Ctrl-C with 2 workers stops them and prints the report so far (exit 130)', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'epochsim-explore-'));
     try {
