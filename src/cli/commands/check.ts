@@ -71,7 +71,7 @@ Examples:
   $ epochsim check
   $ epochsim check scenarios/ --golden scenarios/expected --junit out.xml
   $ epochsim check scenarios/ --golden scenarios/expected --update
-  $ epochsim check scenarios/01-deferred-same-epoch.yaml --rules immediate
+  $ epochsim check scenarios/01-deferred-same-epoch.yaml --rules immediate   # exit 1: its checkpoints are deferred's
 
 Output: one line per scenario as it completes (✓ or ✗, the file, the time), then each failure
 in detail, then a last line "N passed, N failed". Input errors go to stderr as FILE:LINE:COL.

@@ -42,7 +42,7 @@ Examples:
   $ epochsim explain scenarios/03-cross-epoch-unclaimed.yaml
   $ epochsim explain scenarios/03-cross-epoch-unclaimed.yaml --step 5
   $ epochsim explain scenarios/17-pr1000-trapped-payout.yaml --step 5
-  $ epochsim explain scenarios/01-deferred-same-epoch.yaml --rules immediate | less
+  $ epochsim explain scenarios/02-immediate-same-epoch.yaml --no-color | less
 
 Steps are numbered as in \`epochsim run\`: the position of the item in \`events\`, checkpoints
 included. Output fits 80 columns; colour only on a terminal.

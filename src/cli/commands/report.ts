@@ -37,7 +37,7 @@ to stdout. Long scenarios page their timeline and thin out their charts.
 
 Examples:
   $ epochsim report scenarios/03-cross-epoch-unclaimed.yaml
-  $ epochsim report scenarios/01-deferred-same-epoch.yaml --rules deferred,immediate -o compare.html
+  $ epochsim report scenarios/01-deferred-same-epoch.yaml --rules deferred,immediate -o compare.html   # exit 1: a checkpoint fails under immediate (the page shows why)
   $ epochsim report scenarios/17-pr1000-trapped-payout.yaml -o - > trapped.html
 
 Exit codes: 0 the run is ok (under every ruleset); 1 an event, checkpoint or invariant failed

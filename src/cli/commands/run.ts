@@ -31,9 +31,9 @@ chain issue or review point it comes from: a finding, not a violation.
 
 Examples:
   $ epochsim run scenarios/01-deferred-same-epoch.yaml
-  $ epochsim run scenarios/01-deferred-same-epoch.yaml --rules immediate
+  $ epochsim run scenarios/02-immediate-same-epoch.yaml --rules deferred   # exit 1: its checkpoints are immediate's
   $ epochsim run scenarios/01-deferred-same-epoch.yaml --json | jq .bank
-  $ cat my.yaml | epochsim run -
+  $ cat scenarios/03-cross-epoch-unclaimed.yaml | epochsim run -
 
 Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant failed;
 2 the input is invalid (every problem is listed as FILE:LINE:COL, nothing goes to stdout);
@@ -64,7 +64,7 @@ export function registerRun(program: Command, cli: Cli): void {
         parseRules,
       ),
     )
-    .option('--json', 'print the run as one JSON object (the scenario format, section 7)')
+    .option('--json', 'print the run as one JSON object (docs/reference/json.md)')
     .addOption(maxSizeOption())
     .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
