@@ -113,9 +113,9 @@ Exit codes: 0 nothing failed, 1 a failure was found, 2 a bad command line or --f
 74 stdout or a failing scenario could not be written, 130 interrupted by Ctrl-C.
 
 Examples:
-  $ epochsim explore --rules pr-1000 --depth 3 --strict
-  $ epochsim explore --depth 6 --workers 2
-  $ epochsim explore --rules all --events start,end,create,settle,claim --participants 3
+  $ epochsim explore --rules pr-1000 --depth 3 --strict   # exit 1: the trapped payout, in 3 events
+  $ epochsim explore --depth 5 --workers 2
+  $ epochsim explore --rules all --events start,end,create,settle,claim --participants 3 --depth 4
 `;
 
 const same = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
