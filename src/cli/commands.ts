@@ -81,6 +81,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     options: true,
     load: async () => (await import('./commands/sweep.js')).registerSweep,
   },
+  {
+    name: 'explore',
+    description: 'check every sequence of events up to a depth, breadth first, and write a shortest scenario for each kind of failure',
+    args: [],
+    options: true,
+    load: async () => (await import('./commands/explore.js')).registerExplore,
+  },
 ];
 
 /**

@@ -17,15 +17,6 @@ function fileInTheWay(io: Cli['io'], path: string): string | undefined {
   }
 }
 
-/**
- * Refuses an --out that cannot be a folder (a file, or a path through one) before anything is
- * printed; the folder itself is made when the first failure is written.
- */
-export function checkOutFolder(io: Cli['io'], out: string): void {
-  const file = fileInTheWay(io, out);
-  if (file !== undefined) throw new InputError(`epochsim: --out ${out}: ${file === out ? 'it is a file' : `${file} is a file`}, not a folder\n`);
-}
-
 /** Refuses a --report that names a folder or a path through a file, before anything is run. */
 export function checkReportPath(io: Cli['io'], report: string): void {
   if (io.pathKind(report) === 'directory') throw new InputError(`epochsim: --report ${report}: it is a folder; name a file such as ${posix.join(report, 'report.json')}\n`);

@@ -19,35 +19,21 @@ export function parseRules(value: string): RuleName {
   throw new InvalidArgumentError(`choose one of: ${RULE_NAMES.join(', ')}`);
 }
 
-/** `a[,b…]`: at least `min` distinct rulesets (or, where `all` is taken, every ruleset). */
-function rulesList(value: string, min: number, all = false): RuleName[] {
-  if (all && value.trim() === 'all') return [...RULE_NAMES];
+/** `a[,b…]`: at least `min` distinct rulesets. */
+function rulesList(value: string, min: number): RuleName[] {
   const names = value.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !(RULE_NAMES as readonly string[]).includes(n));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown ruleset ${unknown.join(', ')}; choose from: ${RULE_NAMES.join(', ')}${all ? ', or all' : ''}`);
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown ruleset ${unknown.join(', ')}; choose from: ${RULE_NAMES.join(', ')}`);
   if (new Set(names).size !== names.length) throw new InvalidArgumentError('each ruleset may be named once');
   if (names.length < min) throw new InvalidArgumentError('name at least two rulesets, e.g. deferred,immediate');
   return names as RuleName[];
 }
-
-/** A whole-number option from `min` to `max`. */
-export const intArg =
-  (what: string, min: number, max: number) =>
-  (value: string): number => {
-    if (!/^[0-9]+$/.test(value.trim())) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}`);
-    const n = Number(value.trim());
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}`);
-    return n;
-  };
 
 /** `a,b[,c]`: two or more distinct rulesets. */
 export const parseRulesList = (value: string): RuleName[] => rulesList(value, 2);
 
 /** `a[,b…]`: one ruleset, or several distinct ones. */
 export const parseRulesets = (value: string): RuleName[] => rulesList(value, 1);
-
-/** `R[,R...]` or `all`: one or more distinct rulesets (fuzz, sweep). */
-export const parseRulesSet = (value: string): RuleName[] => rulesList(value, 1, true);
 
 /** The display name of a scenario source: `-` is stdin. */
 export const sourceName = (file: string): string => (file === '-' ? '<stdin>' : file);

@@ -21,8 +21,9 @@ import type { InterruptSignal } from '../io.js';
 import { shardFromEnv } from '../shardEnv.js';
 import { packageVersion } from '../version.js';
 import { registerFuzzMerge } from './fuzzMerge.js';
-import { checkOutFolder, checkReportPath, writeFailure, writeReport } from '../fuzzFiles.js';
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, InputError, intArg, parseRulesSet, type Cli } from '../shared.js';
+import { checkReportPath, writeFailure, writeReport } from '../fuzzFiles.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, InputError, type Cli } from '../shared.js';
+import { checkOutFolder, intArg, parseRulesArg } from '../repro.js';
 
 interface FuzzFlags {
   readonly rules: readonly RuleName[];
@@ -154,7 +155,7 @@ export function registerFuzz(program: Command, cli: Cli): void {
     .description('generate random valid scenarios from a seed, check invariants, determinism and deferred/immediate, and shrink what fails')
     .addOption(
       new Option('--rules <list>', `rulesets to check, comma-separated, or all (${RULE_NAMES.join(', ')})`)
-        .argParser(parseRulesSet)
+        .argParser(parseRulesArg)
         .default(['deferred', 'immediate'] as RuleName[], 'deferred,immediate'),
     )
     .option('--seed <n>', 'the campaign seed: run i uses seed n + i (default: from the clock, printed)', intArg('--seed', 0, MAX_SEED))

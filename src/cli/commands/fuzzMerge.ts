@@ -10,7 +10,8 @@ import { fuzzReportSchema, FUZZ_REPORT_FORMAT, mergeReports, settingsOf, type Na
 import { readJsonFile } from '../jsonFile.js';
 import { campaignEnd, campaignHeader } from '../render/fuzz.js';
 import { EXIT_FAILED, EXIT_OK, InputError, type Cli } from '../shared.js';
-import { checkOutFolder, checkReportPath, writeFailure, writeReport } from '../fuzzFiles.js';
+import { checkReportPath, writeFailure, writeReport } from '../fuzzFiles.js';
+import { checkOutFolder } from '../repro.js';
 
 interface MergeFlags {
   readonly report?: string;

@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { runJsonSchema } from '../../engine/replay/runJsonSchema.js';
+import { exploreJsonSchema } from '../../explore/report.js';
 import { fuzzReportJsonSchema } from '../../fuzz/report.js';
 import { sweepJsonSchema } from '../../sweep/sweep.js';
 import { scenarioJsonSchema } from '../../scenario/schema.js';
@@ -24,13 +25,14 @@ export function scenarioSchemaDocument(): Record<string, unknown> {
 }
 
 /** The documents `schema --output` can describe. */
-const OUTPUTS = ['scenario', 'run', 'fuzz-report', 'sweep'] as const;
+const OUTPUTS = ['scenario', 'run', 'fuzz-report', 'sweep', 'explore'] as const;
 type Output = (typeof OUTPUTS)[number];
 
 function documentOf(output: Output): Record<string, unknown> {
   if (output === 'run') return runJsonSchema();
   if (output === 'fuzz-report') return fuzzReportJsonSchema();
   if (output === 'sweep') return sweepJsonSchema();
+  if (output === 'explore') return exploreJsonSchema();
   return scenarioSchemaDocument();
 }
 
@@ -39,7 +41,7 @@ export function registerSchema(program: Command, cli: Cli): void {
     .command('schema')
     .description('print the JSON Schema of scenario files, or of what a command prints (--output)')
     .addOption(
-      new Option('--output <document>', 'the document: scenario (a scenario file, the default), run (run --json), fuzz-report (fuzz --report), sweep (sweep --json)')
+      new Option('--output <document>', 'the document: scenario (a scenario file, the default), run (run --json), fuzz-report (fuzz --report), sweep (sweep --json) or explore (explore --json)')
         .choices(OUTPUTS)
         .default('scenario'),
     )
@@ -54,6 +56,8 @@ when a scenario is loaded. Point an editor at it with a first line such as
 a failed step's error_code and error_data); tools that read that document can validate it.
 --output fuzz-report describes the campaign report of fuzz --report and fuzz merge --report;
 --output sweep the document sweep --json prints.
+--output explore describes the report explore --json prints (per search its states, transitions
+and per-depth counts, how it stopped, its violations with their shortest paths).
 
 Examples:
   $ epochsim schema > scenario.schema.json

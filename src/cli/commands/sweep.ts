@@ -17,6 +17,7 @@ import { describeError } from '../oserror.js';
 import { renderSweepPage } from '../render/page/sweepPage.js';
 import { rateText } from '../render/fuzz.js';
 import { sweepCsv, sweepTable } from '../render/sweep.js';
+import { intArg, parseRulesArg } from '../repro.js';
 import type { SweepJob, SweepMessage } from '../sweepWorker.js';
 import {
   EXIT_FAILED,
@@ -25,11 +26,9 @@ import {
   EXIT_OK,
   EXIT_TERMINATED,
   InputError,
-  intArg,
   OutputError,
   loadForCommand,
   maxSizeOption,
-  parseRulesSet,
   sourceName,
   strictUnitsOption,
   type Cli,
@@ -173,7 +172,7 @@ export function registerSweep(program: Command, cli: Cli): void {
     .description("replay a scenario at every point of a grid of params and rulesets, and print chosen values of each point's run")
     .argument('<file>', 'scenario YAML file, or - to read it from stdin')
     .option('--param <PATH=VALUES>', 'a param and its values: PATH=V1,V2,... or PATH=FROM..TO:STEP (repeat for more params)', collectParam)
-    .option('--rules <list>', 'rulesets, comma-separated, or all (default: the file\'s)', parseRulesSet)
+    .option('--rules <list>', 'rulesets, comma-separated, or all (default: the file\'s)', parseRulesArg)
     .option('--metric <path>', 'a value of the run --json document to show, e.g. bank.gov (repeat for more)', collectMetric)
     .addOption(new Option('--csv', 'print CSV').conflicts('json'))
     .addOption(new Option('--json', 'print the sweep as one JSON object (epochsim schema --output sweep)').conflicts('csv'))
