@@ -67,6 +67,20 @@ export async function loadFloorSection({ makeScenario, participants, events, run
         `${fmt(run.cpuMs / floorYaml.cpuMs)}× (no target; on a busy machine the wall-clock ratio grows with the threads' waits)`,
     );
     console.log(`    peak RSS: run --json ${fmt(run.rssMiB, 0)} MiB, js-yaml load ${fmt(floorYaml.rssMiB, 0)} MiB (${fmt(run.rssMiB / floorYaml.rssMiB)}×)`);
+    // the loading step alone, in this process: epochsim's loader (typed, checked, located) against js-yaml's load
+    const load = [];
+    const floor = [];
+    for (let i = 0; i < Math.max(3, runs); i++) {
+      globalThis.gc?.();
+      let t0 = process.hrtime.bigint();
+      loadScenario(text, yamlFile);
+      load.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      globalThis.gc?.();
+      t0 = process.hrtime.bigint();
+      jsyaml.load(text);
+      floor.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    console.log(`    loading alone, in this process, interleaved: epochsim's loadScenario / js-yaml load ${fmt(median(load) / median(floor))}× (no target)`);
   }
   if (!same) verdicts.push(['the mixed file reads to the same events as the plain one', Infinity, 1]);
   rmSync(dir, { recursive: true, force: true });
