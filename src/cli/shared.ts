@@ -42,6 +42,10 @@ export const sourceName = (file: string): string => (file === '-' ? '<stdin>' : 
 export const DEFAULT_MAX_MIB = 64;
 const MAX_MAX_MIB = 65_536;
 
+/** `--strict-units`: amounts must say ngonka or gonka (see scenario/units.ts). */
+export const strictUnitsOption = (): Option =>
+  new Option('--strict-units', 'refuse an amount written without a unit (0 aside): write "5 gonka" or "5 ngonka", never a bare 5');
+
 /** `--max-size MiB`: a whole number of MiB. */
 export function parseMaxSize(value: string): number {
   const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
@@ -112,7 +116,7 @@ export function decodeScenario(bytes: Uint8Array, file: string): { text: string;
  * the loader's result; bytes that are not UTF-8 are an input issue like any other. A file that
  * cannot be read, or is larger than `maxMiB`, is an InputError: one line, nothing else done.
  */
-export function readScenario(file: string, io: Io, maxMiB: number = DEFAULT_MAX_MIB): { text: string; loaded: LoadResult } {
+export function readScenario(file: string, io: Io, maxMiB: number = DEFAULT_MAX_MIB, strictUnits = false): { text: string; loaded: LoadResult } {
   const name = sourceName(file);
   let bytes: Uint8Array;
   try {
@@ -126,7 +130,7 @@ export function readScenario(file: string, io: Io, maxMiB: number = DEFAULT_MAX_
     throw new InputError(`epochsim: cannot read ${name}: ${why}\n`);
   }
   const { text, issue } = decodeScenario(bytes, name);
-  return { text, loaded: issue === undefined ? loadScenario(text, name) : { ok: false, issues: [issue] } };
+  return { text, loaded: issue === undefined ? loadScenario(text, name, { strictUnits }) : { ok: false, issues: [issue] } };
 }
 
 export function stdoutPalette(io: Io, colour: boolean): Palette {
@@ -152,8 +156,8 @@ export function renderInputErrors(
  * Reads and loads one scenario for a command. On input errors they all go to stderr and the
  * result is undefined: the caller exits 2 with nothing on stdout.
  */
-export function loadForCommand(file: string, io: Io, colour: boolean, maxMiB?: number): Scenario | undefined {
-  const { text, loaded } = readScenario(file, io, maxMiB);
+export function loadForCommand(file: string, io: Io, colour: boolean, maxMiB?: number, strictUnits?: boolean): Scenario | undefined {
+  const { text, loaded } = readScenario(file, io, maxMiB, strictUnits);
   if (loaded.ok) return loaded.scenario;
   io.err(renderInputErrors([...loaded.issues], text, sourceName(file), stderrPalette(io, colour)));
   return undefined;

@@ -32,6 +32,7 @@ export const INPUT_ISSUE_CODES = {
   DUPLICATE_NAME: 'a name declared as both an account and a participant, or listed twice',
   UNKNOWN_NAME: 'a name that is declared nowhere',
   NOT_A_PARTICIPANT: 'an account named where only a participant may be',
+  UNITLESS_AMOUNT: 'an amount written without a unit, under --strict-units (zero aside)',
 } as const;
 
 export type InputIssueCode = keyof typeof INPUT_ISSUE_CODES;

@@ -40,6 +40,7 @@ import { NESTING_MESSAGE, withinLimits } from './limits.js';
 import { locator } from './tree.js';
 import { syntaxErrorsNear, WINDOWED_FROM } from './window.js';
 import { quickEventFields } from './quick.js';
+import { unitlessAmounts, unitlessWords } from './units.js';
 import { isRawMap, label, where, yamlPackage, YamlIndex, type Path, type Raw, type RawMap, type SourceIndex } from './source.js';
 import { closest, didYouMean, type SuggestBudget } from './suggest.js';
 
@@ -73,7 +74,7 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       const add = sinkFor(file, issues);
       for (const p of parsed.problems) add(p.loc, p.code, p.message, p.hint);
       if (!parsed.withinLimits && !withinLimits(parsed.value, parsed.index, add, ESCAPES.test(text))) return { ok: false, issues: tidy(issues) };
-      return fromRaw(parsed.value, parsed.index, file, text, issues, add);
+      return fromRaw(parsed.value, parsed.index, file, text, options, issues, add);
     }
     // a syntax error in a big file: the positioned parser reads only the entries around it
     const near = syntaxErrorAt !== undefined && text.length > (options.windowedFrom ?? WINDOWED_FROM) ? syntaxErrorsNear(text, syntaxErrorAt) : undefined;
@@ -81,16 +82,16 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       const issues: InputIssue[] = [];
       const add = sinkFor(file, issues);
       const loc = locator(text);
-      const addError = yamlErrors(add);
+      const addError = yamlErrors(add, text);
       for (const e of near) addError(loc(e.offset), e.code, e.message);
       return { ok: false, issues: tidy(issues) };
     }
   }
-  return loadPositioned(text, file);
+  return loadPositioned(text, file, options);
 }
 
 /** Adds the errors of the `yaml` package as input issues. */
-function yamlErrors(add: Add): (at: Loc, code: string, message: string) => void {
+function yamlErrors(add: Add, text: string): (at: Loc, code: string, message: string) => void {
   let deep = false;
   return (at, code, message) => {
     // the yaml package ran out of stack (once or more): the file nests far deeper than the limit
@@ -98,8 +99,25 @@ function yamlErrors(add: Add): (at: Loc, code: string, message: string) => void 
       if (!deep) add(at, 'LIMIT', NESTING_MESSAGE);
       deep = true;
     } else if (code === 'MULTIPLE_DOCS') add(at, 'YAML_SYNTAX', 'a scenario file holds one YAML document; this starts a second one', 'remove this "---" or split the file');
-    else add(at, 'YAML_SYNTAX', `invalid YAML: ${lowerFirst(message.split('\n')[0] ?? message)}`);
+    else add(at, 'YAML_SYNTAX', `invalid YAML: ${lowerFirst(message.split('\n')[0] ?? message)}`, code === 'MULTILINE_IMPLICIT_KEY' ? bareEventHint(text, at.line) : undefined);
   };
+}
+
+/**
+ * The hint for a common slip: an event without fields written bare (`- start_epoch`) with
+ * `expect_error:` or `note:` indented under it. YAML then reads the two lines as one key; the
+ * event needs its colon (`- start_epoch:`) for the keys below to join it.
+ */
+function bareEventHint(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return undefined;
+    start = nl + 1;
+  }
+  const end = text.indexOf('\n', start);
+  const m = /^\s*-\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text.slice(start, end < 0 ? undefined : end));
+  return m === null ? undefined : `an event with keys under it needs a colon: write "- ${m[1]}:" (expect_error, expect_result and note then belong to it)`;
 }
 
 /** How to read: `fast: false` takes the positioned path only (the tests compare both). */
@@ -107,10 +125,12 @@ export interface LoadOptions {
   readonly fast?: boolean;
   /** From how many characters a syntax error is read in a window (window.ts): tests lower it. */
   readonly windowedFrom?: number;
+  /** `--strict-units`: an amount written without a unit (zero aside) is an input issue. */
+  readonly strictUnits?: boolean;
 }
 
 
-function loadPositioned(text: string, file: string): LoadResult {
+function loadPositioned(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const issues: InputIssue[] = [];
   const add = sinkFor(file, issues);
   const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
@@ -120,7 +140,7 @@ function loadPositioned(text: string, file: string): LoadResult {
   // duplicate keys are found by toRaw (the yaml package's own check is quadratic in a map's size)
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const src = new YamlIndex(doc, lines);
-  const addError = yamlErrors(add);
+  const addError = yamlErrors(add, text);
   for (const error of doc.errors) addError(src.loc(error.pos[0]), error.code, error.message);
   if (issues.length > 0) return fail();
 
@@ -131,7 +151,7 @@ function loadPositioned(text: string, file: string): LoadResult {
     return fail();
   }
   if (!withinLimits(raw, src, add, ESCAPES.test(text))) return fail();
-  return fromRaw(raw, src, file, text, issues, add);
+  return fromRaw(raw, src, file, text, options, issues, add);
 }
 
 /**
@@ -142,7 +162,7 @@ function loadPositioned(text: string, file: string): LoadResult {
 const suggestBudget = (text: string): SuggestBudget => ({ steps: 2_000_000 + 3 * text.length });
 
 /** Steps 3 to 5: the plain values checked and typed. */
-function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, issues: InputIssue[] = [], add = sinkFor(file, issues)): LoadResult {
+function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, options: LoadOptions, issues: InputIssue[] = [], add = sinkFor(file, issues)): LoadResult {
   const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
   const sink: Sink = { src, add, budget: suggestBudget(text) };
   const top = validate(topLevelSchema, raw, [], sink);
@@ -159,6 +179,13 @@ function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, issu
     });
   }
   if (issues.length > 0 || top === undefined || params === undefined || !complete) return fail();
+  if (options.strictUnits === true) {
+    for (const a of unitlessAmounts(raw, src)) {
+      const { message, hint } = unitlessWords(a);
+      add(a.loc, 'UNITLESS_AMOUNT', message, hint);
+    }
+    if (issues.length > 0) return fail();
+  }
 
   return {
     ok: true,

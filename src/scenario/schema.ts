@@ -50,9 +50,22 @@ export const nameSchema = z.string(want('a name')).meta({ description: 'an accou
 
 export const boolSchema = z.boolean(want('true or false'));
 
+/** Every amount schema made below, so a walk over the file can tell an amount field (units.ts). */
+const AMOUNT_SCHEMAS = new WeakSet<z.ZodType>();
+
+/** Whether `schema` reads an amount (amountSchema or signedAmountSchema). */
+export function isAmountSchema(schema: z.ZodType): boolean {
+  return AMOUNT_SCHEMAS.has(schema);
+}
+
+function registered<T extends z.ZodType>(schema: T): T {
+  AMOUNT_SCHEMAS.add(schema);
+  return schema;
+}
+
 /** An amount of ngonka within `bound` (format section 2). */
 export function amountSchema(bound: Bound) {
-  return rawInteger('an amount')
+  return registered(rawInteger('an amount')
     .transform((v, ctx) => {
       // A plain YAML integer in range is already the amount (parseAmount of its text gives it back).
       if (typeof v === 'bigint' && v >= 0n && v <= BOUND_MAX[bound]) return v;
@@ -63,12 +76,12 @@ export function amountSchema(bound: Bound) {
     })
     .meta({
       description: `an amount of ngonka (${bound}): digits with optional "_", "<n> ngonka", "<decimal> gonka" or "<decimal>GNK"`,
-    });
+    }));
 }
 
 /** An amount that may be negative (a checkpoint's coin_balance: a debt), within ±`bound`. */
 export function signedAmountSchema(bound: Bound) {
-  return rawInteger('an amount')
+  return registered(rawInteger('an amount')
     .transform((v, ctx) => {
       const text = v.toString();
       const negative = text.startsWith('-');
@@ -77,7 +90,7 @@ export function signedAmountSchema(bound: Bound) {
       ctx.addIssue({ code: 'custom', message: `{field}: ${r.message}`, input: v, params: { code: 'BAD_AMOUNT' } });
       return z.NEVER;
     })
-    .meta({ description: `an amount of ngonka (${bound}), negative with a leading "-": digits, "<n> ngonka" or "<decimal> gonka"` });
+    .meta({ description: `an amount of ngonka (${bound}), negative with a leading "-": digits, "<n> ngonka" or "<decimal> gonka"` }));
 }
 
 const P0_RE = /^([0-9]{0,20})(?:\.([0-9]{1,20}))?$/;

@@ -173,7 +173,7 @@ describe('colour, help and version', () => {
   test('--help teaches with an example and exits 0; --version prints the package version', async () => {
     const help = await runCli(['run', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('$ epochsim run scenarios/01-deferred-same-epoch.yaml --rules immediate');
+    expect(help.stdout).toContain('$ epochsim run scenarios/02-immediate-same-epoch.yaml --rules deferred   # exit 1: its checkpoints are immediate\'s');
     expect(help.stdout).toContain('deferred    hosts are credited on their ledger');
     const version = await runCli(['--version']);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };

@@ -15,6 +15,7 @@ const CASES: readonly (readonly [InputIssueCode, string, string])[] = [
   ['BAD_ALIAS', [...HEAD, 'events: *nowhere'].join('\n'), '3:9: alias *nowhere has no anchor &nowhere before it'],
   ['BAD_KEY', [...HEAD, 'events: []', '? [a, b]', ': 1'].join('\n'), '4:3: map keys must be plain names or numbers'],
   ['DUPLICATE_KEY', [...HEAD, 'events: []', 'name: y'].join('\n'), '4:1: duplicate key "name"'],
+  ['UNITLESS_AMOUNT', [...HEAD, 'accounts: { alice: 20 }', 'events: []'].join('\n'), '3:20: amount 20 has no unit (--strict-units): it reads as 20 ngonka = 0.00000002 gonka'],
   ['LIMIT', `name: ${'['.repeat(150)}${']'.repeat(150)}`, '1:106: values nest more than 100 levels deep here (the limit is 100)'],
   ['INVALID_TEXT', [...HEAD, 'events: []', 'description: "\\ud800"'].join('\n'), '4:14: this value holds a lone UTF-16 surrogate (written as an escape such as "\\ud800"), which is not a character'],
   ['NOT_A_SCENARIO', '- a\n- b', '1:1: scenario must be a YAML map with name, participants and events'],
@@ -40,7 +41,8 @@ describe.each([
   ['the positioned path', false],
 ])('input issue codes, read by %s', (_, fast) => {
   test.each(CASES)('%s', (code, text, expected) => {
-    const r = loadScenario(text, 'x.yaml', { fast });
+    // strict units change nothing but the one case that needs them: they are checked last
+    const r = loadScenario(text, 'x.yaml', { fast, strictUnits: true });
     expect(r.ok).toBe(false);
     const first = r.ok ? undefined : r.issues[0];
     expect(first && `${first.line}:${first.col}: ${first.message}`).toBe(expected);

@@ -582,6 +582,15 @@ describe('every kind of bad input gives its exact first line', () => {
     ]);
   });
 
+  test('an event written bare with keys under it: the hint says to add the colon, and the fixed file loads', () => {
+    const bare = file('name: x', 'participants: { h1: { weight: 1 } }', 'events:', '  - start_epoch', '    expect_error: has not ended');
+    expect(errors(bare)).toEqual(['bad.yaml:4:5: error: invalid YAML: implicit keys need to be on a single line']);
+    expect(hints(bare)).toEqual(['an event with keys under it needs a colon: write "- start_epoch:" (expect_error, expect_result and note then belong to it)']);
+    // a bare line that is not a single event name gets no such hint
+    expect(hints(file('name: x', 'participants: {}', 'events:', '  - start epoch now', '    note: x'))).toStrictEqual([undefined]);
+    expect(loadScenario(bare.replace('- start_epoch\n', '- start_epoch:\n'), 'ok.yaml').ok).toBe(true);
+  });
+
   test('duplicate keys, including keys equal by their text (1 and "1")', () => {
     expect(
       errors(file('name: x', 'participants: {}', 'events:', '  - expect: { escrows: { 1: null, "1": null } }', 'name: y')),

@@ -30,6 +30,7 @@ import {
   EXIT_OK,
   InputError,
   maxSizeOption,
+  strictUnitsOption,
   parseRules,
   readScenario,
   renderInputErrors,
@@ -46,6 +47,7 @@ interface CheckFlags {
   readonly junit?: string;
   readonly rules?: RuleName;
   readonly maxSize?: number;
+  readonly strictUnits?: boolean;
   readonly color: boolean;
 }
 
@@ -69,7 +71,7 @@ Examples:
   $ epochsim check
   $ epochsim check scenarios/ --golden scenarios/expected --junit out.xml
   $ epochsim check scenarios/ --golden scenarios/expected --update
-  $ epochsim check scenarios/01-deferred-same-epoch.yaml --rules immediate
+  $ epochsim check scenarios/01-deferred-same-epoch.yaml --rules immediate   # exit 1: its checkpoints are deferred's
 
 Output: one line per scenario as it completes (✓ or ✗, the file, the time), then each failure
 in detail, then a last line "N passed, N failed". Input errors go to stderr as FILE:LINE:COL.
@@ -213,7 +215,7 @@ function checkOne(target: Target, flags: CheckFlags, golden: Golden | undefined,
   let text: string;
   let loaded: LoadResult;
   try {
-    ({ text, loaded } = readScenario(target.source, io, flags.maxSize));
+    ({ text, loaded } = readScenario(target.source, io, flags.maxSize, flags.strictUnits));
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     io.err(error.message);
@@ -333,6 +335,7 @@ export function registerCheck(program: Command, cli: Cli): void {
       ),
     )
     .addOption(maxSizeOption())
+    .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((paths: string[], flags: CheckFlags) => {

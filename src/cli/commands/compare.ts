@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
 import { compareReplays, comparisonJson, renderCompare } from '../render/compare.js';
-import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, parseRulesList, sourceName, stdoutPalette, type Cli } from '../shared.js';
+import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, strictUnitsOption, parseRulesList, sourceName, stdoutPalette, type Cli } from '../shared.js';
 
 /** The comparison the issue is about: PR #1000's deferred payouts against the chain before it. */
 const DEFAULT_PAIR: readonly RuleName[] = ['deferred', 'immediate'];
@@ -15,6 +15,7 @@ interface CompareFlags {
   readonly rules: RuleName[];
   readonly json?: boolean;
   readonly maxSize?: number;
+  readonly strictUnits?: boolean;
   readonly color: boolean;
 }
 
@@ -44,7 +45,7 @@ under some ruleset; 2 the input or the command line is invalid (nothing goes to 
 
 export function compareCommand(file: string, flags: CompareFlags, cli: Cli): number {
   const { io } = cli;
-  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
   if (!scenario) return EXIT_INPUT;
   const comparison = compareReplays(scenario, flags.rules);
   io.out(flags.json ? comparisonJson(comparison) : renderCompare(comparison, sourceName(file), stdoutPalette(io, flags.color)));
@@ -63,6 +64,7 @@ export function registerCompare(program: Command, cli: Cli): void {
     )
     .option('--json', 'print {rules, runs, first_divergence} as one JSON object')
     .addOption(maxSizeOption())
+    .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: CompareFlags) => {

@@ -13,6 +13,7 @@ import {
   InputError,
   loadForCommand,
   maxSizeOption,
+  strictUnitsOption,
   parseRules,
   sourceName,
   stdoutPalette,
@@ -23,6 +24,7 @@ interface ExplainFlags {
   readonly step?: number;
   readonly rules?: RuleName;
   readonly maxSize?: number;
+  readonly strictUnits?: boolean;
   readonly color: boolean;
 }
 
@@ -40,7 +42,7 @@ Examples:
   $ epochsim explain scenarios/03-cross-epoch-unclaimed.yaml
   $ epochsim explain scenarios/03-cross-epoch-unclaimed.yaml --step 5
   $ epochsim explain scenarios/17-pr1000-trapped-payout.yaml --step 5
-  $ epochsim explain scenarios/01-deferred-same-epoch.yaml --rules immediate | less
+  $ epochsim explain scenarios/02-immediate-same-epoch.yaml --no-color | less
 
 Steps are numbered as in \`epochsim run\`: the position of the item in \`events\`, checkpoints
 included. Output fits 80 columns; colour only on a terminal.
@@ -59,7 +61,7 @@ function parseStep(value: string): number {
 
 export function explainCommand(file: string, flags: ExplainFlags, cli: Cli): number {
   const { io } = cli;
-  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
   if (!scenario) return EXIT_INPUT;
   const count = scenario.items.length;
   if (flags.step !== undefined && flags.step > count) {
@@ -91,6 +93,7 @@ export function registerExplain(program: Command, cli: Cli): void {
       ),
     )
     .addOption(maxSizeOption())
+    .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: ExplainFlags) => {

@@ -84,8 +84,8 @@ failing scenario could not be written, 130 interrupted by Ctrl-C.
 
 Examples:
   $ epochsim fuzz --seed 1 --runs 1000
-  $ epochsim fuzz --rules pr-1000 --seed 1 --runs 200 --strict
-  $ epochsim fuzz --rules all --seed 7 --runs 100000 --shard 0/2 --workers 2
+  $ epochsim fuzz --rules pr-1000 --seed 1 --runs 200 --strict   # exit 1: it finds the trapped payout
+  $ epochsim fuzz --seed 7 --runs 2000 --shard 0/2 --workers 2
 `;
 
 const fileSafe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-');

@@ -9,12 +9,13 @@ import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
 import { describeError } from '../oserror.js';
 import { buildPageData, EXPLAINED } from '../render/page/data.js';
 import { renderPage } from '../render/page/html.js';
-import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, InputError, loadForCommand, maxSizeOption, OutputError, parseRulesets, sourceName, type Cli } from '../shared.js';
+import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, InputError, loadForCommand, maxSizeOption, strictUnitsOption, OutputError, parseRulesets, sourceName, type Cli } from '../shared.js';
 
 interface ReportFlags {
   readonly rules?: RuleName[];
   readonly output?: string;
   readonly maxSize?: number;
+  readonly strictUnits?: boolean;
   readonly color: boolean;
 }
 
@@ -36,7 +37,7 @@ to stdout. Long scenarios page their timeline and thin out their charts.
 
 Examples:
   $ epochsim report scenarios/03-cross-epoch-unclaimed.yaml
-  $ epochsim report scenarios/01-deferred-same-epoch.yaml --rules deferred,immediate -o compare.html
+  $ epochsim report scenarios/01-deferred-same-epoch.yaml --rules deferred,immediate -o compare.html   # exit 1: a checkpoint fails under immediate (the page shows why)
   $ epochsim report scenarios/17-pr1000-trapped-payout.yaml -o - > trapped.html
 
 Exit codes: 0 the run is ok (under every ruleset); 1 an event, checkpoint or invariant failed
@@ -60,7 +61,7 @@ export function reportCommand(file: string, flags: ReportFlags, cli: Cli): numbe
     const input = io.fileId(file);
     if (input !== undefined && input === io.fileId(out)) throw new InputError(`epochsim: ${out} is the scenario itself; name another page with -o\n`);
   }
-  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
   if (!scenario) return EXIT_INPUT;
   const build = buildPageData(scenario, sourceName(file), flags.rules, `epochsim explain ${shellWord(file)}`);
   const page = renderPage({ scenario, data: build.data, runs: build.runs });
@@ -93,6 +94,7 @@ export function registerReport(program: Command, cli: Cli): void {
     )
     .option('-o, --output <file>', 'where to write the page (- for stdout; default: the scenario file name with .html)')
     .addOption(maxSizeOption())
+    .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the messages (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: ReportFlags) => {

@@ -23,7 +23,7 @@ traps as a known divergence with its amount.
 Examples:
   $ epochsim rules
   $ epochsim rules pr-1000
-  $ epochsim run scenarios/20-one-story-six-versions.yaml --rules v0.2.12
+  $ epochsim compare scenarios/20-one-story-six-versions.yaml --rules pr-1000,v0.2.12
 `;
 
 export function renderRuleset(name: RuleName, p: Palette): string {

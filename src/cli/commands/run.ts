@@ -8,12 +8,13 @@ import { RULESET_WORDS } from '../../words/rulesets.js';
 import { runScenario } from '../../engine/replay/run.js';
 import { renderDivergences, withDivergences } from '../divergences.js';
 import { renderRunReport } from '../render/report.js';
-import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, parseRules, sourceName, stdoutPalette, type Cli } from '../shared.js';
+import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, loadForCommand, maxSizeOption, strictUnitsOption, parseRules, sourceName, stdoutPalette, type Cli } from '../shared.js';
 
 interface RunFlags {
   readonly rules?: RuleName;
   readonly json?: boolean;
   readonly maxSize?: number;
+  readonly strictUnits?: boolean;
   readonly color: boolean;
 }
 
@@ -30,9 +31,9 @@ chain issue or review point it comes from: a finding, not a violation.
 
 Examples:
   $ epochsim run scenarios/01-deferred-same-epoch.yaml
-  $ epochsim run scenarios/01-deferred-same-epoch.yaml --rules immediate
+  $ epochsim run scenarios/02-immediate-same-epoch.yaml --rules deferred   # exit 1: its checkpoints are immediate's
   $ epochsim run scenarios/01-deferred-same-epoch.yaml --json | jq .bank
-  $ cat my.yaml | epochsim run -
+  $ cat scenarios/03-cross-epoch-unclaimed.yaml | epochsim run -
 
 Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant failed;
 2 the input is invalid (every problem is listed as FILE:LINE:COL, nothing goes to stdout);
@@ -41,7 +42,7 @@ Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant fail
 
 export function runCommand(file: string, flags: RunFlags, cli: Cli): number {
   const { io } = cli;
-  const scenario = loadForCommand(file, io, flags.color, flags.maxSize);
+  const scenario = loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
   if (!scenario) return EXIT_INPUT;
   const result = runScenario(scenario, { rules: flags.rules });
   const p = stdoutPalette(io, flags.color);
@@ -63,8 +64,9 @@ export function registerRun(program: Command, cli: Cli): void {
         parseRules,
       ),
     )
-    .option('--json', 'print the run as one JSON object (the scenario format, section 7)')
+    .option('--json', 'print the run as one JSON object (docs/reference/json.md)')
     .addOption(maxSizeOption())
+    .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: RunFlags) => {
