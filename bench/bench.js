@@ -53,6 +53,10 @@
  * `run --json`, interleaved, as a ratio (target ≤ 2×), and the page's size (target < 25 MB);
  * where Debian's Chromium is installed, the page opened in it (load, and one arrow key), as a
  * ratio to the same for scenario 03's page.
+ *
+ * Added for issue 17: 8. `explore`'s distinct states/s as a ratio to fuzz's replays/s on the
+ * same alphabet, a search to 10^6 states and its memory, hashed against exact keys, and
+ * --workers 2 against 1 (bench/explore.js; BENCH_EXPLORE=0 skips it).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -506,5 +510,11 @@ table(
 );
 console.log(`  epochsim --version / node -e 0: ${ratios.record('epochsim --version / node -e 0', median(starts['epochsim --version']) / bare, STARTUP_TARGET)}`);
 console.log(`  epochsim run (7 events) / node -e 0: ${fmt(median(starts['epochsim run (7 events)']) / bare, 2)}× (no target)`);
+// ---------------------------------------------------------------------------------------------
+// 8. explore (issue 17): distinct states/s against fuzz's replays/s on the same alphabet.
+// ---------------------------------------------------------------------------------------------
+const { benchExplore } = await import('./explore.js');
+benchExplore({ table, fmtInt, fmt, heapMiB, median, BIN });
+
 console.log(`\npeak memory: RSS high-water of this process ${fmt(process.resourceUsage().maxRSS / 1024)} MiB (all sections); load average now ${os.loadavg().map((x) => fmt(x, 2)).join(' ')}`);
 ratios.printVerdicts();

@@ -74,6 +74,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     options: true,
     load: async () => (await import('./commands/fuzz.js')).registerFuzz,
   },
+  {
+    name: 'explore',
+    description: 'check every sequence of events up to a depth, breadth first, and write a shortest scenario for each kind of failure',
+    args: [],
+    options: true,
+    load: async () => (await import('./commands/explore.js')).registerExplore,
+  },
 ];
 
 /**

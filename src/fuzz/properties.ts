@@ -9,6 +9,7 @@ import { vecForEach } from '../engine/storage/pvec.js';
 import { balanceOf } from '../engine/storage/queries.js';
 import { RULESETS } from '../engine/rules/registry.js';
 import type { Ruleset } from '../engine/rules/ruleset.js';
+import type { ChainState, World } from '../engine/storage/state.js';
 import { runScenario, type DivergenceRecord, type RunResult } from '../engine/replay/run.js';
 
 /** Replays a scenario under a ruleset value (a registered one, or a test's planted bug). */
@@ -87,31 +88,49 @@ export function cleanForDifferential(scenario: Scenario, a: RunResult, b: RunRes
     if (e.type === 'end_epoch' && e.punish.length > 0) return false;
     if (e.type === 'start_epoch' && e.active !== undefined) return false;
   }
-  const settled = (r: RunResult): boolean => {
-    let clear = true;
-    vecForEach(r.final.participants, (p) => {
-      if (p.coinBalance !== 0n || (p.settle !== null && p.settle.workCoins !== 0n)) clear = false;
-    });
-    return clear;
-  };
-  return settled(a) && settled(b);
+  return settledForDifferential(a.final) && settledForDifferential(b.final);
+}
+
+/** No work coins left owed (coin_balance) or unclaimed (a settle amount's work coins). */
+export function settledForDifferential(state: ChainState): boolean {
+  let clear = true;
+  vecForEach(state.participants, (p) => {
+    if (p.coinBalance !== 0n || (p.settle !== null && p.settle.workCoins !== 0n)) clear = false;
+  });
+  return clear;
+}
+
+/** One side of the differential: a final state, its world and its ruleset's name. */
+export interface DifferentialSide {
+  readonly final: ChainState;
+  readonly world: World;
+  readonly rules: string;
+}
+
+/** The first participant whose liquid balance differs between `a` and `b`, as a failure. */
+export function differentialOfStates(participants: readonly string[], a: DifferentialSide, b: DifferentialSide): Failure | undefined {
+  for (const name of participants) {
+    const x = balanceOf(a.final, a.world, name);
+    const y = balanceOf(b.final, b.world, name);
+    if (x !== y) {
+      return {
+        property: 'differential',
+        rules: `${a.rules}/${b.rules}`,
+        message: `${name} ends with ${x} ngonka under ${a.rules} and ${y} under ${b.rules}`,
+      };
+    }
+  }
+  return undefined;
 }
 
 /** Each host's final liquid balance under `a` and `b`; the first difference, if any. */
 export function differential(scenario: Scenario, a: RunResult, b: RunResult): Failure | undefined {
   if (!cleanForDifferential(scenario, a, b)) return undefined;
-  for (const p of scenario.participants) {
-    const x = balanceOf(a.final, a.world, p.name);
-    const y = balanceOf(b.final, b.world, p.name);
-    if (x !== y) {
-      return {
-        property: 'differential',
-        rules: `${a.rules}/${b.rules}`,
-        message: `${p.name} ends with ${x} ngonka under ${a.rules} and ${y} under ${b.rules}`,
-      };
-    }
-  }
-  return undefined;
+  return differentialOfStates(
+    scenario.participants.map((p) => p.name),
+    a,
+    b,
+  );
 }
 
 /** The failure of `scenario` with the same property and rules as `target`, if it still fails. */

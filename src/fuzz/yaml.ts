@@ -26,7 +26,8 @@ function fraction(f: Fraction): string {
   return `"0.${f.num.toString().padStart(digits, '0')}"`;
 }
 
-function eventLine(e: ChainEvent): string {
+/** One event as its line in a scenario's `events:` list (without the leading `- `). */
+export function eventLine(e: ChainEvent): string {
   const s = (v: bigint | undefined): string | undefined => v?.toString();
   switch (e.type) {
     case 'start_epoch': {

@@ -66,7 +66,7 @@ describe.each(PAGES)('%s', (page) => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 300_000); // a page may run a long command: the explore how-to checks every state up to depth 6 (about 35 s under ts-jest)
 
   test('every scenario it shows loads; every fragment is YAML', () => {
     const problems: string[] = [];

@@ -7,41 +7,13 @@
  * Nothing here depends on timing: each process runs to its end, and the only line that may
  * differ (`… in X s (Y runs/s)`) is compared with its figures masked.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runBuilt, type BuiltOutcome } from '../cli/built.js';
 
-const BIN = resolve('bin/epochsim');
 const WORKER = resolve('dist/cli/fuzzWorker.js');
 
-interface Outcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** The files written to --out, by name. */
-  readonly files: Record<string, string>;
-}
-
-/** Runs the built CLI in a fresh folder (so `--out found` names the same path in every run). */
-function fuzz(args: readonly string[]): Promise<Outcome> {
-  const cwd = mkdtempSync(join(tmpdir(), 'epochsim-workers-'));
-  return new Promise((done, fail) => {
-    execFile(process.execPath, [BIN, 'fuzz', ...args, '--out', 'found'], { cwd, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      try {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        const dir = join(cwd, 'found');
-        const names = existsSync(dir) ? readdirSync(dir).sort() : [];
-        const files = Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
-        done({ code, stdout, stderr, files });
-      } catch (e) {
-        fail(e);
-      } finally {
-        rmSync(cwd, { recursive: true, force: true });
-      }
-    });
-  });
-}
+const fuzz = (args: readonly string[]): Promise<BuiltOutcome> => runBuilt('fuzz', args);
 
 /** The timing figures of the summary masked; every other byte must match. */
 const untimed = (stdout: string): string => stdout.replace(/ in [0-9.]+ s \([0-9,—]+ runs\/s\)$/m, ' in T s (R runs/s)');

@@ -10,12 +10,12 @@ import { RULESETS } from '../../engine/rules/registry.js';
 import { Worker } from 'node:worker_threads';
 import { Campaign, mergeResults, subShard, type CampaignResult, type FoundFailure, type Shard } from '../../fuzz/campaign.js';
 import { failureKey } from '../../fuzz/properties.js';
-import { describeError } from '../oserror.js';
+import { checkOutFolder, fileSafe, intArg, parseRulesArg, rate, replayCommand, seconds, writeScenarioFile } from '../repro.js';
 import { plural } from '../render/layout.js';
 import type { WorkerJob, WorkerMessage } from '../fuzzWorker.js';
 import { eventsOf } from '../../fuzz/generate.js';
 import { scenarioToYaml } from '../../fuzz/yaml.js';
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, InputError, OutputError, type Cli } from '../shared.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, InputError, type Cli } from '../shared.js';
 
 interface FuzzFlags {
   readonly rules: readonly RuleName[];
@@ -30,24 +30,6 @@ interface FuzzFlags {
 }
 
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
-
-function parseRulesArg(value: string): RuleName[] {
-  if (value.trim() === 'all') return [...RULE_NAMES];
-  const names = value.split(',').map((s) => s.trim());
-  const unknown = names.filter((n) => !(RULE_NAMES as readonly string[]).includes(n));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown ruleset ${unknown.join(', ')}; choose from: ${RULE_NAMES.join(', ')}, or all`);
-  if (new Set(names).size !== names.length) throw new InvalidArgumentError('each ruleset may be named once');
-  return names as RuleName[];
-}
-
-const intArg =
-  (what: string, min: number, max: number) =>
-  (value: string): number => {
-    if (!/^[0-9]+$/.test(value.trim())) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}`);
-    const n = Number(value.trim());
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be an integer from ${min} to ${max}`);
-    return n;
-  };
 
 function parseShard(value: string): Shard {
   const m = /^([0-9]+)\/([0-9]+)$/.exec(value.trim());
@@ -88,8 +70,6 @@ Examples:
   $ epochsim fuzz --seed 7 --runs 2000 --shard 0/2 --workers 2
 `;
 
-const fileSafe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-');
-
 /** The fuzz command line that reproduces a campaign (or one run: its seed and --runs 1). */
 function fuzzCommand(f: FuzzFlags, rules: string, seed: number, runs: number, shard: Shard | undefined): string {
   const parts = ['epochsim fuzz', `--rules ${rules}`, `--seed ${seed}`, `--runs ${runs}`, `--steps ${f.steps}`, `--participants ${f.participants}`];
@@ -98,17 +78,12 @@ function fuzzCommand(f: FuzzFlags, rules: string, seed: number, runs: number, sh
   return parts.join(' ');
 }
 
-function replayCommand(found: FoundFailure, file: string): string {
-  if (found.property === 'differential') return `epochsim compare ${file} --rules ${found.rules.replace('/', ',')}`;
-  return `epochsim run ${file} --rules ${found.rules.split('/')[0] ?? found.rules}`;
-}
-
 /** Where a failure's scenario goes, and the commands that replay and reproduce it. */
 function failureFile(f: FuzzFlags, found: FoundFailure): { file: string; replay: string; reproduce: string } {
   const name = `seed-${found.seed}-${fileSafe(found.rules)}-${fileSafe(found.property)}.yaml`;
   const file = posix.join(f.out, name);
   const rulesArg = found.property === 'differential' ? found.rules.replace('/', ',') : found.rules;
-  return { file, replay: replayCommand(found, file), reproduce: fuzzCommand(f, rulesArg, found.seed, 1, undefined) };
+  return { file, replay: replayCommand(found.property, found.rules, file), reproduce: fuzzCommand(f, rulesArg, found.seed, 1, undefined) };
 }
 
 /** Writes a failure's shrunk scenario (whole or not at all); a failed write is an OutputError. */
@@ -126,36 +101,7 @@ function writeFailure(cli: Cli, f: FuzzFlags, found: FoundFailure, campaignSeed:
   ];
   const rules = found.rules.split('/')[0] as RuleName;
   const scenario = { ...found.shrunk, name: `fuzz seed ${found.seed}: ${found.property} under ${found.rules}`, rules };
-  try {
-    cli.io.mkdir(f.out);
-    cli.io.writeFile(file, scenarioToYaml(scenario, header));
-  } catch (error) {
-    throw new OutputError(`epochsim: cannot write ${file}: ${describeError(error, file)}\n`);
-  }
-}
-
-/**
- * Refuses an --out that cannot be a folder (a file, or a path through one) before anything is
- * printed; the folder itself is made when the first failure is written.
- */
-function checkOutFolder(io: Cli['io'], out: string): void {
-  for (let at = out; ; at = posix.dirname(at)) {
-    const kind = io.pathKind(at);
-    if (kind === 'directory') return;
-    if (kind === 'file') {
-      throw new InputError(`epochsim: --out ${out}: ${at === out ? 'it is a file' : `${at} is a file`}, not a folder\n`);
-    }
-    if (posix.dirname(at) === at) return;
-  }
-}
-
-function seconds(ns: bigint): string {
-  return (Number(ns) / 1e9).toFixed(3);
-}
-
-function rate(runs: number, ns: bigint): string {
-  if (ns <= 0n) return '—';
-  return Math.round((runs * 1e9) / Number(ns)).toLocaleString('en-US');
+  writeScenarioFile(cli, f.out, file, scenarioToYaml(scenario, header));
 }
 
 function summary(r: CampaignResult, elapsed: bigint, strict: boolean, differential: boolean): string[] {

@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { runJsonSchema } from '../../engine/replay/runJsonSchema.js';
+import { exploreJsonSchema } from '../../explore/report.js';
 import { scenarioJsonSchema } from '../../scenario/schema.js';
 import { EXIT_OK, type Cli } from '../shared.js';
 
@@ -22,11 +23,12 @@ export function scenarioSchemaDocument(): Record<string, unknown> {
 }
 
 /** The documents `schema --output` can describe. */
-const OUTPUTS = ['scenario', 'run'] as const;
+const OUTPUTS = ['scenario', 'run', 'explore'] as const;
 type Output = (typeof OUTPUTS)[number];
 
 function documentOf(output: Output): Record<string, unknown> {
   if (output === 'run') return runJsonSchema();
+  if (output === 'explore') return exploreJsonSchema();
   return scenarioSchemaDocument();
 }
 
@@ -34,7 +36,7 @@ export function registerSchema(program: Command, cli: Cli): void {
   program
     .command('schema')
     .description('print the JSON Schema of scenario files, or of what a command prints (--output)')
-    .addOption(new Option('--output <document>', `the document: ${OUTPUTS.join(' (a scenario file, the default), ')} (run --json)`).choices(OUTPUTS).default('scenario'))
+    .addOption(new Option('--output <document>', 'the document: scenario (a scenario file, the default), run (run --json) or explore (explore --json)').choices(OUTPUTS).default('scenario'))
     .addHelpText(
       'after',
       `
@@ -44,6 +46,8 @@ when a scenario is loaded. Point an editor at it with a first line such as
   # yaml-language-server: $schema=./scenario.schema.json
 --output run describes the document run --json prints (its format_version, every step's effects,
 a failed step's error_code and error_data); tools that read that document can validate it.
+--output explore describes the report explore --json prints (per search its states, transitions
+and per-depth counts, how it stopped, its violations with their shortest paths).
 
 Examples:
   $ epochsim schema > scenario.schema.json

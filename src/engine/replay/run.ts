@@ -7,13 +7,16 @@ import type { Transfer } from '../rules/ruleset.js';
 import type { Effect } from '../effects.js';
 import type { FailureData } from '../errors.js';
 import { compareExpectation, type CheckFailure } from './expect.js';
-import { advance, recount, surplusOf, type InvariantName, type Totals } from './invariants.js';
+import { advance, recount, surplusOf, type Breach, type InvariantName, type Totals } from './invariants.js';
 import { applyEvent, type Env, type TxOutcome } from '../rules/reducers/index.js';
 import { DEFAULT_RULES, RULESETS } from '../rules/registry.js';
 import type { Ruleset } from '../rules/ruleset.js';
 import { genesis, type ChainState, type Mutable, type World } from '../storage/state.js';
 import type { Decision, DivergenceDetail } from '../trace.js';
 import type { TxMechanism } from '../storage/tx.js';
+
+/** A known divergence as a reducer reports it (a decision of kind `divergence`). */
+export type DivergenceDecision = Extract<Decision, { kind: 'divergence' }>;
 
 export interface StepRecord {
   /** 1-based position of the item in `events`, checkpoints included. */
@@ -175,6 +178,39 @@ function stepRecord(item: EventItem, outcome: TxOutcome, problem: string | undef
   return record;
 }
 
+/** What one successful event did to the quantities the invariants follow. */
+export interface CheckedStep {
+  readonly totals: Totals;
+  /** The surplus the known divergences account for, this event's included. */
+  readonly known: bigint;
+  /** The invariants the event broke. */
+  readonly breaches: readonly Breach[];
+  /** The known divergences the event reported. */
+  readonly divergences: readonly DivergenceDecision[];
+}
+
+const NO_DIVERGENCES: readonly DivergenceDecision[] = Object.freeze([]);
+
+/**
+ * The checks after one successful event, exactly as a replay makes them: its known divergences
+ * added to `known`, the running totals advanced from `before` to the outcome's state, and the
+ * invariants that broke. `runScenario` and `explore` both step through this.
+ */
+export function checkStep(before: ChainState, totals: Totals, known: bigint, outcome: Extract<TxOutcome, { ok: true }>, world: World): CheckedStep {
+  let divergences = NO_DIVERGENCES;
+  let after = known;
+  for (const d of outcome.decisions) {
+    if (d.kind !== 'divergence') continue;
+    if (divergences === NO_DIVERGENCES) divergences = [];
+    (divergences as DivergenceDecision[]).push(d);
+    after += d.amount;
+  }
+  // No divergence reported so far (always so under deferred and immediate): no object for it.
+  const knownSurplus = known === 0n && after === 0n ? undefined : { before: known, after };
+  const advanced = advance(totals, before, outcome.state, world, knownSurplus, outcome.written);
+  return { totals: advanced.totals, known: after, breaches: advanced.breaches, divergences };
+}
+
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   const rules = options.ruleset?.name ?? effectiveRules(scenario, options);
   const { world, state: initial } = genesis(scenario.params, scenario.accounts, scenario.participants);
@@ -219,21 +255,17 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       if (keepTrace) {
         for (const t of outcome.transfers) transfers.push({ step: item.index, from: t.from, to: t.to, amount: t.amount, memo: t.memo });
       }
-      const knownBefore = known;
-      for (const d of outcome.decisions) {
-        if (d.kind !== 'divergence') continue;
+      const checked = checkStep(state, totals, known, outcome, world);
+      for (const d of checked.divergences) {
         divergences.push({ step: item.index, line: item.loc.line, event: item.event.type, amount: d.amount, id: d.id, data: d.data } as DivergenceRecord);
-        known += d.amount;
       }
-      // No divergence reported so far (always so under deferred and immediate): no object for it.
-      const knownSurplus = knownBefore === 0n && known === 0n ? undefined : { before: knownBefore, after: known };
-      const advanced = advance(totals, state, outcome.state, world, knownSurplus, outcome.written);
-      if (advanced.breaches.length > 0) {
+      if (checked.breaches.length > 0) {
         ok = false;
-        broken = advanced.breaches.map((breach) => ({ step: item.index, line: item.loc.line, event: item.event.type, ...breach }));
+        broken = checked.breaches.map((breach) => ({ step: item.index, line: item.loc.line, event: item.event.type, ...breach }));
         violations.push(...broken);
       }
-      totals = advanced.totals;
+      totals = checked.totals;
+      known = checked.known;
       state = outcome.state;
     }
     if (options.observe && record) options.observe(
