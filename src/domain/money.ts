@@ -57,7 +57,12 @@ export function parseAmount(text: string, bound: Bound): AmountParse {
     return { ok: false, message: `misplaced "_" in amount ${quote(text)}` };
   }
   let value: bigint;
-  if (unit === 'gonka' || unit === 'GNK') {
+  if ((unit === 'gonka' || unit === 'GNK') && whole.length <= 30 && (frac === undefined || frac.length <= 9)) {
+    // the common case, exact in bigints: at most 9 decimals are whole ngonka (what the general
+    // path below computes in decimals, as tests/domain/money.test.ts checks)
+    const f = frac === undefined ? '' : frac.replaceAll('_', '');
+    value = BigInt(whole.replaceAll('_', '')) * NGONKA_PER_GONKA + BigInt(f.padEnd(9, '0'));
+  } else if (unit === 'gonka' || unit === 'GNK') {
     const scaled = new D(`${whole.replaceAll('_', '')}.${(frac ?? '0').replaceAll('_', '')}`).times(
       NGONKA_PER_GONKA.toString(),
     );

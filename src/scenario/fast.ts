@@ -8,7 +8,7 @@
  * It is deliberately conservative: whenever the text uses anything whose value or position it
  * does not reproduce exactly as the positioned path (source.ts) does (anchors and aliases,
  * explicit tags, complex or duplicate keys, a key whose text differs from its value, a byte-order
- * mark, a CR that is not part of a CRLF, any syntax error) it gives up (returns undefined) and the loader takes the positioned
+ * mark, a CR that is not part of a CRLF, a flow collection over lines, any syntax error) it gives up (returns undefined) and the loader takes the positioned
  * path, which then also reports the problems. The loader also takes that path whenever the
  * scenario has any problem at all, so error output never depends on this file.
  * tests/scenario/fast.test.ts checks that both paths give identical scenarios, locations included.
@@ -114,11 +114,15 @@ export function jsYamlParse(text: string, tell?: ReaderNews): FastRead | undefin
     } else if (kind === 'mapping') {
       if (keysSeen === valuesSeen + 1) tree.push(NONE);
       else if (keysSeen !== valuesSeen) throw new GiveUp();
-      id = tree.container(MAP, contentStart(text, frameStart, end), base, keysSeen);
+      const at = contentStart(text, frameStart, end);
+      if (flowOverLines(text, at, end)) unsupported = true;
+      id = tree.container(MAP, at, base, keysSeen);
     } else if (kind === 'sequence') {
       if (keysSeen !== 0) throw new GiveUp();
       if (!Array.isArray(result) || result.length !== valuesSeen) throw new GiveUp();
-      id = tree.container(SEQ, contentStart(text, frameStart, end), base, valuesSeen);
+      const at = contentStart(text, frameStart, end);
+      if (flowOverLines(text, at, end)) unsupported = true;
+      id = tree.container(SEQ, at, base, valuesSeen);
     } else if (valuesSeen === 0 && keysSeen === 0) {
       if (kind !== 'scalar' && kind !== null) throw new GiveUp();
       const start = contentStart(text, frameStart, end);
@@ -186,6 +190,18 @@ function contentStart(text: string, from: number, to: number): number {
     } else break;
   }
   return i;
+}
+
+/**
+ * Whether a flow collection goes on over lines: js-yaml does not check the indent of its lines
+ * (the `yaml` package refuses lines at or left of the block's column), so such a file is left to
+ * the subset scanner, which checks it, or to the positioned path.
+ */
+function flowOverLines(text: string, at: number, end: number): boolean {
+  const c = text.charCodeAt(at);
+  if (c !== 0x5b && c !== 0x7b) return false;
+  const nl = text.indexOf('\n', at);
+  return nl !== -1 && nl < end;
 }
 
 /** Whether the next thing after `end` (on the same line, spaces skipped) is a ":". */

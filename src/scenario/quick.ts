@@ -3,24 +3,42 @@
  * objects and unions cost about 3 µs an event and allocate as much as the YAML tree they check.
  *
  * A check here only ever says "these are the fields zod would give" or "ask zod": it accepts the
- * plainest spelling of each field (a name as a string, an amount or a count as a YAML integer in
- * range, an optional field absent) and returns exactly what the zod schema in schema.ts returns
- * for it; anything else (a string amount, `price: ~`, an unknown key, a value out of range) is
- * undefined, and the loader asks zod, which also words every problem. So no message comes from
+ * spellings people write (a name as a string; an amount or a count as a YAML integer or in any
+ * spelling of the format, `7 gonka`, `200_000_000`, read by the same parseAmount and parseCount
+ * as zod's schema; an optional field absent) and returns exactly what the zod schema in schema.ts
+ * returns for it; anything else (`price: ~`, an unknown key, a value out of range, a bad amount)
+ * is undefined, and the loader asks zod, which also words every problem. So no message comes from
  * this file. tests/scenario/quick.test.ts compares it with zod on generated fields.
  */
-import { BOUND_MAX } from '../domain/money.js';
+import { BOUND_MAX, parseAmount } from '../domain/money.js';
 import type { EventType } from '../domain/scenario.js';
-import type { EventFields } from './schema.js';
+import { parseCount, type EventFields } from './schema.js';
 import { isRawMap, type Raw, type RawMap } from './source.js';
 
 const MAX_UINT64 = BOUND_MAX.uint64;
 const MAX_INT64 = BOUND_MAX.int64;
 const MAX_UINT32 = BOUND_MAX.uint32;
 
-/** A YAML integer within [0, max], as countSchema and amountSchema read it; else undefined. */
+/**
+ * A count within [0, max] as countSchema reads it: a YAML integer, or digits with `_`
+ * separators (`200_000`, which YAML's core schema reads as a string); else undefined.
+ */
 function integer(v: Raw | undefined, max: bigint): bigint | undefined {
-  return typeof v === 'bigint' && v >= 0n && v <= max ? v : undefined;
+  if (typeof v === 'bigint') return v >= 0n && v <= max ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const r = parseCount(v, max, '');
+  return r.ok ? r.value : undefined;
+}
+
+/**
+ * An amount within [0, max] as amountSchema reads it: a YAML integer, or any spelling of the
+ * format (`7 gonka`, `0.5GNK`, `200_000_000`, `12 ngonka`); else undefined.
+ */
+function amount(v: Raw | undefined, max: bigint): bigint | undefined {
+  if (typeof v === 'bigint') return v >= 0n && v <= max ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const r = parseAmount(v, max === MAX_INT64 ? 'int64' : 'uint64');
+  return r.ok ? r.value : undefined;
 }
 
 /** A list of names (nameList); the YAML list itself, as nothing else holds it. */
@@ -52,7 +70,7 @@ function runInference(f: RawMap): EventFields<'run_inference'> | undefined {
   const promptTokens = integer(f.prompt_tokens, MAX_UINT64);
   const completionTokens = integer(f.completion_tokens, MAX_UINT64);
   const maxTokens = f.max_tokens === undefined ? ABSENT : integer(f.max_tokens, MAX_UINT64);
-  const price = f.price === undefined ? ABSENT : integer(f.price, MAX_UINT64);
+  const price = f.price === undefined ? ABSENT : amount(f.price, MAX_UINT64);
   const id = f.id;
   const outcome = f.outcome;
   if (typeof requester !== 'string' || typeof executor !== 'string') return undefined;
@@ -74,11 +92,11 @@ function runInference(f: RawMap): EventFields<'run_inference'> | undefined {
 function createEscrow(f: RawMap): EventFields<'create_escrow'> | undefined {
   if (!onlyKeys(f, CREATE_ESCROW)) return undefined;
   const { creator } = f;
-  const amount = integer(f.amount, MAX_UINT64);
+  const value = amount(f.amount, MAX_UINT64);
   const slots = names(f.slots);
   const id = f.id === undefined ? ABSENT : integer(f.id, MAX_UINT64);
-  if (typeof creator !== 'string' || amount === undefined || slots === undefined || id === undefined) return undefined;
-  return { creator, amount, slots: slots as string[], id: id === ABSENT ? undefined : id };
+  if (typeof creator !== 'string' || value === undefined || slots === undefined || id === undefined) return undefined;
+  return { creator, amount: value, slots: slots as string[], id: id === ABSENT ? undefined : id };
 }
 
 type Host = EventFields<'settle_escrow'>['hosts'][number];
@@ -93,7 +111,7 @@ function uint32(v: Raw | undefined): number | undefined | typeof ABSENT {
 function host(h: Raw): Host | undefined {
   if (!isRawMap(h) || !onlyKeys(h, HOST)) return undefined;
   const slot = integer(h.slot, MAX_UINT32);
-  const cost = integer(h.cost, MAX_UINT64);
+  const cost = amount(h.cost, MAX_UINT64);
   const missed = uint32(h.missed);
   const invalid = uint32(h.invalid);
   const required = uint32(h.required_validations);
@@ -114,7 +132,7 @@ function settleEscrow(f: RawMap): EventFields<'settle_escrow'> | undefined {
   if (!onlyKeys(f, SETTLE_ESCROW)) return undefined;
   const escrow = integer(f.escrow, MAX_UINT64);
   const { settler, hosts: rawHosts } = f;
-  const fees = f.fees === undefined ? ABSENT : integer(f.fees, MAX_UINT64);
+  const fees = f.fees === undefined ? ABSENT : amount(f.fees, MAX_UINT64);
   const nonce = f.nonce === undefined ? ABSENT : integer(f.nonce, MAX_UINT64);
   if (escrow === undefined || fees === undefined || nonce === undefined) return undefined;
   if (settler !== undefined && typeof settler !== 'string') return undefined;
@@ -131,9 +149,9 @@ function settleEscrow(f: RawMap): EventFields<'settle_escrow'> | undefined {
 function transfer(f: RawMap): EventFields<'transfer'> | undefined {
   if (!onlyKeys(f, TRANSFER)) return undefined;
   const { from, to } = f;
-  const amount = integer(f.amount, MAX_INT64);
-  if (typeof from !== 'string' || typeof to !== 'string' || amount === undefined) return undefined;
-  return { from, to, amount };
+  const value = amount(f.amount, MAX_INT64);
+  if (typeof from !== 'string' || typeof to !== 'string' || value === undefined) return undefined;
+  return { from, to, amount: value };
 }
 
 function claimReward(f: RawMap): EventFields<'claim_reward'> | undefined {

@@ -80,6 +80,13 @@ class Scanner {
   private id = 0;
   /** How many collections are open. */
   private depth = 0;
+  /**
+   * In a flow collection: the column of the block collection around it (its lines after the
+   * first must be indented past it; the outermost closing bracket may stand at it), and how many
+   * flow collections are open.
+   */
+  private flowIndent = 0;
+  private flowDepth = 0;
   /** Keys written twice in one map: where, and the key. */
   private readonly duplicates: [number, string][] = [];
   /** How many values of duplicate keys are being read (and dropped). */
@@ -219,6 +226,7 @@ class Scanner {
         if (inline) this.pos = i;
       } else if (c !== NL && afterColon < this.n) throw new GiveUp();
       if (inline) {
+        this.flowIndent = indent;
         this.inlineValue();
         this.endLine();
         this.nextLine();
@@ -268,6 +276,7 @@ class Scanner {
         // `- key: value`: a map whose keys are at this column
         this.blockMap(i - this.lineStart);
       } else {
+        this.flowIndent = indent;
         this.inlineValue();
         this.endLine();
         this.nextLine();
@@ -427,11 +436,35 @@ class Scanner {
     return text.slice(start, i);
   }
 
-  /** Spaces inside a flow collection (which must end on its line). */
-  private flowSpaces(): number {
-    while (this.at(this.pos) === SPACE) this.pos++;
-    if (this.pos >= this.n) throw new GiveUp();
-    return this.at(this.pos);
+  /**
+   * Spaces inside a flow collection, and (unless `breaks` is false) line breaks, blank lines and
+   * comments: a flow collection may go on over lines indented past its block's column (its
+   * closing bracket may stand at that column). A line break after `key:` is not taken, nor a
+   * line whose indent the positioned path would refuse.
+   */
+  private flowSpaces(breaks = true): number {
+    const { text, n } = this;
+    let i = this.pos;
+    let c = text.charCodeAt(i);
+    for (;;) {
+      if (c === SPACE) c = text.charCodeAt(++i);
+      else if (c === NL && breaks) {
+        const lineStart = ++i;
+        while (text.charCodeAt(i) === SPACE) i++;
+        if (i >= n) throw new GiveUp();
+        c = text.charCodeAt(i);
+        if (c === NL) continue;
+        const indent = i - lineStart;
+        const closer = (c === RBRACKET || c === RBRACE) && this.flowDepth === 1;
+        if (closer ? indent < this.flowIndent : indent <= this.flowIndent) throw new GiveUp();
+      } else if (c === HASH && breaks && (text.charCodeAt(i - 1) === SPACE || text.charCodeAt(i - 1) === NL)) {
+        i = this.skipComment(i);
+        c = text.charCodeAt(i);
+      } else break;
+    }
+    this.pos = i;
+    if (i >= n) throw new GiveUp();
+    return c;
   }
 
   private flowValue(): void {
@@ -446,6 +479,7 @@ class Scanner {
     const { tree } = this;
     const base = tree.openEnd;
     const start = this.pos++;
+    this.flowDepth++;
     const map: Record<string, Raw> = {};
     let count = 0;
     if (this.flowSpaces() !== RBRACE) {
@@ -456,7 +490,7 @@ class Scanner {
         this.pos += 2;
         const dropFrom = Object.hasOwn(map, key) ? this.duplicate(keyStart, key) : -1;
         tree.push(tree.key(keyStart, key));
-        this.flowSpaces();
+        this.flowSpaces(false);
         this.flowValue();
         if (dropFrom < 0) {
           map[key] = this.value;
@@ -468,10 +502,12 @@ class Scanner {
         if (c !== COMMA) throw new GiveUp();
         this.pos++;
         const d = this.flowSpaces();
-        if (d === RBRACE || d === COMMA) throw new GiveUp();
+        if (d === RBRACE) break; // a trailing comma
+        if (d === COMMA) throw new GiveUp();
       }
     }
     this.pos++;
+    this.flowDepth--;
     this.value = map;
     this.depth--;
     if (count > MAX_ENTRIES) throw new GiveUp();
@@ -483,6 +519,7 @@ class Scanner {
     const { tree } = this;
     const base = tree.openEnd;
     const start = this.pos++;
+    this.flowDepth++;
     const items: Raw[] = [];
     if (this.flowSpaces() !== RBRACKET) {
       for (;;) {
@@ -494,10 +531,12 @@ class Scanner {
         if (c !== COMMA) throw new GiveUp();
         this.pos++;
         const d = this.flowSpaces();
-        if (d === RBRACKET || d === COMMA) throw new GiveUp();
+        if (d === RBRACKET) break; // a trailing comma
+        if (d === COMMA) throw new GiveUp();
       }
     }
     this.pos++;
+    this.flowDepth--;
     this.value = items;
     this.depth--;
     if (items.length > MAX_ENTRIES) throw new GiveUp();

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { Decimal } from 'decimal.js';
 import { formatGonka, groupDigits, MAX_INT64, MAX_UINT64, parseAmount } from '../../src/domain/money.js';
 
 describe('parseAmount', () => {
@@ -67,4 +69,27 @@ test('formatting: thousands separators and exact gonka', () => {
   expect(formatGonka(1n)).toBe('0.000000001');
   expect(formatGonka(1_000_000_000_000n)).toBe('1,000');
   expect(formatGonka(-1_500_000_000n)).toBe('-1.5');
+});
+
+describe('parseAmount in gonka', () => {
+  // the common spellings (up to 9 decimals) are read in bigints; decimal.js is the oracle here
+  const Exact = Decimal.clone({ precision: 200 });
+  test('reads every "<decimal> gonka" as the exact product with 10^9, or refuses it as a whole', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{1,32}$/),
+        fc.option(fc.stringMatching(/^[0-9]{1,12}$/), { nil: undefined }),
+        fc.constantFrom(' gonka', 'gonka', 'GNK', ' GNK'),
+        (whole, frac, unit) => {
+          const text = `${whole}${frac === undefined ? '' : `.${frac}`}${unit}`;
+          const got = parseAmount(text, 'uint64');
+          const exact = new Exact(`${whole}.${frac ?? '0'}`).times(1e9);
+          if (!exact.isInteger()) expect(got.ok).toBe(false);
+          else if (BigInt(exact.toFixed(0)) > MAX_UINT64) expect(got.ok).toBe(false);
+          else expect(got).toEqual({ ok: true, value: BigInt(exact.toFixed(0)) });
+        },
+      ),
+      { numRuns: 3000, seed: 15 },
+    );
+  });
 });

@@ -39,6 +39,12 @@ describe('fast loader path', () => {
     ['expect with fields on many lines', 'events:\n  - start_epoch\n  - expect:\n      epoch: 1\n\n      bank:\n        alice: 20 gonka\n        h1: 0\n'],
     ['quoted keys and values', 'events:\n  - "start_epoch"\n  - \'transfer\': { "from": alice, to: "h1", amount: "1" }\n'],
     ['CRLF line ends', 'events:\r\n  - start_epoch\r\n  - transfer: { from: alice, to: h1, amount: 1 }\r\n'],
+    [
+      'every spelling mixed: units, underscores, flow over lines, comments, trailing commas',
+      'events:\n  - start_epoch: { active: [h1,\n      h2,\n      ] }\n  # an escrow\n  - create_escrow: {\n      creator: alice, amount: 7 gonka,   # in gonka\n      slots: [h1, "h2"],\n    }\n' +
+        '  - settle_escrow:\n      escrow: 1\n      fees: 0.5GNK\n      nonce: 1_0\n      hosts: [\n        { slot: 0, cost: 200_000_000, missed: 1 },\n        { slot: 1, cost: \'1_000 ngonka\', },\n      ]\n' +
+        '  - transfer:\n      from: alice\n      to: h1\n      amount: "1.000000001 gonka"\n  - run_inference: { requester: alice, executor: h1,\n      prompt_tokens: 1_000, completion_tokens: 20 }\n',
+    ],
   ];
   const head = 'name: t\naccounts:\n  alice: 20 gonka\nparticipants:\n  h1: { weight: 100 }\n  h2: { weight: 100 }\n';
   test.each(variants)('%s', (_, events) => {
@@ -63,6 +69,10 @@ describe('fast loader path', () => {
     badFiles.push([`from: ${v}`, `events:\n  - start_epoch\n  - transfer: { from: ${v}, to: h1, amount: 1 }\n`]);
     badFiles.push([`item ${v}`, `events:\n  - start_epoch\n  - ${v}\n`]);
     badFiles.push([`weight: ${v}`, `events:\n  - start_epoch: { weights: { h1: ${v} } }\n`]);
+  }
+  for (const v of ['5 gonkas', '1_', '0.0000000001 gonka', '-1', '18446744073709551616 ngonka', '1.5']) {
+    badFiles.push([`amount: ${v} (flow over lines)`, `events:\n  - start_epoch\n  - create_escrow: {\n      creator: alice,\n      amount: ${v},\n      slots: [h1,\n        h2],\n    }\n`]);
+    badFiles.push([`cost: ${v} (host entries over lines)`, `events:\n  - settle_escrow: { escrow: 1, hosts: [\n      { slot: 0, cost: 7 gonka },   # fine\n      { slot: 1, cost: ${v} },\n    ] }\n`]);
   }
   badFiles.push(['an empty amount', 'events:\n  - transfer:\n      from: alice\n      to: h1\n      amount:\n']);
   badFiles.push(['an amount in a block scalar', 'events:\n  - transfer:\n      from: alice\n      to: h1\n      amount: |\n        5 gonkas\n']);

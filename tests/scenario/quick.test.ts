@@ -17,6 +17,16 @@ const integerish: fc.Arbitrary<Raw> = fc.oneof(
   { weight: 24, arbitrary: fc.bigInt({ min: 0n, max: 10_000n }) },
   { weight: 1, arbitrary: fc.constantFrom(-1n, 0n, MAX_UINT32, MAX_UINT32 + 1n, MAX_INT64, MAX_INT64 + 1n, MAX_UINT64, MAX_UINT64 + 1n, 2n ** 70n) },
   { weight: 1, arbitrary: fc.constantFrom('7', '1_000', '5 gonka', '0.5 gonka', '-0', '0x10', '', ' 12 ', 'abc', '1e3') },
+  // every amount spelling of the format, and some near misses (the quick path reads them as zod does, or defers)
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '200_000_000', '7 gonka', '7gonka', '0.5GNK', '0.5 GNK', '1.000000001 gonka', '1.0000000001 gonka', '1.0000000010 gonka', '12 ngonka',
+      '1_000 ngonka', '1.5 ngonka', '1.5', '1__0', '1_', '_1', '1._5 gonka', '1.5_ gonka', '18446744073.709551615 gonka',
+      '18446744073.709551616 gonka', '9223372036.854775807 gonka', '9223372036.854775808 gonka', '18_446_744_073_709_551_615',
+      '4294967295', '4_294_967_296', '007', '0 gonka', ' 7 gonka', '7 gonka ', '7  gonka', `${'1'.repeat(31)} gonka`,
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom(null, true, false) },
 );
 const nameish: fc.Arbitrary<Raw> = fc.oneof(
@@ -100,6 +110,9 @@ describe('quick event field checks', () => {
     ['settle_escrow', { escrow: 2n, fees: 1n, nonce: 3n, settler: 'u', hosts: [{ slot: 0n, cost: 5n, missed: 1n, invalid: 0n, required_validations: 2n, completed_validations: 1n }] }],
     ['settle_escrow', { escrow: 2n, hosts: [] }],
     ['transfer', { from: 'a', to: 'b', amount: MAX_INT64 }],
+    ['transfer', { from: 'a', to: 'b', amount: '7 gonka' }],
+    ['create_escrow', { creator: 'u', amount: '200_000_000', slots: ['h1'] }],
+    ['settle_escrow', { escrow: '1_000', fees: '0.5GNK', nonce: '12', hosts: [{ slot: '0', cost: '12 ngonka', missed: '1_0' }] }],
     ['claim_reward', { participant: 'h1', epoch: 3n }],
   ] as [EventType, Raw][])('%s %j is read without zod, as zod reads it', (type, fields) => {
     const got = quickEventFields(type, fields);

@@ -41,6 +41,8 @@ const KEYS = [
   'null', '~', 'constructor', 'toString', '__proto__', '"q"', "'s'", '"a"', '"1"', '"a: b"', '""', '-', '-x', 'é', 'a#b', 'a :b',
 ];
 const SPACES = ['', ' ', '  '];
+/** Between the entries of a flow collection: spaces, or a line break (with a comment, blank lines, some indent). */
+const FLOW_BREAKS = ['\n', '\n ', '\n   ', '\n      ', '\n        ', ' # c\n     ', '\n\n     ', '\n  # d\n     ', '#x\n     '];
 
 interface Gen {
   int: (n: number) => number;
@@ -49,7 +51,8 @@ interface Gen {
 }
 
 function flow(g: Gen, depth: number): string {
-  const sp = (): string => g.pick(SPACES);
+  // a flow collection over lines: sometimes a line break where spaces may stand
+  const sp = (): string => (g.chance(0.12) ? g.pick(FLOW_BREAKS) : g.pick(SPACES));
   if (depth <= 0 || g.chance(0.5)) return g.pick(SCALARS);
   const n = g.int(4);
   const items: string[] = [];
@@ -218,6 +221,8 @@ describe('subset scanner', () => {
     ['the layout of the generated benchmark files', 'name: "bench: 3 events"\nparams:\n  escrow:\n    max_per_epoch: 1000000000\naccounts:\n  user0000: 1000000000000000\nparticipants:\n  host00000: { weight: 533, balance: 10000000000 }\nevents:\n  - start_epoch\n  - create_escrow: { creator: user0000, amount: 9006366381, slots: [host00000] }\n  - settle_escrow: { escrow: 1, fees: 151159151, hosts: [{ slot: 0, cost: 116684711, missed: 1, invalid: 1, required_validations: 8, completed_validations: 8 }] }\n  - run_inference: { requester: user0000, executor: host00000, prompt_tokens: 1839, completion_tokens: 1300, max_tokens: 5000, outcome: expired }\n  - claim_reward: { participant: host00000, epoch: 1 }\n    expect_error: "already settled"\n  - end_epoch\n'],
     ['comments and blank lines between items', 'events:\n  # a comment\n\n  - start_epoch   # trailing\n\n  -   end_epoch\n'],
     ['empty values', 'a:\nb:\n  c:\n  d: 1\ne:'],
+    ['flow collections over lines, comments and trailing commas', 'events:\n  - settle_escrow: { escrow: 1, # first\n      hosts: [\n        { slot: 0, cost: 7 gonka },\n\n        # the second\n        { slot: 1, cost: 200_000_000, },\n      ],\n    }\n  - transfer: { from: a,\n      to: b, amount: 1 }\n'],
+    ['a flow map over lines, its closing brace at the key\'s column', 'a: { b: 1,\n  c: 2\n}\n'],
     ['a checkpoint', 'events:\n  - expect:\n      epoch: 1\n      bank: { alice: 20 gonka, h1: 0 }\n      escrows:\n        1: { settled: true }\n'],
   ])('takes %s', (_, text) => {
     expect(check(text)).toBe(true);
@@ -225,7 +230,11 @@ describe('subset scanner', () => {
 
   test.each([
     ['a block scalar', 'a: |\n  text\n'],
-    ['a multi-line flow map', 'a: { b: 1,\n  c: 2 }\n'],
+    ['a flow map over lines at its key\'s column', 'a: { b: 1,\nc: 2 }\n'],
+    ['a flow sequence over lines at its dash\'s column', 'a:\n  - [1,\n  2]\n'],
+    ['a line break after a key in a flow map', 'a: { b:\n    1 }\n'],
+    ['a plain scalar over lines in a flow sequence', 'a: [b\n    c]\n'],
+    ['an inner closing bracket at the key\'s column', 'a: [[1,\n]]\n'],
     ['a sequence at its key\'s indent', 'a:\n- 1\n'],
     ['an anchor', 'a: &x 1\nb: *x\n'],
     ['a tag', 'a: !!str 1\n'],

@@ -1,0 +1,209 @@
+/**
+ * Floors for the benchmark (issue 15): what the same work costs done the plainest way, measured
+ * in the same run, so every figure of `npm run bench` is a ratio that holds on another machine.
+ *
+ * - load floor: js-yaml's `load` of the same YAML file, and `JSON.parse` of its JSON twin, each
+ *   in a fresh process (bench/floor-load.js) timed as `epochsim run --json` is, start-up and
+ *   reading included;
+ * - replay floor: `floorReplay` below, a minimal mutable model of the hottest events (plain Maps,
+ *   bigints, no history, no invariants, no transactions), checked against epochsim's balances
+ *   on the same events, so both do the same work;
+ * - start-up floor: `node -e 0`.
+ *
+ * Measurements alternate A and B (A B A B …) and report medians, so a slow spell of a shared
+ * machine falls on both.
+ */
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** A ratio against its target: `1.23× ≤ 1.5× PASS`. */
+export const verdict = (ratio, target) => `${ratio.toFixed(2)}× (target ≤ ${target}×) ${ratio <= target ? 'PASS' : 'FAIL'}`;
+
+const MAXRSS_HOOK = new URL('./maxrss.cjs', import.meta.url).pathname;
+
+/**
+ * Runs `node ARGS` in a fresh process, stdout to /dev/null opened write-only (as a shell's
+ * `> /dev/null`: 'ignore' opens it read-write, which epochsim takes for a closed stdout); the
+ * wall time in ms, and the child's CPU time (all threads) and peak RSS in MiB, reported by a
+ * preloaded exit hook (maxrss.cjs).
+ */
+export function spawnTimed(args) {
+  const devNull = openSync('/dev/null', 'w');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--require', MAXRSS_HOOK, ...args], { stdio: ['ignore', devNull, 'pipe'], maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  closeSync(devNull);
+  const stderr = r.stderr.toString();
+  if (r.status !== 0 && r.status !== 1) throw new Error(`bench: node ${args.join(' ')} exited ${r.status}: ${stderr}`);
+  const m = /maxrss (\d+) cpu (\d+)/.exec(stderr);
+  return { ms, rssMiB: m ? Number(m[1]) / 1024 : NaN, cpuMs: m ? Number(m[2]) / 1e3 : NaN };
+}
+
+/** Interleaved runs of several commands (A B C A B C …): the median wall ms, CPU ms and peak RSS of each. */
+export function alternate(commands, runs) {
+  const ms = commands.map(() => []);
+  const rss = commands.map(() => []);
+  const cpu = commands.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    commands.forEach((args, c) => {
+      const r = spawnTimed(args);
+      ms[c].push(r.ms);
+      rss[c].push(r.rssMiB);
+      cpu[c].push(r.cpuMs);
+    });
+  }
+  return commands.map((_, c) => ({ ms: median(ms[c]), runs: ms[c], rssMiB: median(rss[c]), cpuMs: median(cpu[c]) }));
+}
+
+/** The floor process: node bench/floor-load.js FILE (yaml | json). */
+export const FLOOR_LOAD = new URL('./floor-load.js', import.meta.url).pathname;
+
+// ---------------------------------------------------------------------------------------------
+// The replay floor: a minimal mutable model of the hottest events.
+// ---------------------------------------------------------------------------------------------
+
+const INFERENCE = 'inference';
+
+/**
+ * The events of one long epoch of the bench workload (start_epoch, then transfers, escrows
+ * created and settled in that epoch, inferences, claims, exclusions and the deliberate
+ * failures), without the epoch's end: end_epoch's reward arithmetic is not a hot path and is
+ * not modelled. `makeScenario` is bench/workload.js's.
+ */
+export function floorWorkload(makeScenario, participants, events) {
+  const { scenario } = makeScenario({ participants, events, perEpoch: events + 10 });
+  return { ...scenario, items: scenario.items.filter((item) => item.event.type !== 'end_epoch') };
+}
+
+/**
+ * The floor model: bank balances and ledger coin balances in plain Maps, escrows in an array,
+ * mutated in place. It does what the events of `floorWorkload` do to balances under `rules`
+ * (`deferred`: a settlement in its own epoch credits the hosts' ledgers; `immediate`: it pays
+ * them by bank) and nothing else: no history, no invariants, no transactions, no records.
+ */
+export function floorReplay(scenario, rules) {
+  const { tokenPrice, escrow: limits } = scenario.params;
+  const bank = new Map([[INFERENCE, 0n]]);
+  const ledger = new Map();
+  for (const a of scenario.accounts) bank.set(a.name, a.balance);
+  for (const p of scenario.participants) {
+    bank.set(p.name, p.balance);
+    ledger.set(p.name, 0n);
+  }
+  const everyone = scenario.participants.map((p) => p.name);
+  let active = new Set();
+  const escrows = [];
+  let failed = 0;
+  const move = (from, to, amount) => {
+    const balance = bank.get(from);
+    if (balance < amount) return false;
+    bank.set(from, balance - amount);
+    bank.set(to, bank.get(to) + amount);
+    return true;
+  };
+  for (const item of scenario.items) {
+    const e = item.event;
+    switch (e.type) {
+      case 'start_epoch':
+        active = new Set(e.active ?? everyone);
+        break;
+      case 'transfer':
+        if (!move(e.from, e.to, e.amount)) failed++;
+        break;
+      case 'create_escrow': {
+        if (e.amount < limits.minAmount || e.amount > limits.maxAmount || !e.slots.every((h) => active.has(h)) || !move(e.creator, INFERENCE, e.amount)) {
+          failed++;
+          break;
+        }
+        escrows.push({ creator: e.creator, amount: e.amount, slots: e.slots, settled: false });
+        break;
+      }
+      case 'settle_escrow': {
+        const escrow = escrows[Number(e.escrow) - 1];
+        if (escrow === undefined || escrow.settled) {
+          failed++;
+          break;
+        }
+        const n = BigInt(escrow.slots.length);
+        const share = e.fees / n;
+        let remainder = e.fees % n;
+        let cost = 0n;
+        const pay = new Map();
+        for (const h of e.hosts) {
+          cost += h.cost;
+          let amount = h.cost + share;
+          if (remainder > 0n) {
+            amount += 1n;
+            remainder -= 1n;
+          }
+          const host = escrow.slots[h.slot];
+          pay.set(host, (pay.get(host) ?? 0n) + amount);
+        }
+        if (cost + e.fees > escrow.amount) {
+          failed++;
+          break;
+        }
+        let paid = 0n;
+        for (const [host, amount] of pay) {
+          if (rules === 'immediate') move(INFERENCE, host, amount);
+          else ledger.set(host, ledger.get(host) + amount);
+          paid += amount;
+        }
+        move(INFERENCE, escrow.creator, escrow.amount - paid);
+        escrow.settled = true;
+        break;
+      }
+      case 'run_inference': {
+        if (!active.has(e.executor)) {
+          failed++;
+          break;
+        }
+        const price = e.price ?? tokenPrice;
+        const escrow = (e.maxTokens + e.promptTokens) * price;
+        const cost = (e.promptTokens + e.completionTokens) * price;
+        const pay = e.outcome === 'expired' ? 0n : cost < escrow ? cost : escrow;
+        if (bank.get(e.requester) < escrow) {
+          failed++;
+          break;
+        }
+        move(e.requester, INFERENCE, pay);
+        ledger.set(e.executor, ledger.get(e.executor) + pay);
+        break;
+      }
+      default:
+        // claim_reward (nothing to claim in the first epoch), exclude_participant: no balance moves
+        break;
+    }
+  }
+  return { bank, ledger, failed };
+}
+
+/**
+ * Whether the model ends where epochsim ends: every bank balance (accounts, participants, the
+ * inference module), every ledger coin balance and the number of failed events. A list of the
+ * first differences (empty: the same).
+ */
+export function compareWithEngine(model, result, { balanceOf, participantOf }) {
+  const diffs = [];
+  for (const [name, balance] of model.bank) {
+    const got = balanceOf(result.final, result.world, name);
+    if (got !== balance && diffs.length < 5) diffs.push(`bank ${name}: engine ${got}, floor ${balance}`);
+  }
+  for (const [name, coins] of model.ledger) {
+    const got = participantOf(result.final, result.world, name)?.coinBalance;
+    if (got !== coins && diffs.length < 5) diffs.push(`coin_balance ${name}: engine ${got}, floor ${coins}`);
+  }
+  if (result.counts.failed !== model.failed) diffs.push(`failed events: engine ${result.counts.failed}, floor ${model.failed}`);
+  return diffs;
+}
+
+/** The peak RSS hook's path, for a caller that spawns node itself. */
+export const maxRssHook = () => MAXRSS_HOOK;
+
+/** Size of a file in MB. */
+export const fileMb = (path) => readFileSync(path).length / 1e6;

@@ -1,0 +1,170 @@
+/**
+ * The bench's ratio sections (issue 15), each a function bench.js calls: every figure is a
+ * ratio to a floor measured in the same run (floors.js), printed with its target and PASS or
+ * FAIL, and kept in `verdicts` for the summary at the end of the bench.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { alternate, compareWithEngine, FLOOR_LOAD, floorReplay, floorWorkload, median, verdict } from './floors.js';
+
+/** Every target of the run: [what, ratio, target]; printed together by printVerdicts. */
+export const verdicts = [];
+const record = (what, ratio, target) => {
+  verdicts.push([what, ratio, target]);
+  return verdict(ratio, target);
+};
+
+const fmt = (x, d = 2) => x.toFixed(d);
+const BIN = new URL('../bin/epochsim', import.meta.url).pathname;
+
+/** JSON with bigints as strings (the JSON twin of a scenario file: what js-yaml read, as JSON). */
+const jsonTwin = (value) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+
+/**
+ * Section 6a. `epochsim run --json` end to end on a 10^5-event file against the load floor:
+ * js-yaml's `load` of the same file and `JSON.parse` of its JSON twin, each in a fresh process,
+ * interleaved with the run. Once for the plain file (bench/gen-yaml.js toYaml) and once for the
+ * same scenario in every spelling mixed (toMixedYaml), after checking that both read to the same
+ * events. The run's peak RSS is reported per event (the loader holds the whole document).
+ */
+export async function loadFloorSection({ makeScenario, participants, events, runs, loadScenario }) {
+  const { toYaml, toMixedYaml } = await import('./gen-yaml.js');
+  const jsyaml = (await import('js-yaml')).default;
+  const dir = mkdtempSync(join(os.tmpdir(), 'epochsim-floor-'));
+  const scenario = makeScenario({ participants, events }).scenario;
+  const files = [
+    ['plain (bench/gen-yaml.js)', toYaml(scenario)],
+    ['every spelling mixed (gen-yaml.js mixed)', toMixedYaml(scenario)],
+  ];
+  // both files read to the same events (a mixed spelling that read differently would be another workload)
+  const eventsOf = (text) => {
+    const r = loadScenario(text, 'x.yaml');
+    if (!r.ok) throw new Error(`bench: a generated file does not load: ${r.issues[0]?.message}`);
+    return jsonTwin(r.scenario.items.map((item) => [item.event, item.expectError ?? null]));
+  };
+  const same = eventsOf(files[0][1]) === eventsOf(files[1][1]);
+  console.log(
+    `\nrun --json end to end against the load floor: ${events.toLocaleString('en-US')} events, ${participants.toLocaleString('en-US')} participants, ` +
+      `each command in a fresh process, interleaved, median of ${runs}; the two files read to the same events: ${same ? 'yes' : 'NO'}`,
+  );
+  const rows = [];
+  for (const [label, text] of files) {
+    const yamlFile = join(dir, `${label.split(' ')[0]}.yaml`);
+    const jsonFile = join(dir, `${label.split(' ')[0]}.json`);
+    writeFileSync(yamlFile, text);
+    writeFileSync(jsonFile, jsonTwin(jsyaml.load(text)));
+    const [run, floorYaml, floorJson] = alternate([[BIN, 'run', yamlFile, '--json'], [FLOOR_LOAD, yamlFile, 'yaml'], [FLOOR_LOAD, jsonFile, 'json']], runs);
+    const mb = readFileSync(yamlFile).length / 1e6;
+    rows.push({ label, mb, run, floorYaml, floorJson });
+    console.log(
+      `  ${label}, ${fmt(mb, 1)} MB: run --json ${fmt(run.ms / 1e3)} s, js-yaml load ${fmt(floorYaml.ms / 1e3)} s, JSON.parse of the JSON twin ${fmt(floorJson.ms / 1e3)} s`,
+    );
+    console.log(`    run --json / js-yaml load: ${record(`run --json / js-yaml load, ${label}`, run.ms / floorYaml.ms, 1.5)}`);
+    console.log(`    run --json / JSON.parse: ${fmt(run.ms / floorJson.ms)}× (no target: JSON.parse is what a parser of a simpler format would cost)`);
+    console.log(
+      `    CPU time, all threads (garbage collection's helpers included): run --json ${fmt(run.cpuMs / 1e3)} s, js-yaml load ${fmt(floorYaml.cpuMs / 1e3)} s: ` +
+        `${fmt(run.cpuMs / floorYaml.cpuMs)}× (no target; on a busy machine the wall-clock ratio grows with the threads' waits)`,
+    );
+    console.log(`    peak RSS: run --json ${fmt(run.rssMiB, 0)} MiB, js-yaml load ${fmt(floorYaml.rssMiB, 0)} MiB (${fmt(run.rssMiB / floorYaml.rssMiB)}×)`);
+    // the loading step alone, in this process: epochsim's loader (typed, checked, located) against js-yaml's load
+    const load = [];
+    const floor = [];
+    for (let i = 0; i < Math.max(3, runs); i++) {
+      globalThis.gc?.();
+      let t0 = process.hrtime.bigint();
+      loadScenario(text, yamlFile);
+      load.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      globalThis.gc?.();
+      t0 = process.hrtime.bigint();
+      jsyaml.load(text);
+      floor.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    console.log(`    loading alone, in this process, interleaved: epochsim's loadScenario / js-yaml load ${fmt(median(load) / median(floor))}× (no target)`);
+  }
+  if (!same) verdicts.push(['the mixed file reads to the same events as the plain one', Infinity, 1]);
+  rmSync(dir, { recursive: true, force: true });
+  return rows;
+}
+
+/**
+ * Section 6b. Memory of `run --json` end to end against the scenario length: peak RSS at two
+ * lengths (10x apart), as bytes per event on top, next to js-yaml's load of the same files.
+ * Bounded memory would be a flat line; today the loader holds the whole document and the run
+ * holds every step for its JSON, so it grows with the file.
+ */
+export async function memorySection({ makeScenario, participants, lengths, runs, maxSizeMiB }) {
+  const { toYaml } = await import('./gen-yaml.js');
+  const dir = mkdtempSync(join(os.tmpdir(), 'epochsim-mem-'));
+  const points = [];
+  for (const n of lengths) {
+    const file = join(dir, `m-${n}.yaml`);
+    writeFileSync(file, toYaml(makeScenario({ participants, events: n, stream: true }).scenario));
+    const [run, floor] = alternate([[BIN, 'run', file, '--json', '--max-size', String(maxSizeMiB)], [FLOOR_LOAD, file, 'yaml']], runs);
+    points.push({ n, run, floor });
+    rmSync(file, { force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const [a, z] = [points[0], points[points.length - 1]];
+  const perEvent = ((z.run.rssMiB - a.run.rssMiB) * 2 ** 20) / (z.n - a.n);
+  const floorPerEvent = ((z.floor.rssMiB - a.floor.rssMiB) * 2 ** 20) / (z.n - a.n);
+  console.log(`\nmemory end to end (run --json, peak RSS of the whole process, loading included; median of ${runs}):`);
+  for (const p of points) console.log(`  ${p.n.toLocaleString('en-US')} events: run --json ${fmt(p.run.rssMiB, 0)} MiB, js-yaml load alone ${fmt(p.floor.rssMiB, 0)} MiB`);
+  console.log(
+    `  growth: run --json ${fmt(perEvent / 1024, 1)} KiB per event, js-yaml load ${fmt(floorPerEvent / 1024, 1)} KiB per event ` +
+      `(${fmt(perEvent / floorPerEvent)}×); bounded would be ~0 per event: ${perEvent < 1024 ? 'PASS' : 'FAIL'}`,
+  );
+  verdicts.push(['memory end to end, KiB per event (bounded: < 1)', perEvent / 1024, 1]);
+  return { perEvent, floorPerEvent, points };
+}
+
+/**
+ * Section 1b. The replay against the replay floor: runScenario (a transaction per event,
+ * invariants after every event, no per-step records) and the floor model (floors.js) on the
+ * same events, interleaved, medians; first checked to end with the same balances.
+ */
+export function replayFloorSection({ lib, makeScenario, participants, events, runs }) {
+  const scenario = floorWorkload(makeScenario, participants, events);
+  console.log(
+    `\nreplay against the replay floor (a minimal mutable model of the hot events: plain Maps, bigints, no history, no invariants): ` +
+      `${scenario.items.length.toLocaleString('en-US')} events of one epoch, ${participants.toLocaleString('en-US')} participants, interleaved, median of ${runs} after 2 warm-ups`,
+  );
+  for (const rules of ['deferred', 'immediate']) {
+    const engineRun = () => lib.runScenario(scenario, { rules, keepTrace: false });
+    const result = engineRun();
+    const model = floorReplay(scenario, rules);
+    const diffs = compareWithEngine(model, result, lib);
+    for (let i = 0; i < 1; i++) {
+      engineRun();
+      floorReplay(scenario, rules);
+    }
+    const a = [];
+    const b = [];
+    for (let i = 0; i < runs; i++) {
+      globalThis.gc?.();
+      let t0 = process.hrtime.bigint();
+      engineRun();
+      a.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      globalThis.gc?.();
+      t0 = process.hrtime.bigint();
+      floorReplay(scenario, rules);
+      b.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    const ratio = median(a) / median(b);
+    console.log(
+      `  ${rules}: same balances and failures as epochsim: ${diffs.length === 0 ? 'yes' : `NO (${diffs.join('; ')})`}; ` +
+        `epochsim / floor ${record(`replay / replay floor, ${rules}`, diffs.length === 0 ? ratio : Infinity, 3)}`,
+    );
+  }
+}
+
+/** The summary: every target of the run, its ratio and PASS or FAIL. */
+export function printVerdicts() {
+  console.log('\ntargets (ratios to floors measured in this run):');
+  const width = Math.max(...verdicts.map(([what]) => what.length));
+  for (const [what, ratio, target] of verdicts) {
+    console.log(`  ${what.padEnd(width)}  ${Number.isFinite(ratio) ? fmt(ratio) : '—'} (≤ ${target})  ${ratio <= target ? 'PASS' : 'FAIL'}`);
+  }
+}
+
+export { record };
