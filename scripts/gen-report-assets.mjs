@@ -1,7 +1,7 @@
 /**
  * Builds what `epochsim report` inlines into every page: uPlot's minified script and style (from
- * the locked `uplot` package), and the page's own script (src/cli/render/page/client/page.ts,
- * stripped of its types by TypeScript) and style, as string constants in
+ * the locked `uplot` package), and the pages' own scripts (src/cli/render/page/client/page.ts and
+ * sweep.ts, stripped of their types by TypeScript) and style, as string constants in
  * src/cli/render/page/assets.generated.ts, with the SHA-256 hashes of the two scripts for the
  * page's Content-Security-Policy. The file is generated, not committed: `npm run build`,
  * `npm run typecheck` and so `npm test` run this first, and it rewrites the file only when its
@@ -17,26 +17,29 @@ const root = new URL('..', import.meta.url);
 const read = (path) => readFileSync(new URL(path, root), 'utf8');
 const TARGET = 'src/cli/render/page/assets.generated.ts';
 
-const source = read('src/cli/render/page/client/page.ts');
-const { outputText } = ts.transpileModule(source, {
-  fileName: 'page.ts',
-  compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: true },
-});
-// The script's only import is a type-only one; what is left of it is `export {};`, which a
-// classic <script> cannot hold.
-const pageJs = outputText.replace(/^export \{\};\s*$/m, '').trim();
+/** A page script stripped of its types. Its only import is a type-only one; what is left of it is `export {};`, which a classic <script> cannot hold. */
+const script = (name) =>
+  ts
+    .transpileModule(read(`src/cli/render/page/client/${name}`), {
+      fileName: name,
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: true },
+    })
+    .outputText.replace(/^export \{\};\s*$/m, '')
+    .trim();
+const pageJs = script('page.ts');
+const sweepJs = script('sweep.ts');
 const uplotJs = read('node_modules/uplot/dist/uPlot.iife.min.js').trim();
 const uplotCss = read('node_modules/uplot/dist/uPlot.min.css').trim();
 const pageCss = read('src/cli/render/page/client/page.css').trim();
 const uplotVersion = JSON.parse(read('node_modules/uplot/package.json')).version;
 
 const problems = [];
-for (const [name, text] of Object.entries({ pageJs, uplotJs, uplotCss, pageCss })) {
+for (const [name, text] of Object.entries({ pageJs, sweepJs, uplotJs, uplotCss, pageCss })) {
   // nothing may end its element early, and nothing may need the terminal escaping of `-o -`
   if (/<\/(script|style)|<!--/i.test(text)) problems.push(`${name} holds </script, </style or <!--`);
   if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/.test(text)) problems.push(`${name} holds a control character`);
 }
-if (/^\s*(import|export)\b/m.test(pageJs)) problems.push('the page script still imports or exports after its types are stripped');
+if (/^\s*(import|export)\b/m.test(pageJs + sweepJs)) problems.push('a page script still imports or exports after its types are stripped');
 if (problems.length > 0) {
   process.stderr.write(`gen-report-assets: ${problems.join('; ')}\n`);
   process.exit(1);
@@ -53,6 +56,10 @@ export const PAGE_JS = ${JSON.stringify(pageJs)};
 export const PAGE_CSS = ${JSON.stringify(pageCss)};
 /** The CSP hashes of the page's two scripts, in the order the page has them. */
 export const SCRIPT_HASHES: readonly string[] = ${JSON.stringify([hash(uplotJs), hash(pageJs)])};
+/** The sweep page's script (epochsim sweep --html, report --sweep). */
+export const SWEEP_JS = ${JSON.stringify(sweepJs)};
+/** The CSP hashes of the sweep page's two scripts. */
+export const SWEEP_SCRIPT_HASHES: readonly string[] = ${JSON.stringify([hash(uplotJs), hash(sweepJs)])};
 `;
 let old = '';
 try {

@@ -75,6 +75,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/fuzz.js')).registerFuzz,
   },
   {
+    name: 'sweep',
+    description: "replay a scenario at every point of a grid of params and rulesets, and print chosen values of each point's run",
+    args: ['<file>'],
+    options: true,
+    load: async () => (await import('./commands/sweep.js')).registerSweep,
+  },
+  {
     name: 'explore',
     description: 'check every sequence of events up to a depth, breadth first, and write a shortest scenario for each kind of failure',
     args: [],

@@ -13,6 +13,8 @@ export const EXIT_INTERNAL = 70;
 export const EXIT_OUTPUT = 74;
 /** Stopped by Ctrl-C (128 + SIGINT), after saying what was done. */
 export const EXIT_INTERRUPTED = 130;
+/** Stopped by SIGTERM (128 + 15: a scheduler ending the job), after saying what was done. */
+export const EXIT_TERMINATED = 143;
 
 /** What a command needs from the program: the process window and a way to set the exit code. */
 export interface Cli {

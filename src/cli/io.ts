@@ -20,6 +20,9 @@ export interface DirEntry {
 /** The code of the error readBytes and readStdinBytes throw for more than `limit` bytes. */
 export const TOO_LARGE = 'EPOCHSIM_TOO_LARGE';
 
+/** The signals a long command stops at cleanly. */
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
 export interface Io {
   /** A file's bytes; throws like readFile when it cannot, and with code TOO_LARGE past `limit` bytes. */
   readonly readBytes: (path: string, limit: number) => Uint8Array;
@@ -56,8 +59,12 @@ export interface Io {
   readonly mkdir: (path: string) => void;
   /** Removes a file this process wrote; nothing happens when it is gone. */
   readonly removeFile: (path: string) => void;
-  /** Calls `handler` on the first Ctrl-C (SIGINT) instead of ending the process; the returned function stops that. */
-  readonly onInterrupt: (handler: () => void) => () => void;
+  /**
+   * Calls `handler` on the first Ctrl-C (SIGINT) or SIGTERM (a scheduler ending the job) instead
+   * of ending the process; the returned function stops that. A second one of the same signal ends
+   * the process as usual.
+   */
+  readonly onInterrupt: (handler: (signal: InterruptSignal) => void) => () => void;
   /** Lets the process take signals (Ctrl-C) in the middle of long work done in this thread. */
   readonly breathe: () => Promise<void>;
 }
@@ -262,10 +269,14 @@ export function nodeIo(): Io {
       }
     },
     onInterrupt: (handler) => {
-      // once: a second Ctrl-C ends the process as usual
-      process.once('SIGINT', handler);
+      // once each: a second Ctrl-C (or SIGTERM) ends the process as usual
+      const onInt = (): void => handler('SIGINT');
+      const onTerm = (): void => handler('SIGTERM');
+      process.once('SIGINT', onInt);
+      process.once('SIGTERM', onTerm);
       return () => {
-        process.removeListener('SIGINT', handler);
+        process.removeListener('SIGINT', onInt);
+        process.removeListener('SIGTERM', onTerm);
       };
     },
     breathe: () => new Promise((resolve) => setImmediate(resolve)),

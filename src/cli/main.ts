@@ -2,20 +2,15 @@
  * The command line: parses argv, runs a command, returns the exit code. The only layer that
  * touches files, streams, colour and the environment (through Io).
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands.js';
 import { EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, InputError, OutputError, type Cli } from './exit.js';
 import type { Io } from './io.js';
 import { describeError } from './oserror.js';
 import { terminalSafe } from './terminal.js';
+import { packageVersion } from './version.js';
 
 export { EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT } from './exit.js';
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /**
  * The program with every command; only the commands `wanted` names are loaded (by default all),
@@ -27,6 +22,8 @@ export async function buildProgram(cli: Cli, wanted: (name: string) => boolean =
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .exitOverride()
+    // a command's options stop at its subcommand: `fuzz merge … --report F` is merge's --report
+    .enablePositionalOptions()
     .configureOutput({ writeOut: cli.io.out, writeErr: cli.io.err })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(

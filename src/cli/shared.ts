@@ -12,7 +12,7 @@ import { chalkPalette, plain, wantsColour, type Palette } from './palette.js';
 
 import { InputError } from './exit.js';
 
-export { EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, InputError, OutputError, type Cli } from './exit.js';
+export { EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_TERMINATED, InputError, OutputError, type Cli } from './exit.js';
 
 export function parseRules(value: string): RuleName {
   if ((RULE_NAMES as readonly string[]).includes(value)) return value as RuleName;

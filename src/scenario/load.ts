@@ -347,13 +347,13 @@ function objectKeysAt(schema: z.ZodType, rel: readonly (string | number)[]): str
 // ---------------------------------------------------------------------------------------------
 // Params
 
-function checkParams(root: RawMap, sink: Sink): Params | undefined {
-  const written = root.params === undefined ? {} : root.params;
-  const parsed = paramsSchema.safeParse(written);
-  if (!parsed.success) return undefined;
-  const p = parsed.data;
-  const d = DEFAULT_PARAMS;
-  const params: Params = {
+/** The params fields as the schema reads them (each one optional). */
+export type ParsedParams = z.output<typeof paramsSchema>;
+
+/** Params from the fields given, each field not given taken from `base` (the chain's defaults). */
+export function paramsFrom(p: ParsedParams, base: Params = DEFAULT_PARAMS): Params {
+  const d = base;
+  return {
     tokenPrice: p.token_price ?? d.tokenPrice,
     escrow: {
       minAmount: p.escrow?.min_amount ?? d.escrow.minAmount,
@@ -383,8 +383,23 @@ function checkParams(root: RawMap, sink: Sink): Params | undefined {
       downtimeHThreshold: p.validation?.downtime_h_threshold ?? d.validation.downtimeHThreshold,
     },
   };
+}
+
+/** The rule between params fields the schema cannot state: the escrow bounds in order. */
+export function escrowBoundsProblem(params: Params): string | undefined {
   const { minAmount, maxAmount } = params.escrow;
-  if (minAmount > maxAmount) {
+  return minAmount > maxAmount ? `params.escrow.min_amount (${minAmount}) must not exceed params.escrow.max_amount (${maxAmount})` : undefined;
+}
+
+function checkParams(root: RawMap, sink: Sink): Params | undefined {
+  const written = root.params === undefined ? {} : root.params;
+  const parsed = paramsSchema.safeParse(written);
+  if (!parsed.success) return undefined;
+  const p = parsed.data;
+  const params = paramsFrom(p);
+  const problem = escrowBoundsProblem(params);
+  if (problem !== undefined) {
+    const { minAmount, maxAmount } = params.escrow;
     const minWritten = p.escrow?.min_amount !== undefined;
     const maxWritten = p.escrow?.max_amount !== undefined;
     const at = sink.src.valueLoc(['params', 'escrow', minWritten ? 'min_amount' : 'max_amount']);
@@ -393,7 +408,7 @@ function checkParams(root: RawMap, sink: Sink): Params | undefined {
       : !maxWritten
         ? `max_amount defaults to ${formatGonka(maxAmount)} gonka`
         : undefined;
-    sink.add(at, 'PARAM_CONFLICT', `params.escrow.min_amount (${minAmount}) must not exceed params.escrow.max_amount (${maxAmount})`, hint);
+    sink.add(at, 'PARAM_CONFLICT', problem, hint);
     return undefined;
   }
   return params;

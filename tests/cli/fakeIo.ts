@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { TOO_LARGE } from '../../src/cli/io.js';
 import { posix } from 'node:path';
-import type { DirEntry, Io, PathKind } from '../../src/cli/io.js';
+import type { DirEntry, InterruptSignal, Io, PathKind } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 
 export interface CliResult {
@@ -38,6 +38,8 @@ export interface CliOptions {
   readonly writeErrors?: Record<string, string>;
   /** Ctrl-C after this many breaths (Io.breathe) of long work. */
   readonly interruptAfter?: number;
+  /** The signal of that interrupt (default SIGINT, Ctrl-C). */
+  readonly interruptSignal?: InterruptSignal;
 }
 
 const bytesWithin = (bytes: Uint8Array, limit: number): Uint8Array => {
@@ -64,7 +66,7 @@ export async function runCli(argv: string[], opts: CliOptions = {}): Promise<Cli
     const prefix = dir === '.' ? '' : `${dir}/`;
     return dirs.has(dir) || Object.keys(files).some((f) => norm(f).startsWith(prefix));
   };
-  let interrupt: (() => void) | undefined;
+  let interrupt: ((signal: InterruptSignal) => void) | undefined;
   let breaths = 0;
   /** The configured error of writing `path`; a folder's names the parent that refused it, as Io.mkdir's does. */
   const failWrite = (path: string, folder = false): void => {
@@ -143,7 +145,7 @@ export async function runCli(argv: string[], opts: CliOptions = {}): Promise<Cli
     },
     breathe: async () => {
       breaths++;
-      if (breaths === opts.interruptAfter) interrupt?.();
+      if (breaths === opts.interruptAfter) interrupt?.(opts.interruptSignal ?? 'SIGINT');
     },
     mkdir: (path) => {
       const parts = norm(path).split('/');

@@ -6,11 +6,12 @@
  *
  * EPOCHSIM_BIN runs the suite against another build (to show that it fails on an older one).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadScenario } from '../../src/scenario/load.js';
+import { background, firstYamlIn } from './processes.js';
 
 const BIN = resolve(process.env.EPOCHSIM_BIN ?? 'bin/epochsim');
 const S01 = resolve('scenarios/01-deferred-same-epoch.yaml');
@@ -357,25 +358,12 @@ describe('hostile input and failing outputs, through the real process', () => {
 
   test.each(['1', '2'])('Ctrl-C in a long fuzz run (--workers %s): the failures already shrunk are on disk, whole, and the summary so far is printed (exit 130)', async (workers) => {
     const out = join(dir, `found-${workers}`);
-    const child = spawn(process.execPath, [BIN, 'fuzz', '--rules', 'pr-1000', '--seed', '1', '--runs', '100000', '--strict', '--out', out, '--workers', workers], { cwd: dir });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const closed = new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    const run = background(BIN, ['fuzz', '--rules', 'pr-1000', '--seed', '1', '--runs', '100000', '--strict', '--out', out, '--workers', workers], dir);
     // as soon as the first shrunk failure is written (run 0 finds one), interrupt
-    await new Promise<void>((done) => {
-      const poll = setInterval(() => {
-        if (existsSync(out) && readdirSync(out).some((n) => n.endsWith('.yaml'))) {
-          clearInterval(poll);
-          done();
-        }
-      }, 20);
-      void closed.then(() => {
-        clearInterval(poll);
-        done();
-      });
-    });
-    child.kill('SIGINT');
-    const code = await closed;
+    await firstYamlIn(out, run);
+    run.kill('SIGINT');
+    const code = await run.closed;
+    const stdout = run.stdout();
     expect(code).toBe(130);
     expect(stdout).toMatch(/\ninterrupted \(Ctrl-C\): the summary of the [0-9]+ runs? done\n[0-9]+ runs?, [0-9]+ replays? in /);
     expect(stdout).toMatch(/\n[0-9]+ passed, [1-9][0-9]* failed\nseed 1; reproduce: epochsim fuzz --rules pr-1000 --seed 1 --runs 100000 /);

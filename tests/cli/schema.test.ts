@@ -106,6 +106,6 @@ describe('epochsim schema --output run', () => {
     const r = await runCli(['schema', '--output', 'nope']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain("option '--output <document>' argument 'nope' is invalid. Allowed choices are scenario, run, explore.");
+    expect(r.stderr).toContain("option '--output <document>' argument 'nope' is invalid. Allowed choices are scenario, run, fuzz-report, sweep, explore.");
   });
 });

@@ -3,7 +3,7 @@
  * transcript, and the relative links of a page. The conventions (docs/README.md, "Conventions"):
  *
  * - ```console — a transcript: each `$ epochsim ARGS` line (or `$ cat FILE`) is run from the
- *   repository root and followed by exactly what it prints, stdout then stderr. A command that
+ *   repository root (`$ VAR=value epochsim ARGS` with VAR in its environment) and followed by exactly what it prints, stdout then stderr. A command that
  *   ends in `# exit N` must exit N; any other must exit 0. A line `…` in the output stands for any
  *   number of lines (a cut).
  * - ```yaml file=PATH — a file the page creates (later commands of the page read it); it must
@@ -46,6 +46,8 @@ export function blocksOf(text: string): Block[] {
 export interface Command {
   /** 1-based line in the page. */
   readonly line: number;
+  /** `VAR=value` assignments before the command (a scheduler's environment), when there are any. */
+  readonly env?: Readonly<Record<string, string>>;
   readonly argv: readonly string[];
   readonly exit: number;
   readonly expected: string;
@@ -106,7 +108,13 @@ export function commandsOf(block: Block): Command[] {
     }
     const output: string[] = [];
     for (; i + 1 < lines.length && !(lines[i + 1] ?? '').startsWith('$ '); i++) output.push(lines[i + 1] ?? '');
-    out.push({ line, argv: shellWords(cmd), exit, expected: output.length === 0 ? '' : `${output.join('\n')}\n` });
+    const argv = shellWords(cmd);
+    const env: Record<string, string> = {};
+    for (let m = /^([A-Z_][A-Z0-9_]*)=(.*)$/s.exec(argv[0] ?? ''); m !== null; m = /^([A-Z_][A-Z0-9_]*)=(.*)$/s.exec(argv[0] ?? '')) {
+      env[m[1] as string] = m[2] as string;
+      argv.shift();
+    }
+    out.push({ line, ...(Object.keys(env).length > 0 ? { env } : {}), argv, exit, expected: output.length === 0 ? '' : `${output.join('\n')}\n` });
   }
   return out;
 }

@@ -49,7 +49,7 @@ describe.each(PAGES)('%s', (page) => {
         let code: number;
         let printed: string;
         if (tool === 'epochsim' || tool === 'bin/epochsim') {
-          const r = await runCli(args, { files });
+          const r = await runCli(args, { files, ...(c.env === undefined ? {} : { env: c.env }) });
           code = r.code;
           printed = r.stdout + r.stderr;
         } else if (tool === 'cat' && args.length === 1) {
@@ -121,6 +121,8 @@ describe('the harness (a check of the check)', () => {
     const [block] = blocksOf('```console\n$ epochsim rules nope   # exit 2\nwrong\n```\n');
     const [c] = cmds(block as Block);
     expect(c).toEqual({ line: 2, argv: ['epochsim', 'rules', 'nope'], exit: 2, expected: 'wrong\n' });
+    const [withEnv] = cmds(blocksOf("```console\n$ A_1=x B='y z' epochsim fuzz --shard auto\n```\n")[0] as Block);
+    expect(withEnv).toEqual({ line: 2, env: { A_1: 'x', B: 'y z' }, argv: ['epochsim', 'fuzz', '--shard', 'auto'], exit: 0, expected: '' });
     const r = await runCli(['rules', 'nope']);
     expect(r.code).toBe(2);
     expect(matchesTranscript(c?.expected ?? '', r.stdout + r.stderr)).toBe(false);

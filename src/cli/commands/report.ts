@@ -6,7 +6,10 @@
 import { basename, dirname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
+import { SWEEP_JSON_FORMAT, sweepDocumentSchema } from '../../sweep/sweep.js';
+import { readJsonFile } from '../jsonFile.js';
 import { describeError } from '../oserror.js';
+import { writeSweepPage } from './sweep.js';
 import { buildPageData, EXPLAINED } from '../render/page/data.js';
 import { renderPage } from '../render/page/html.js';
 import { EXIT_FAILED, EXIT_INPUT, EXIT_OK, InputError, loadForCommand, maxSizeOption, strictUnitsOption, OutputError, parseRulesets, sourceName, type Cli } from '../shared.js';
@@ -16,6 +19,7 @@ interface ReportFlags {
   readonly output?: string;
   readonly maxSize?: number;
   readonly strictUnits?: boolean;
+  readonly sweep?: boolean;
   readonly color: boolean;
 }
 
@@ -35,28 +39,57 @@ The page is written to OUT (default: the scenario file's name with .html in plac
 the current folder; stdin's is stdin.html), replacing it whole or not at all; -o - writes it
 to stdout. Long scenarios page their timeline and thin out their charts.
 
+With --sweep, FILE is the document epochsim sweep --json printed, and the page shows it: a chart
+per metric against the last param whose values are integers, a line per ruleset (and per value
+of the other params), and the points as a table (as sweep --html writes it).
+
 Examples:
   $ epochsim report scenarios/03-cross-epoch-unclaimed.yaml
   $ epochsim report scenarios/01-deferred-same-epoch.yaml --rules deferred,immediate -o compare.html   # exit 1: a checkpoint fails under immediate (the page shows why)
   $ epochsim report scenarios/17-pr1000-trapped-payout.yaml -o - > trapped.html
+  $ epochsim sweep scenarios/05-punished-host-refund.yaml --param epoch_reward=1000gonka..3000gonka:1000gonka --json | epochsim report --sweep - -o sweep.html
 
 Exit codes: 0 the run is ok (under every ruleset); 1 an event, checkpoint or invariant failed
-(the page is written and shows why); 2 the input or the command line is invalid (nothing is
-written); 74 the page could not be written.
+(the page is written and shows why; with --sweep: a point failed); 2 the input or the command
+line is invalid (nothing is written); 74 the page could not be written.
 `;
 
 /** `scenarios/03-x.yaml` → `03-x.html` (in the current folder); stdin → `stdin.html`. */
 export function defaultOutput(file: string): string {
   if (file === '-') return 'stdin.html';
-  return `${basename(file).replace(/\.ya?ml$/i, '')}.html`;
+  return `${basename(file).replace(/\.(ya?ml|json)$/i, '')}.html`;
 }
 
 /** A path as a shell command would need it written. */
 const shellWord = (s: string): string => (/^[A-Za-z0-9_./@:+,=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
+/** The most bytes a sweep --json document read by report --sweep may have. */
+const MAX_SWEEP_BYTES = 256 * 1024 * 1024;
+
+/** report --sweep: the page of a saved sweep --json document. */
+function sweepReport(file: string, out: string, cli: Cli): number {
+  const fail = (why: string): InputError => new InputError(`epochsim: report --sweep: ${sourceName(file)}: ${why}\n`);
+  const value = readJsonFile(cli.io, file, MAX_SWEEP_BYTES, fail);
+  const head = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  if (head['format'] !== 'epochsim sweep') throw fail('not an epochsim sweep document (written by epochsim sweep --json)');
+  if (head['format_version'] !== SWEEP_JSON_FORMAT) throw fail(`a document of format_version ${JSON.stringify(head['format_version'])}; this epochsim reads format_version ${SWEEP_JSON_FORMAT}`);
+  const parsed = sweepDocumentSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.map(String).join('.')}`;
+    throw fail(`not a valid sweep document${at}: ${issue?.message ?? 'invalid'}`);
+  }
+  const doc = parsed.data;
+  writeSweepPage(cli, out, doc);
+  const failed = doc.points.filter((p) => !p.ok).length;
+  if (out !== '-') cli.io.out(`wrote ${out}: ${doc.points.length} point${doc.points.length === 1 ? '' : 's'} of ${sourceName(doc.file)}, ${doc.metrics.length} metric${doc.metrics.length === 1 ? '' : 's'}; ${failed} failed\n`);
+  return failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
 export function reportCommand(file: string, flags: ReportFlags, cli: Cli): number {
   const { io } = cli;
   const out = flags.output ?? defaultOutput(file);
+  if (flags.sweep === true) return sweepReport(file, out, cli);
   if (out !== '-' && file !== '-') {
     const input = io.fileId(file);
     if (input !== undefined && input === io.fileId(out)) throw new InputError(`epochsim: ${out} is the scenario itself; name another page with -o\n`);
@@ -95,6 +128,7 @@ export function registerReport(program: Command, cli: Cli): void {
     .option('-o, --output <file>', 'where to write the page (- for stdout; default: the scenario file name with .html)')
     .addOption(maxSizeOption())
     .addOption(strictUnitsOption())
+    .option('--sweep', 'FILE is a sweep: the document epochsim sweep --json printed; write its page (a chart per metric against a param, a line per ruleset)')
     .option('--no-color', 'never colour the messages (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
     .action((file: string, flags: ReportFlags) => {

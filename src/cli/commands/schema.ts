@@ -6,6 +6,8 @@
 import { Option, type Command } from 'commander';
 import { runJsonSchema } from '../../engine/replay/runJsonSchema.js';
 import { exploreJsonSchema } from '../../explore/report.js';
+import { fuzzReportJsonSchema } from '../../fuzz/report.js';
+import { sweepJsonSchema } from '../../sweep/sweep.js';
 import { scenarioJsonSchema } from '../../scenario/schema.js';
 import { EXIT_OK, type Cli } from '../shared.js';
 
@@ -23,11 +25,13 @@ export function scenarioSchemaDocument(): Record<string, unknown> {
 }
 
 /** The documents `schema --output` can describe. */
-const OUTPUTS = ['scenario', 'run', 'explore'] as const;
+const OUTPUTS = ['scenario', 'run', 'fuzz-report', 'sweep', 'explore'] as const;
 type Output = (typeof OUTPUTS)[number];
 
 function documentOf(output: Output): Record<string, unknown> {
   if (output === 'run') return runJsonSchema();
+  if (output === 'fuzz-report') return fuzzReportJsonSchema();
+  if (output === 'sweep') return sweepJsonSchema();
   if (output === 'explore') return exploreJsonSchema();
   return scenarioSchemaDocument();
 }
@@ -36,7 +40,11 @@ export function registerSchema(program: Command, cli: Cli): void {
   program
     .command('schema')
     .description('print the JSON Schema of scenario files, or of what a command prints (--output)')
-    .addOption(new Option('--output <document>', 'the document: scenario (a scenario file, the default), run (run --json) or explore (explore --json)').choices(OUTPUTS).default('scenario'))
+    .addOption(
+      new Option('--output <document>', 'the document: scenario (a scenario file, the default), run (run --json), fuzz-report (fuzz --report), sweep (sweep --json) or explore (explore --json)')
+        .choices(OUTPUTS)
+        .default('scenario'),
+    )
     .addHelpText(
       'after',
       `
@@ -46,6 +54,8 @@ when a scenario is loaded. Point an editor at it with a first line such as
   # yaml-language-server: $schema=./scenario.schema.json
 --output run describes the document run --json prints (its format_version, every step's effects,
 a failed step's error_code and error_data); tools that read that document can validate it.
+--output fuzz-report describes the campaign report of fuzz --report and fuzz merge --report;
+--output sweep the document sweep --json prints.
 --output explore describes the report explore --json prints (per search its states, transitions
 and per-depth counts, how it stopped, its violations with their shortest paths).
 

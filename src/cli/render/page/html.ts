@@ -97,6 +97,27 @@ export interface PageInput {
   readonly runs: readonly RunResult[];
 }
 
+/**
+ * A page's start, to its body: a Content-Security-Policy that runs only the scripts of
+ * `scriptHashes` and fetches nothing, the title (HTML already), uPlot's and the pages' style and `css`.
+ */
+export function pageHead(title: string, scriptHashes: readonly string[], css = ''): string {
+  const csp = `default-src 'none'; script-src ${scriptHashes.map((h) => `'${h}'`).join(' ')}; style-src 'unsafe-inline'; img-src data:`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<title>${title}</title>
+<style>
+${UPLOT_CSS}
+${PAGE_CSS}
+${css}</style>
+</head>
+`;
+}
+
 /** The whole page. */
 export function renderPage({ scenario, data, runs }: PageInput): string {
   const name = escapeHtml(scenario.name);
@@ -104,20 +125,7 @@ export function renderPage({ scenario, data, runs }: PageInput): string {
   const description =
     scenario.description === undefined ? '' : `<div class="description">${paragraphs(scenario.description).map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</div>`;
   const steps = data.lines.length;
-  const csp = `default-src 'none'; script-src ${SCRIPT_HASHES.map((h) => `'${h}'`).join(' ')}; style-src 'unsafe-inline'; img-src data:`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<title>${name} · epochsim report</title>
-<style>
-${UPLOT_CSS}
-${PAGE_CSS}
-</style>
-</head>
-<body${runs.length > 1 ? ' class="several"' : ''}>
+  return `${pageHead(`${name} · epochsim report`, SCRIPT_HASHES)}<body${runs.length > 1 ? ' class="several"' : ''}>
 <header>
 <h1>${name}</h1>
 <p class="meta"><span class="file">${escapeHtml(data.file)}</span> · rules: <span class="rules">${escapeHtml(rules)}</span> · ${steps} step${steps === 1 ? '' : 's'}</p>
