@@ -67,7 +67,7 @@ let cachedText: string | undefined;
 let cachedStarts: number[] = [];
 
 /** Line `n` (1-based) of `text` without its line break, or undefined; line starts are found once per text. */
-function lineOf(text: string, n: number): string | undefined {
+export function lineOf(text: string, n: number): string | undefined {
   if (text !== cachedText) {
     const starts = [0];
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);

@@ -23,7 +23,7 @@ import {
   type Scenario,
   type ScenarioItem,
 } from '../domain/scenario.js';
-import { INPUT_ISSUE_CODES, type InputIssue, type InputIssueCode } from './issues.js';
+import { INPUT_ISSUE_CODES, lineOf, type InputIssue, type InputIssueCode } from './issues.js';
 import { checkDeclarations, checkEventNames, checkExpectNames, checkParamNames, type DeclaredNames, type Sink } from './rules.js';
 import {
   eventFieldSchemas,
@@ -33,6 +33,7 @@ import {
   paramsSchema,
   textSchema,
   topLevelSchema,
+  unwrapSchema,
   type ExpectationFields,
 } from './schema.js';
 import { fastParse } from './fast.js';
@@ -109,14 +110,7 @@ function yamlErrors(add: Add, text: string): (at: Loc, code: string, message: st
  * event needs its colon (`- start_epoch:`) for the keys below to join it.
  */
 function bareEventHint(text: string, line: number): string | undefined {
-  let start = 0;
-  for (let n = 1; n < line; n++) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) return undefined;
-    start = nl + 1;
-  }
-  const end = text.indexOf('\n', start);
-  const m = /^\s*-\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text.slice(start, end < 0 ? undefined : end));
+  const m = /^\s*-\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(lineOf(text, line) ?? '');
   return m === null ? undefined : `an event with keys under it needs a colon: write "- ${m[1]}:" (expect_error, expect_result and note then belong to it)`;
 }
 
@@ -323,24 +317,16 @@ function rawAt(value: unknown, rel: readonly (string | number)[]): Raw | undefin
 
 /** The keys of the object schema found at `rel` inside `schema` (for did-you-mean hints). */
 function objectKeysAt(schema: z.ZodType, rel: readonly (string | number)[]): string[] {
-  const unwrap = (s: z.ZodType): z.ZodType => {
-    let cur = s;
-    for (;;) {
-      if (cur instanceof z.ZodOptional || cur instanceof z.ZodNullable) cur = cur.unwrap() as z.ZodType;
-      else if (cur instanceof z.ZodPipe) cur = cur.in as z.ZodType;
-      else return cur;
-    }
-  };
   let s: z.ZodType | undefined = schema;
   for (const seg of rel) {
-    const cur: z.ZodType = unwrap(s);
+    const cur: z.ZodType = unwrapSchema(s);
     if (cur instanceof z.ZodObject && typeof seg === 'string') s = (cur.shape as Record<string, z.ZodType>)[seg];
     else if (cur instanceof z.ZodArray) s = cur.element as z.ZodType;
     else if (cur instanceof z.ZodRecord) s = cur.valueType as z.ZodType;
     else return [];
     if (s === undefined) return [];
   }
-  const last = unwrap(s);
+  const last = unwrapSchema(s);
   return last instanceof z.ZodObject ? Object.keys(last.shape) : [];
 }
 

@@ -58,6 +58,20 @@ export function isAmountSchema(schema: z.ZodType): boolean {
   return AMOUNT_SCHEMAS.has(schema);
 }
 
+/**
+ * The schema under optional, nullable and transform wrappers (a transform's input side), or the
+ * first wrapper `stopAt` accepts on the way down.
+ */
+export function unwrapSchema(schema: z.ZodType, stopAt: (s: z.ZodType) => boolean = () => false): z.ZodType {
+  let cur = schema;
+  for (;;) {
+    if (stopAt(cur)) return cur;
+    if (cur instanceof z.ZodOptional || cur instanceof z.ZodNullable) cur = cur.unwrap() as z.ZodType;
+    else if (cur instanceof z.ZodPipe) cur = cur.in as z.ZodType;
+    else return cur;
+  }
+}
+
 function registered<T extends z.ZodType>(schema: T): T {
   AMOUNT_SCHEMAS.add(schema);
   return schema;

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { formatGonka } from '../domain/money.js';
-import { eventFieldSchemas, expectationSchema, isAmountSchema, topLevelSchema } from './schema.js';
+import { eventFieldSchemas, expectationSchema, isAmountSchema, topLevelSchema, unwrapSchema } from './schema.js';
 import { isRawMap, type Path, type Raw, type SourceIndex } from './source.js';
 import type { Loc } from '../domain/scenario.js';
 
@@ -27,18 +27,13 @@ export function unitlessAmounts(raw: Raw, src: SourceIndex): UnitlessAmount[] {
   const out: UnitlessAmount[] = [];
   const walk = (schema: z.ZodType | undefined, value: Raw | undefined, path: Path): void => {
     if (schema === undefined || value === undefined) return;
-    let s: z.ZodType = schema;
-    for (;;) {
-      if (isAmountSchema(s)) {
-        if (typeof value === 'bigint' || typeof value === 'string') {
-          const written = value.toString();
-          if (!WITH_UNIT.test(written) && !ZERO.test(written)) out.push({ loc: src.valueLoc(path), path, written });
-        }
-        return;
+    const s = unwrapSchema(schema, isAmountSchema);
+    if (isAmountSchema(s)) {
+      if (typeof value === 'bigint' || typeof value === 'string') {
+        const written = value.toString();
+        if (!WITH_UNIT.test(written) && !ZERO.test(written)) out.push({ loc: src.valueLoc(path), path, written });
       }
-      if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
-      else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
-      else break;
+      return;
     }
     if (s instanceof z.ZodObject && isRawMap(value)) {
       const shape = s.shape as Record<string, z.ZodType>;

@@ -1,5 +1,5 @@
 /**
- * docs/reference/scenario-format.md names every key the loader accepts: each event's fields under
+ * docs/reference/scenario-files.md names every key the loader accepts: each event's fields under
  * its heading, every param, every checkpoint key and field. A key added to the schema without a
  * line in the reference fails here.
  */
@@ -16,7 +16,7 @@ import {
   validationParamsSchema,
 } from '../../src/scenario/schema.js';
 
-const doc = readFileSync('docs/reference/scenario-format.md', 'utf8');
+const doc = readFileSync('docs/reference/scenario-files.md', 'utf8');
 const keysOf = (schema: unknown): string[] => Object.keys((schema as { shape: Record<string, unknown> }).shape);
 
 /** The text from the heading that names `what` (### `a`, or ### `a`, `b`) to the next heading of its level or above. */
