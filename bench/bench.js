@@ -26,7 +26,7 @@
  *     spelling mixed (section 6a, target ≤ 1.5×); memory of run --json against the length (6b);
  *   - `epochsim --version` against `node -e 0` (section 7, target ≤ 2×).
  *   BENCH_FLOOR_RUNS  interleaved runs of each end-to-end command (median)   (default 5)
- *   BENCH_MEM_LENGTHS scenario lengths of the memory section                  (default 10000,100000)
+ *   BENCH_MEM_LENGTHS scenario lengths of the memory section                  (default 10000,100000,1000000)
  *   BENCH_REPORT=0    skips issue 14's report section
  *
  * Timing is this layer's job (the engine never reads a clock): process.hrtime.bigint() only.
@@ -83,7 +83,7 @@ const LENGTHS = (process.env.BENCH_LENGTHS ?? '10000,100000,1000000').split(',')
 const STARTS = Number(process.env.BENCH_STARTS ?? 20);
 
 const FLOOR_RUNS = Number(process.env.BENCH_FLOOR_RUNS ?? 5);
-const MEMORY_LENGTHS = (process.env.BENCH_MEM_LENGTHS ?? '10000,100000').split(',').map(Number);
+const MEMORY_LENGTHS = (process.env.BENCH_MEM_LENGTHS ?? '10000,100000,1000000').split(',').map(Number);
 /** `epochsim --version` against `node -e 0`: start-up may cost at most this factor. */
 const STARTUP_TARGET = 2;
 /**
