@@ -38,8 +38,6 @@ export interface Io {
   readonly readChunks: (path: string, limit: number) => Iterable<string>;
   /** Standard input to its end, however slowly it comes; code TOO_LARGE past `limit` bytes. */
   readonly readStdinBytes: (limit: number) => Uint8Array;
-  /** A UTF-8 text file (a golden file); throws like readFile when it cannot. */
-  readonly readFile: (path: string) => string;
   /** Writes to stdout. A failed write is never thrown: `flush` reports it. */
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
@@ -261,7 +259,6 @@ export function nodeIo(): Io {
     readBytes: readPath,
     readChunks: readPathChunks,
     readStdinBytes: (limit) => readAll(0, limit),
-    readFile: (path) => readFileSync(path, 'utf8'),
     out: (text) => {
       if (closed) failed ??= Object.assign(new Error('stdout is closed'), { code: 'EBADF' });
       if (failed !== undefined || process.stdout.destroyed) return;

@@ -104,7 +104,6 @@ export function fakeIo(opts: CliOptions = {}): { io: Io; output: () => { stdout:
       return utf8Chunks(chunksOf(bytes, opts.chunkBytes ?? 5));
     },
     readStdinBytes: (limit) => bytesWithin(typeof opts.stdin === 'string' ? Buffer.from(opts.stdin, 'utf8') : (opts.stdin ?? new Uint8Array()), limit),
-    readFile: (path) => inline(path) ?? readFileSync(path, 'utf8'),
     out: (t) => {
       stdout += t;
     },
