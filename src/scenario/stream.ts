@@ -76,13 +76,13 @@ export function streamScenario(chunks: Iterable<string>, file: string, options: 
   try {
     const head = readHeader(lines, file, options);
     if (head === undefined) return 'not streamable';
-    const { scenario, readItem, column } = head;
+    const { scenario, readItem, column, eventsLine, firstLine } = head;
     let started = false;
     const items = {
       [Symbol.iterator]: (): Iterator<ScenarioItem> => {
         if (started) throw new Error("a streamed scenario's items can be read once");
         started = true;
-        return readItems(lines, column, readItem, options.strictUnits === true);
+        return readItems(lines, { column, eventsLine, firstLine, readItem, strictUnits: options.strictUnits === true });
       },
     };
     handedOver = true;
@@ -95,8 +95,22 @@ export function streamScenario(chunks: Iterable<string>, file: string, options: 
   }
 }
 
-/** The header, loaded, and the column of the items' dashes; undefined when the layout is not taken. */
-function readHeader(lines: Lines, file: string, options: LoadOptions): { scenario: Scenario; readItem: ItemReader; column: number } | undefined {
+/** How the items of a file are read (see readHeader). */
+interface ItemLayout {
+  /** Where the items' dashes are. */
+  readonly column: number;
+  /** The `events:` line as written (without its line break), and the number of the line after it. */
+  readonly eventsLine: string;
+  readonly firstLine: number;
+  readonly readItem: ItemReader;
+  readonly strictUnits: boolean;
+}
+
+/**
+ * The header, loaded, and how its items are laid out; undefined when the layout is not taken.
+ * Leaves `lines` on the first item, the text held from the line after `events:` on.
+ */
+function readHeader(lines: Lines, file: string, options: LoadOptions): (Omit<ItemLayout, 'strictUnits'> & { scenario: Scenario }) | undefined {
   lines.mark();
   let eventsAt: number | undefined;
   while (eventsAt === undefined) {
@@ -105,40 +119,44 @@ function readHeader(lines: Lines, file: string, options: LoadOptions): { scenari
   }
   const header = lines.before(eventsAt);
   if (header.charCodeAt(0) === 0xfeff) return undefined;
-  // the first item: past blank and comment lines, a dash at the start of its content
+  const eventsLine = lines.text();
+  const firstLine = lines.line + 1;
+  // the first item: past blank and comment lines (kept: they are read with it), a dash at the start of its content
   let column = -1;
   while (column < 0) {
     if (!lines.next()) return undefined;
+    if (lines.line === firstLine) lines.mark();
     const shape = lines.shape();
     if (shape.kind === 'item') column = shape.indent;
     else if (shape.kind !== 'blank') return undefined;
   }
-  const loaded = loadHeader(`${header}events: []\n`, file, options);
+  // (the events line's comment, if any, stays: the header is read with it)
+  const loaded = loadHeader(`${header}events: []${eventsLine.slice('events:'.length)}\n`, file, options);
   if (loaded === undefined) return undefined;
-  return { ...loaded, column };
+  return { ...loaded, column, eventsLine, firstLine };
 }
 
 /** The items from the first one (the current line of `lines`) to the end of the text. */
-function* readItems(lines: Lines, column: number, readItem: ItemReader, strictUnits: boolean): Generator<ScenarioItem> {
+function* readItems(lines: Lines, layout: ItemLayout): Generator<ScenarioItem> {
+  const { column } = layout;
   try {
     // the batch read next: its first item's index, its first line; `count` items seen so far
     let first = 0;
-    let firstLine = lines.line;
+    let firstLine = layout.firstLine;
     let count = 1;
-    lines.mark();
     while (lines.next()) {
       const shape = lines.shape();
       if (shape.kind === 'blank' || (shape.kind !== 'tab' && shape.indent > column)) continue;
       if (shape.kind !== 'item' || shape.indent !== column) throw new StreamFallback(`line ${lines.line} does not continue the events`);
       if (++count > MAX_ENTRIES) throw new StreamFallback('more events than the limit of one list');
       if (lines.start - lines.marked >= BATCH_CHARS) {
-        yield* readBatch(lines.before(lines.start), firstLine - 2, first, count - 1 - first, readItem, strictUnits);
+        yield* readBatch(lines.before(lines.start), firstLine, first, count - 1 - first, layout);
         first = count - 1;
         firstLine = lines.line;
         lines.mark();
       }
     }
-    yield* readBatch(lines.before(), firstLine - 2, first, count - first, readItem, strictUnits);
+    yield* readBatch(lines.before(), firstLine, first, count - first, layout);
   } finally {
     lines.close();
   }
@@ -146,18 +164,18 @@ function* readItems(lines: Lines, column: number, readItem: ItemReader, strictUn
 
 /**
  * The items of one batch: `text` holds `size` items (item `first` of the file first) and starts
- * on the line after line `shift + 1` of the file.
+ * at line `line` of the file. It is read as the document of the `events:` line and `text`.
  */
-function readBatch(text: string, shift: number, first: number, size: number, readItem: ItemReader, strictUnits: boolean): ScenarioItem[] {
-  const doc = `events:\n${text}`;
+function readBatch(text: string, line: number, first: number, size: number, { eventsLine, readItem, strictUnits }: ItemLayout): ScenarioItem[] {
+  const doc = `${eventsLine}\n${text}`;
   const parsed = fastParse(doc);
-  if (parsed === undefined || parsed.problems.length > 0) throw new StreamFallback(`the events from line ${shift + 2} are not read by the fast readers`);
+  if (parsed === undefined || parsed.problems.length > 0) throw new StreamFallback(`the events from line ${line} are not read by the fast readers`);
   const root = parsed.value;
   const items = isRawMap(root) ? root.events : undefined;
-  if (!Array.isArray(items) || items.length !== size || Object.keys(root as object).length !== 1) throw new StreamFallback(`the events from line ${shift + 2} are not ${size} items`);
-  if (!parsed.withinLimits && !withinLimits(root, parsed.index, () => undefined, ESCAPES.test(doc))) throw new StreamFallback(`an event from line ${shift + 2} passes a limit`);
-  if (strictUnits && unitlessAmounts(root, parsed.index).length > 0) throw new StreamFallback(`an event from line ${shift + 2} has an amount without a unit`);
-  const src = new ShiftedIndex(parsed.index, first, shift);
+  if (!Array.isArray(items) || items.length !== size || Object.keys(root as object).length !== 1) throw new StreamFallback(`the events from line ${line} are not ${size} items`);
+  if (!parsed.withinLimits && !withinLimits(root, parsed.index, () => undefined, ESCAPES.test(doc))) throw new StreamFallback(`an event from line ${line} passes a limit`);
+  if (strictUnits && unitlessAmounts(root, parsed.index).length > 0) throw new StreamFallback(`an event from line ${line} has an amount without a unit`);
+  const src = new ShiftedIndex(parsed.index, first, line - 2);
   const out: ScenarioItem[] = [];
   for (let k = 0; k < size; k++) {
     const item = readItem((items as readonly Raw[])[k] as Raw, first + k, src);
