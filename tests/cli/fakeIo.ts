@@ -81,7 +81,6 @@ export async function runCli(argv: string[], opts: CliOptions = {}): Promise<Cli
       return bytesWithin(text !== undefined ? Buffer.from(text, 'utf8') : readFileSync(path), limit);
     },
     readStdinBytes: (limit) => bytesWithin(typeof opts.stdin === 'string' ? Buffer.from(opts.stdin, 'utf8') : (opts.stdin ?? new Uint8Array()), limit),
-    readFile: (path) => inline(path) ?? readFileSync(path, 'utf8'),
     out: (t) => {
       stdout += t;
     },
