@@ -45,7 +45,7 @@ export type StreamedScenario = Omit<Scenario, 'items'> & { readonly items: Itera
 export type StreamResult = 'not streamable' | { readonly scenario: StreamedScenario };
 
 /** How many characters of items are read as one small document (a batch ends at the item that passes it). */
-export const BATCH_CHARS = 16_384;
+export const BATCH_CHARS = 65_536;
 
 /** For tests: the most characters of the file the stream has held at once while reading items. */
 export interface StreamMeter {
