@@ -9,8 +9,9 @@ import { RULESETS } from '../rules/registry.js';
 import type { RunResult } from './run.js';
 import { byCodeUnit } from '../../domain/order.js';
 import type { Effect } from '../effects.js';
+import { RunJsonWriter, runJsonDocument, type Json, type RunJsonParts } from './jsonWriter.js';
 
-export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+export type { Json } from './jsonWriter.js';
 
 /**
  * The version of the `run --json` document. 2 added (keeping every key of 1): `format_version`,
@@ -53,13 +54,22 @@ export function canonicalJson(value: Json): string {
 }
 
 /**
- * The canonical text of `runToJson(run)`, as canonicalJson would print it, without its sorting
- * pass: runToJson already inserts every key in code-unit order (a test checks the two texts are
- * equal for every bundled scenario under every ruleset). For `run --json` of big files, where
- * rebuilding every object to sort it cost a third of the output time.
+ * The canonical text of `runToJson(run)`, as canonicalJson would print it: written by
+ * jsonWriter.ts piece by piece, without the object tree (tests/engine/jsonWriter.test.ts checks
+ * the bytes are those of `JSON.stringify(runToJson(run), null, 2)` for every bundled scenario
+ * under every ruleset, fuzzed ones and hostile names).
  */
 export function runJsonText(run: RunResult): string {
-  return `${JSON.stringify(runToJson(run), null, 2)}\n`;
+  const writer = new RunJsonWriter();
+  let steps = '';
+  for (const s of run.steps) steps += writer.stepText(s, steps === '');
+  let transfers = '';
+  for (const t of run.transfers) transfers += writer.transferText(t.step, t, transfers === '');
+  return runJsonDocument({
+    parts: runJsonParts(run),
+    steps: { count: run.steps.length, text: steps },
+    transfers: { count: run.transfers.length, text: transfers },
+  }).join('');
 }
 
 /** Names in code-unit order, each with its index in `names`. */
@@ -72,6 +82,42 @@ function sortedNames(names: readonly string[]): [string, number][] {
  * names sorted), so the object is already canonical; canonicalJson of it gives the same text.
  */
 export function runToJson(run: RunResult): Json {
+  const { head, middle, tail } = runJsonParts(run);
+  return {
+    ...head,
+    steps: run.steps.map((s) => {
+      const step: Record<string, Json> = {};
+      step.effects = s.effects.map(effectJson);
+      if (s.error !== undefined) step.error = s.error;
+      if (s.failure !== undefined) {
+        step.error_code = s.failure.code;
+        step.error_data = plainJson({ ...s.failure.data, ...(s.failure.wraps.length > 0 ? { wrappedBy: s.failure.wraps } : {}) });
+      }
+      step.event = s.event;
+      step.expected = s.expected;
+      step.index = s.index;
+      step.line = s.line;
+      if (s.result !== undefined) step.result = s.result;
+      step.status = s.status;
+      return step;
+    }),
+    ...middle,
+    transfers: run.transfers.map((t) => ({
+      amount: t.amount.toString(),
+      from: t.from,
+      memo: t.memo,
+      step: t.step,
+      to: t.to,
+    })),
+    ...tail,
+  };
+}
+
+/**
+ * The document's keys but `steps` and `transfers` (jsonWriter.ts's RunJsonParts): what the final
+ * state, the checks, the divergences and the violations say, all known only at the end.
+ */
+export function runJsonParts(run: RunResult): RunJsonParts {
   const { world, final: state } = run;
   const bank: Record<string, Json> = {};
   for (const [name] of sortedNames(world.accounts)) bank[name] = balanceOf(state, world, name).toString();
@@ -160,39 +206,18 @@ export function runToJson(run: RunResult): Json {
   out.rules = run.rules;
   out.scenario = run.scenario;
   out.settle_amounts = settleAmounts;
-  out.steps = run.steps.map((s) => {
-    const step: Record<string, Json> = {};
-    step.effects = s.effects.map(effectJson);
-    if (s.error !== undefined) step.error = s.error;
-    if (s.failure !== undefined) {
-      step.error_code = s.failure.code;
-      step.error_data = plainJson({ ...s.failure.data, ...(s.failure.wraps.length > 0 ? { wrappedBy: s.failure.wraps } : {}) });
-    }
-    step.event = s.event;
-    step.expected = s.expected;
-    step.index = s.index;
-    step.line = s.line;
-    if (s.result !== undefined) step.result = s.result;
-    step.status = s.status;
-    return step;
-  });
-  out.summaries = summaries;
-  out.supply = {
+  const middle: Record<string, Json> = {};
+  middle.summaries = summaries;
+  middle.supply = {
     burned: state.burned.toString(),
     genesis: state.genesisSupply.toString(),
     minted: state.minted.toString(),
     total: (state.genesisSupply + state.minted - state.burned).toString(),
   };
-  out.surplus = run.surplus.toString();
-  out.transfers = run.transfers.map((t) => ({
-    amount: t.amount.toString(),
-    from: t.from,
-    memo: t.memo,
-    step: t.step,
-    to: t.to,
-  }));
-  if (vesting !== undefined) out.vesting = vesting;
-  out.violations = run.violations.map((v) => ({
+  middle.surplus = run.surplus.toString();
+  const tail: Record<string, Json> = {};
+  if (vesting !== undefined) tail.vesting = vesting;
+  tail.violations = run.violations.map((v) => ({
     actual: v.actual.toString(),
     event: v.event,
     expected: v.expected.toString(),
@@ -201,5 +226,5 @@ export function runToJson(run: RunResult): Json {
     message: v.message,
     step: v.step,
   }));
-  return out;
+  return { head: out, middle, tail };
 }
