@@ -69,6 +69,9 @@ export async function writeRunJson(first: () => ReplayInput | undefined, whole: 
       if (scenario === undefined) return EXIT_INPUT;
       result = replay(scenario);
     }
+    // the last bytes into the spools now: a full temporary folder is found before anything is printed
+    steps.seal();
+    transfers.seal();
     const document = runJsonDocument(
       { parts: runJsonParts(result), steps: { count: steps.count, text: steps }, transfers: { count: transfers.count, text: transfers } },
       terminalSafe,

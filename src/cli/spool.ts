@@ -11,6 +11,9 @@ import { describeError } from './oserror.js';
 /** How many bytes a spool keeps in memory before it moves them to its file. */
 export const SPOOL_MEMORY = 8 << 20;
 
+/** How many code units are joined before they are written into a buffer. */
+const PENDING = 1 << 14;
+
 /** The size of the buffers text is written into. */
 const CHUNK = 1 << 20;
 
@@ -20,6 +23,8 @@ export class Spool {
   private heldBytes = 0;
   /** Buffers of this size (smaller than CHUNK only for a small bound, as in tests). */
   private readonly chunk: number;
+  /** How many code units are joined before a write (PENDING, less for a small bound). */
+  private readonly batch: number;
   private buffer: Buffer;
   private at = 0;
   private file: TempFile | undefined;
@@ -31,11 +36,22 @@ export class Spool {
     private readonly bound: number = SPOOL_MEMORY,
   ) {
     this.chunk = Math.min(CHUNK, bound);
+    this.batch = Math.min(PENDING, Math.ceil(this.chunk / 3));
     this.buffer = Buffer.allocUnsafe(this.chunk);
   }
 
+  /** Text not yet in a buffer: pieces are joined into bigger writes (fewer calls into Buffer). */
+  private pending = '';
+
   add(text: string): void {
     this.count++;
+    this.pending += text;
+    if (this.pending.length >= this.batch) this.write();
+  }
+
+  private write(): void {
+    const text = this.pending;
+    this.pending = '';
     // (a UTF-16 code unit is at most 3 bytes of UTF-8)
     if (text.length * 3 > this.chunk - this.at) {
       this.finishBuffer();
@@ -76,8 +92,14 @@ export class Spool {
     }
   }
 
-  /** Everything added, in order, as UTF-8 bytes: the file's, then those still in memory. */
+  /** Writes what is pending: then `chunks` cannot fail on the file (call it before printing anything). */
+  seal(): void {
+    if (this.pending !== '') this.write();
+  }
+
+  /** Everything added, in order, as UTF-8 bytes: the file's, then those still in memory (after seal). */
   *chunks(): Iterable<Uint8Array> {
+    this.seal();
     if (this.file) yield* this.file.read();
     yield* this.held;
     if (this.at > 0) yield this.buffer.subarray(0, this.at);
@@ -91,6 +113,7 @@ export class Spool {
     this.heldBytes = 0;
     this.at = 0;
     this.count = 0;
+    this.pending = '';
     file?.remove();
   }
 }

@@ -99,8 +99,8 @@ describe('a streamed scenario that gives up (StreamFallback) in the middle', () 
     expect(fake.output()).toEqual({ stdout: before(whole), stderr: '' });
     expect(code).toBe(0);
     expect(reloaded).toBe(1);
-    // the abandoned run's steps had reached a file (its transfers had not), then 2 for the rerun; none left
-    expect(temps.created).toBe(3);
+    // both spools of the abandoned run had reached a file, then 2 for the rerun; none left
+    expect(temps.created).toBe(4);
     expect(temps.live).toBe(0);
   });
 

@@ -37,7 +37,8 @@ Examples:
 
 Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant failed;
 2 the input is invalid (every problem is listed as FILE:LINE:COL, nothing goes to stdout);
-74 stdout could not be written (a full disk, a closed stdout).
+74 stdout could not be written (a full disk, a closed stdout), or --json's temporary file
+(it holds the steps until the run ends; TMPDIR names its folder); 130 Ctrl-C while printing.
 `;
 
 export async function runCommand(file: string, flags: RunFlags, cli: Cli): Promise<number> {
