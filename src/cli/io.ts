@@ -44,8 +44,6 @@ export interface Io {
   readonly readBytes: (path: string, limit: number) => Uint8Array;
   /** Standard input to its end, however slowly it comes; code TOO_LARGE past `limit` bytes. */
   readonly readStdinBytes: (limit: number) => Uint8Array;
-  /** A UTF-8 text file (a golden file); throws like readFile when it cannot. */
-  readonly readFile: (path: string) => string;
   /** Writes to stdout. A failed write is never thrown: `flush` reports it. */
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
@@ -273,7 +271,6 @@ export function nodeIo(): Io {
   return {
     readBytes: readPath,
     readStdinBytes: (limit) => readAll(0, limit),
-    readFile: (path) => readFileSync(path, 'utf8'),
     out: (text) => {
       if (closed) failed ??= Object.assign(new Error('stdout is closed'), { code: 'EBADF' });
       if (failed !== undefined || process.stdout.destroyed) return;

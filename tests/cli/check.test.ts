@@ -2,9 +2,13 @@
  * `epochsim check` end to end, in-process: exact outputs (the fake clock makes every scenario
  * take 1 ms), golden files in memory, JUnit XML through a real parser.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { BAD_SCENARIO, runCli } from './fakeIo.js';
+import { BIN } from './built.js';
 
 /** Passes: a transfer of 1.5 gonka and a checkpoint that it arrived. */
 const PASSING = [
@@ -274,12 +278,32 @@ describe('epochsim check: golden files', () => {
     const files: Record<string, string> = { 'case/a.yaml': PASSING, 'g/a.json': '{ not json' };
     const r = await runCli(['check', 'case/a.yaml', '--golden', 'g'], { files });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/\n {2}golden g\/a\.json cannot be read \(not JSON: .+\); run with --update to rewrite it\n/);
+    expect(r.stdout).toMatch(/\n {2}golden g\/a\.json cannot be read \(not JSON \(.+\)\); run with --update to rewrite it\n/);
     const u = await runCli(['check', 'case/a.yaml', '--golden', 'g', '--update'], { files });
     expect(u.code).toBe(0);
     expect(u.stdout).toContain('✓ case/a.yaml   1 ms  golden rewritten\n');
     expect(u.stdout).toContain('\nGolden files in g: 0 created, 0 changed, 1 rewritten, 0 unchanged\n');
     expect(JSON.parse(files['g/a.json'] ?? '')).toMatchObject({ scenario: 'pays h1', ok: true });
+  });
+
+  test('a golden path naming a device, or a golden that is not UTF-8, is read bounded and named (built CLI, real files)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epochsim-golden-'));
+    try {
+      mkdirSync(join(dir, 'g'));
+      writeFileSync(join(dir, 'a.yaml'), PASSING);
+      writeFileSync(join(dir, 'b.yaml'), PASSING);
+      symlinkSync('/dev/zero', join(dir, 'g', 'a.json'));
+      writeFileSync(join(dir, 'g', 'b.json'), Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]));
+      const goldenLine = (yaml: string): string => {
+        const r = spawnSync(process.execPath, [BIN, 'check', yaml, '--golden', 'g', '--no-color'], { cwd: dir, encoding: 'utf8' });
+        expect(r.status).toBe(1);
+        return r.stdout.split('\n').find((line) => line.startsWith('  golden')) ?? r.stdout;
+      };
+      expect(goldenLine('a.yaml')).toBe('  golden g/a.json cannot be read (larger than 256 MiB); run with --update to rewrite it');
+      expect(goldenLine('b.yaml')).toBe('  golden g/b.json cannot be read (not UTF-8 text); run with --update to rewrite it');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('with --rules R the golden files are DIR/<name>.R.json; the files\' own goldens stay as they are', async () => {

@@ -101,7 +101,6 @@ export function fakeIo(opts: CliOptions = {}): { io: Io; output: () => { stdout:
       return bytesWithin(text !== undefined ? Buffer.from(text, 'utf8') : readFileSync(path), limit);
     },
     readStdinBytes: (limit) => bytesWithin(typeof opts.stdin === 'string' ? Buffer.from(opts.stdin, 'utf8') : (opts.stdin ?? new Uint8Array()), limit),
-    readFile: (path) => inline(path) ?? readFileSync(path, 'utf8'),
     out: (t) => {
       stdout += t;
     },

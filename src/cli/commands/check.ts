@@ -10,6 +10,7 @@ import { canonicalJson, runToJson, type Json } from '../../engine/replay/json.js
 import { runScenario } from '../../engine/replay/run.js';
 import type { LoadResult } from '../../scenario/load.js';
 import { describeError } from '../oserror.js';
+import { readJsonFile } from '../jsonFile.js';
 import type { Io } from '../io.js';
 import { plain } from '../palette.js';
 import {
@@ -171,6 +172,12 @@ function goldenFile(golden: Golden, target: Target): string {
   return join(golden.dir, `${target.goldenName}${golden.rules === undefined ? '' : `.${golden.rules}`}.json`);
 }
 
+/**
+ * The largest golden file read (bounded like every input, so a golden path naming a device or a
+ * pipe cannot hang the check or exhaust memory): a 10^5-event run's JSON is about 164 MB.
+ */
+export const GOLDEN_MAX_BYTES = 256 * 1024 * 1024;
+
 /** Compares the run with its golden file, or (with --update) writes it. */
 function handleGolden(io: Io, file: string, json: Json, update: boolean): GoldenOutcome | InputProblem {
   const text = canonicalJson(json);
@@ -181,9 +188,9 @@ function handleGolden(io: Io, file: string, json: Json, update: boolean): Golden
     old = undefined;
   } else {
     try {
-      old = JSON.parse(io.readFile(file)) as Json;
+      old = readJsonFile(io, file, GOLDEN_MAX_BYTES, (problem) => new InputError(problem)) as Json;
     } catch (error) {
-      why = error instanceof SyntaxError ? `not JSON: ${error.message}` : reason(error, file);
+      why = error instanceof InputError ? error.message : reason(error, file);
     }
   }
   const changes = old === undefined ? [] : diffJson(old, fresh);
