@@ -26,6 +26,9 @@ const SPECIAL = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
  */
 export const terminalQuote = (text: string): string => (SPECIAL.test(text) ? terminalSafe(JSON.stringify(text)) : `"${text}"`);
 
+/** How many code units of text are gathered before a write to stdout. */
+const GATHER = 1 << 16;
+
 export interface RunJsonOptions {
   readonly rules?: RunOptions['rules'];
   /** How many code units each spool keeps in memory (tests make it small). */
@@ -81,16 +84,35 @@ export async function writeRunJson(first: () => ReplayInput | undefined, whole: 
     stopListening = io.onInterrupt((signal) => {
       interrupted ??= signal;
     });
-    for (const piece of document) {
-      for (const chunk of typeof piece === 'string' ? [piece] : piece.chunks()) {
-        // a failed write: main.ts reports it from flush and exits 74
-        if (!(await io.outSafe(chunk))) return result.ok ? EXIT_OK : EXIT_FAILED;
-        await io.breathe();
-        if (interrupted !== undefined) {
-          io.err(`epochsim: run: interrupted (${interrupted === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}); the JSON on stdout is incomplete\n`);
-          return interrupted === 'SIGINT' ? EXIT_INTERRUPTED : EXIT_TERMINATED;
-        }
+    // Small texts (an escrow, an epoch's summaries) are gathered into writes of 64 KiB or more.
+    let gathered = '';
+    const write = async (chunk: string | Uint8Array): Promise<'lost' | InterruptSignal | undefined> => {
+      // a failed write: main.ts reports it from flush and exits 74
+      if (!(await io.outSafe(chunk))) return 'lost';
+      await io.breathe();
+      return interrupted;
+    };
+    let stop: 'lost' | InterruptSignal | undefined;
+    printing: for (const piece of document) {
+      if (typeof piece === 'string') {
+        gathered += piece;
+        if (gathered.length < GATHER) continue;
       }
+      if (gathered !== '') {
+        stop = await write(gathered);
+        gathered = '';
+        if (stop !== undefined) break;
+      }
+      if (typeof piece === 'string') continue;
+      for (const chunk of piece.chunks()) {
+        stop = await write(chunk);
+        if (stop !== undefined) break printing;
+      }
+    }
+    if (stop === undefined && gathered !== '') stop = await write(gathered);
+    if (stop === 'SIGINT' || stop === 'SIGTERM') {
+      io.err(`epochsim: run: interrupted (${stop === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}); the JSON on stdout is incomplete\n`);
+      return stop === 'SIGINT' ? EXIT_INTERRUPTED : EXIT_TERMINATED;
     }
     return result.ok ? EXIT_OK : EXIT_FAILED;
   } finally {

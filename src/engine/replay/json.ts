@@ -2,14 +2,15 @@
  * The `run --json` object (format section 7) and a canonical serialiser: object keys sorted by
  * code unit, arrays in event order, amounts as decimal strings of ngonka.
  */
-import { vecForEach, vecGet } from '../storage/pvec.js';
+import { vecEntries, vecForEach, vecGet } from '../storage/pvec.js';
+import type { Escrow } from '../storage/state.js';
 import { DIVERGENCE_SOURCES, divergenceMessage } from '../../words/divergences.js';
 import { balanceOf, endedEpochs } from '../storage/queries.js';
 import { RULESETS } from '../rules/registry.js';
 import type { RunResult } from './run.js';
 import { byCodeUnit } from '../../domain/order.js';
 import type { Effect } from '../effects.js';
-import { RunJsonWriter, runJsonDocument, type Json, type RunJsonParts } from './jsonWriter.js';
+import { LazyObject, RunJsonWriter, runJsonDocument, type Json, type PartValue, type RunJsonParts } from './jsonWriter.js';
 
 export type { Json } from './jsonWriter.js';
 
@@ -65,11 +66,15 @@ export function runJsonText(run: RunResult): string {
   for (const s of run.steps) steps += writer.stepText(s, steps === '');
   let transfers = '';
   for (const t of run.transfers) transfers += writer.transferText(t.step, t, transfers === '');
-  return runJsonDocument({
+  let text = '';
+  for (const piece of runJsonDocument({
     parts: runJsonParts(run),
     steps: { count: run.steps.length, text: steps },
     transfers: { count: run.transfers.length, text: transfers },
-  }).join('');
+  })) {
+    text += piece;
+  }
+  return text;
 }
 
 /** Names in code-unit order, each with its index in `names`. */
@@ -82,7 +87,10 @@ function sortedNames(names: readonly string[]): [string, number][] {
  * names sorted), so the object is already canonical; canonicalJson of it gives the same text.
  */
 export function runToJson(run: RunResult): Json {
-  const { head, middle, tail } = runJsonParts(run);
+  const parts = runJsonParts(run);
+  const [head, middle, tail] = [parts.head, parts.middle, parts.tail].map((part) =>
+    Object.fromEntries(Object.entries(part).map(([key, value]) => [key, value instanceof LazyObject ? value.toObject() : value])),
+  ) as [Record<string, Json>, Record<string, Json>, Record<string, Json>];
   return {
     ...head,
     steps: run.steps.map((s) => {
@@ -148,32 +156,40 @@ export function runJsonParts(run: RunResult): RunJsonParts {
       };
     }
   }
-  // Epoch keys are integer-like: JavaScript lists them in numeric order whatever the insertion order.
-  const summaries: Record<string, Record<string, Json>> = {};
-  vecForEach(state.summaries, (byParticipant, epoch) => {
-    for (const [name, index] of order) {
-      const s = vecGet(byParticipant, index);
-      if (s === undefined) continue;
-      (summaries[String(epoch)] ??= {})[name] = {
-        claimed: s.claimed,
-        earned_coins: s.earnedCoins.toString(),
-        inference_count: s.inferenceCount,
-        invalidated_inferences: s.invalidatedInferences,
-        missed_requests: s.missedRequests,
-        rewarded_coins: s.rewardedCoins.toString(),
-      };
+  // Written key by key (they grow with the history the state keeps). Epoch keys are array
+  // indices, visited in ascending order: the order JavaScript lists them in.
+  const summaries = new LazyObject(function* () {
+    for (const [epoch, byParticipant] of vecEntries(state.summaries)) {
+      const of: Record<string, Json> = {};
+      let any = false;
+      for (const [name, index] of order) {
+        const s = vecGet(byParticipant, index);
+        if (s === undefined) continue;
+        any = true;
+        of[name] = {
+          claimed: s.claimed,
+          earned_coins: s.earnedCoins.toString(),
+          inference_count: s.inferenceCount,
+          invalidated_inferences: s.invalidatedInferences,
+          missed_requests: s.missedRequests,
+          rewarded_coins: s.rewardedCoins.toString(),
+        };
+      }
+      if (any) yield [String(epoch), of] as const;
     }
   });
 
-  const escrows: Record<string, Json> = {};
-  vecForEach(state.escrows, (e) => {
-    escrows[String(e.id)] = {
-      amount: e.amount.toString(),
-      creator: e.creator,
-      epoch: e.epoch,
-      settled: e.settled,
-      slots: [...e.slots],
-    };
+  const escrowJson = (e: Escrow): Json => ({
+    amount: e.amount.toString(),
+    creator: e.creator,
+    epoch: e.epoch,
+    settled: e.settled,
+    slots: [...e.slots],
+  });
+  // An escrow's id is its position + 1 (createEscrow.ts): array indices in ascending order, the
+  // order JavaScript lists them in.
+  const escrows = new LazyObject(function* () {
+    for (const [, e] of vecEntries(state.escrows)) yield [String(e.id), escrowJson(e)] as const;
   });
 
   const exclusions: Record<string, Json> = {};
@@ -181,7 +197,7 @@ export function runJsonParts(run: RunResult): RunJsonParts {
     exclusions[String(epoch)] = [...names];
   });
 
-  const out: Record<string, Json> = {
+  const out: Record<string, PartValue> = {
     bank,
     checks: run.checks.map((c) => ({ line: c.line, ok: c.ok, step: c.step })),
   };
@@ -206,7 +222,7 @@ export function runJsonParts(run: RunResult): RunJsonParts {
   out.rules = run.rules;
   out.scenario = run.scenario;
   out.settle_amounts = settleAmounts;
-  const middle: Record<string, Json> = {};
+  const middle: Record<string, PartValue> = {};
   middle.summaries = summaries;
   middle.supply = {
     burned: state.burned.toString(),

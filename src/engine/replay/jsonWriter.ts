@@ -202,20 +202,63 @@ export class RunJsonWriter {
 }
 
 /**
+ * An object of the document written one key at a time, never whole (escrows and summaries grow
+ * with the history the state keeps). `entries` yields its keys in the order JavaScript lists the
+ * keys of the object built from them (array-index keys first, ascending), and can be read again.
+ */
+export class LazyObject {
+  constructor(readonly entries: () => Iterable<readonly [string, Json]>) {}
+
+  /** The object itself (the reference runToJson builds). */
+  toObject(): Record<string, Json> {
+    const out: Record<string, Json> = {};
+    for (const [key, value] of this.entries()) out[key] = value;
+    return out;
+  }
+}
+
+/** A value of the document's parts: JSON, or an object written key by key. */
+export type PartValue = Json | LazyObject;
+
+/**
  * The document's keys in three groups: those before `steps` (bank … settle_amounts), those
  * between `steps` and `transfers` (summaries, supply, surplus), and those after (vesting,
  * violations). Every key of the document but `steps` and `transfers` is in one of them.
  */
 export interface RunJsonParts {
-  readonly head: Record<string, Json>;
-  readonly middle: Record<string, Json>;
-  readonly tail: Record<string, Json>;
+  readonly head: Record<string, PartValue>;
+  readonly middle: Record<string, PartValue>;
+  readonly tail: Record<string, PartValue>;
 }
 
-/** The lines of an object's keys at depth 1, without its braces (JSON.stringify's own text). */
-function keyLines(part: Record<string, Json>): string {
-  const text = JSON.stringify(part, null, 2);
-  return text.slice(2, -2);
+/** JSON.stringify's text of `value` as it stands at `depth` (its line breaks indented to there). */
+const indented = (value: Json, depth: number): string => {
+  const text = JSON.stringify(value, null, 2);
+  return depth === 0 || !text.includes('\n') ? text : text.replaceAll('\n', pad(depth));
+};
+
+/**
+ * The text of a part's keys at depth 1, without the object's braces, in chunks: JSON.stringify's
+ * text of each value, a LazyObject key by key. Keys of parts are not array indices.
+ */
+function* keyLines(part: Record<string, PartValue>, escape: (text: string) => string): Generator<string> {
+  let first = true;
+  for (const [key, value] of Object.entries(part)) {
+    const name = `${first ? '' : ','}${pad(1)}${JSON.stringify(key)}: `;
+    first = false;
+    if (!(value instanceof LazyObject)) {
+      yield escape(name + indented(value, 1));
+      continue;
+    }
+    let open = `${name}{`;
+    let any = false;
+    for (const [k, v] of value.entries()) {
+      yield escape(`${open}${any ? ',' : ''}${pad(2)}${JSON.stringify(k)}: ${indented(v, 2)}`);
+      open = '';
+      any = true;
+    }
+    yield any ? pad(1) + '}' : escape(`${open}}`);
+  }
 }
 
 /**
@@ -233,13 +276,17 @@ export interface RunJsonPieces<T> {
  * The document as a sequence of chunks: texts of the final-state parts (through `escape`, the
  * identity unless a caller needs terminal-safe text) and the callers' own step and transfer texts.
  */
-export function runJsonDocument<T>(pieces: RunJsonPieces<T>, escape: (text: string) => string = (t) => t): (string | T)[] {
+export function* runJsonDocument<T>(pieces: RunJsonPieces<T>, escape: (text: string) => string = (t) => t): Generator<string | T> {
   const array = (count: number): string => (count === 0 ? ']' : `${pad(1)}]`);
-  return [
-    escape(`{\n${keyLines(pieces.parts.head)},\n  "steps": [`),
-    pieces.steps.text,
-    escape(`${array(pieces.steps.count)},\n${keyLines(pieces.parts.middle)},\n  "transfers": [`),
-    pieces.transfers.text,
-    escape(`${array(pieces.transfers.count)},\n${keyLines(pieces.parts.tail)}\n}\n`),
-  ];
+  yield '{';
+  yield* keyLines(pieces.parts.head, escape);
+  yield `,${pad(1)}"steps": [`;
+  yield pieces.steps.text;
+  yield `${array(pieces.steps.count)},`;
+  yield* keyLines(pieces.parts.middle, escape);
+  yield `,${pad(1)}"transfers": [`;
+  yield pieces.transfers.text;
+  yield `${array(pieces.transfers.count)},`;
+  yield* keyLines(pieces.parts.tail, escape);
+  yield '\n}\n';
 }
