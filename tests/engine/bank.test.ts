@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { DEFAULT_PARAMS } from '../../src/domain/scenario.js';
 import { MAX_INT64 } from '../../src/domain/money.js';
-import { transferAndBackMutably, transferEachMutably, transferMutably, type Send } from '../../src/engine/storage/bank.js';
+import { payEachMutably, transferAndBackMutably, transferEachMutably, transferMutably, type Send } from '../../src/engine/storage/bank.js';
 import type { TxContext } from '../../src/engine/rules/ruleset.js';
 import { vecForEach } from '../../src/engine/storage/pvec.js';
 import { RULESETS } from '../../src/engine/rules/registry.js';
@@ -126,3 +126,59 @@ describe('transferAndBackMutably', () => {
   });
 });
 
+
+describe('payEachMutably', () => {
+  it('is the sends one by one: same balances, records, sum paid, hooks heard and error (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(balance, { minLength: EVERYONE.length - 2, maxLength: EVERYONE.length - 2 }),
+        fc.constantFrom(...EVERYONE),
+        fc.array(fc.record({ host: fc.constantFrom(...EVERYONE), amount }), { maxLength: 8 }),
+        (balances, from, payouts) => {
+          const { state, ctx } = start(balances);
+          const heard: string[] = [];
+          const batched = outcome(
+            state,
+            (d, c) => {
+              const paid = payEachMutably(d, c, from, payouts, 'pay', (k) => heard.push(`${k}`));
+              heard.push(`paid ${paid}`);
+            },
+            ctx(),
+          );
+          const expected: string[] = [];
+          const oneByOne = outcome(
+            state,
+            (d, c) => {
+              let paid = 0n;
+              payouts.forEach((p, k) => {
+                if (p.amount === 0n) return;
+                expected.push(`${k}`);
+                transferMutably(d, c, from, p.host, p.amount, 'pay');
+                paid += p.amount;
+              });
+              expected.push(`paid ${paid}`);
+            },
+            ctx(),
+          );
+          expect(batched).toBe(oneByOne);
+          expect(heard).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fails at the first payout the sender cannot cover, after the hook heard it', () => {
+    // The inference module starts empty: the first send that moves anything fails.
+    const { state, ctx } = start([]);
+    const heard: number[] = [];
+    const payouts = [
+      { host: 'h1', amount: 0n },
+      { host: 'h2', amount: 1n },
+    ];
+    expect(JSON.parse(outcome(state, (d, c) => payEachMutably(d, c, 'inference', payouts, 'pay', (k) => heard.push(k)), ctx())).error).toBe(
+      'spendable balance 0ngonka is smaller than 1ngonka: insufficient funds',
+    );
+    expect(heard).toEqual([1]);
+  });
+});

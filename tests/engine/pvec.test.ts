@@ -4,7 +4,7 @@
  * per-event invariants rely on.
  */
 import fc from 'fast-check';
-import { emptyVec, sealed, sparseVec, vecDiff, vecForEach, vecGet, vecOf, vecRemove, vecSet, vecSet2, writtenSince, type PVec } from '../../src/engine/storage/pvec.js';
+import { emptyVec, sealed, sparseVec, vecDiff, vecForEach, vecGet, vecOf, vecRemove, vecSet, vecSet2, vecSetMany, writtenSince, type PVec } from '../../src/engine/storage/pvec.js';
 
 type Op = { kind: 'set'; index: number; value: number } | { kind: 'remove'; index: number };
 
@@ -152,3 +152,54 @@ describe('vecSet2', () => {
     expect(() => vecSet2(v, 1, 0, -1, 0)).toThrow('vector index -1 out of range');
   });
 });
+
+describe('vecSetMany', () => {
+  const all = (v: PVec<number>): [number, number][] => {
+    const out: [number, number][] = [];
+    vecForEach(v, (x, k) => out.push([k, x]));
+    return out;
+  };
+
+  it('equals the vecSets one by one (undefined skipped, a repeated index last wins), keeps the vector it came from, and its history lists every index (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer(), { maxLength: 1200 }),
+        fc.array(fc.record({ index: fc.nat({ max: 40_000 }), value: fc.option(fc.integer(), { nil: undefined }) }), { maxLength: 12 }),
+        (initial, writes) => {
+          const start = vecOf(initial);
+          const indexes = writes.map((w) => w.index);
+          const values = writes.map((w) => w.value);
+          const many = vecSetMany(start, indexes, values);
+          let oneByOne = start;
+          for (const w of writes) if (w.value !== undefined) oneByOne = vecSet(oneByOne, w.index, w.value);
+          expect(many.size).toBe(oneByOne.size);
+          expect(all(many)).toEqual(all(oneByOne));
+          const written = [...new Set(writes.filter((w) => w.value !== undefined).map((w) => w.index))].sort((x, y) => x - y);
+          if (written.length === 0) expect(many).toBe(start);
+          else expect(writtenSince(start, many)).toEqual(written);
+          initial.forEach((v, k) => expect(vecGet(start, k)).toBe(v));
+          expect(all(oneByOne)).toEqual(all(many));
+        },
+      ),
+    );
+  });
+
+  it('copies each node on the written paths once and shares the rest', () => {
+    const v = vecOf(Array.from({ length: 2000 }, (_, k) => k));
+    const many = vecSetMany(v, [5, 7, 900, 1500], [-5, -7, -900, -1500]);
+    expect(many.root[1]).not.toBe(v.root[1]);
+    expect((many.root[0] as PNodeOf)[1]).toBe((v.root[0] as PNodeOf)[1]);
+    expect([vecGet(many, 5), vecGet(many, 7), vecGet(many, 900), vecGet(many, 1500), vecGet(many, 6)]).toEqual([-5, -7, -900, -1500, 6]);
+    expect([vecGet(v, 5), vecGet(v, 1500)]).toEqual([5, 1500]);
+    expect(() => vecSetMany(v, [1, -1], [0, 0])).toThrow('vector index -1 out of range');
+  });
+
+  it('seals a vector it stores, as vecSet does', () => {
+    const inner = vecSet(vecOf([1, 2]), 0, 9);
+    const outer = vecSetMany(emptyVec<PVec<number>>(), [0, 3], [inner, inner]);
+    expect(writtenSince(vecOf([1, 2]), vecGet(outer, 3) as PVec<number>)).toBeNull();
+    expect(all(vecGet(outer, 0) as PVec<number>)).toEqual([[0, 9], [1, 2]]);
+  });
+});
+
+type PNodeOf = readonly unknown[];

@@ -11,7 +11,7 @@ import { RULESETS } from '../../src/engine/rules/registry.js';
 import { runScenario, type StepView } from '../../src/engine/replay/run.js';
 import type { ChainState } from '../../src/engine/storage/state.js';
 import { transact } from '../../src/engine/storage/tx.js';
-import { updateParticipantMutably } from '../../src/engine/storage/ledger.js';
+import { updateParticipantMutably, updateParticipantsMutably } from '../../src/engine/storage/ledger.js';
 import { bundledScenarios } from '../builders.js';
 import type { RuleName, Scenario } from '../../src/domain/scenario.js';
 
@@ -141,5 +141,24 @@ describe('transact and edit', () => {
     expect(Object.isFrozen(after.settle)).toBe(true);
     expect(() => { (after.settle as { workCoins: bigint }).workCoins = 4n; }).toThrow(TypeError);
     expect(vecGet(base.participants, 0)).toBe(before);
+  });
+
+  it('updates several participants as the updates one by one would: frozen records, unchanged ones not written, a repeated index seeing the earlier write', () => {
+    const n = base.participants.size;
+    const credit = (p: { coinBalance: bigint }, k: number): void => {
+      if (k !== 1) p.coinBalance += BigInt(k + 1);
+    };
+    const lists = [[0], [n - 1, 0], [0, n - 1, 0], [0, 0]].map((l) => l.filter((i) => i < n));
+    for (const indexes of lists) {
+      const many = transact(base, (d) => updateParticipantsMutably(d, indexes, credit)).state;
+      const oneByOne = transact(base, (d) => indexes.forEach((index, k) => updateParticipantMutably(d, index, (p) => credit(p, k)))).state;
+      for (let i = 0; i < n; i++) {
+        expect(vecGet(many.participants, i)).toEqual(vecGet(oneByOne.participants, i));
+        expect(Object.isFrozen(vecGet(many.participants, i))).toBe(true);
+      }
+    }
+    // Records left unchanged are not written: the state stays the same object.
+    expect(transact(base, (d) => updateParticipantsMutably(d, [0, n - 1], () => {})).state).toBe(base);
+    expect(vecGet(transact(base, (d) => updateParticipantsMutably(d, [0, 0], credit)).state.participants, 0)!.coinBalance).toBe(vecGet(base.participants, 0)!.coinBalance + 1n);
   });
 });

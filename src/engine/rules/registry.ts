@@ -6,9 +6,9 @@
  * `Ruleset` value; reducers consult it and never branch on a ruleset's name.
  */
 import type { HostStatInput, RuleName } from '../../domain/scenario.js';
-import { transferMutably } from '../storage/bank.js';
+import { payEachMutably, transferMutably } from '../storage/bank.js';
 import type { HostPayout, Ruleset, SettleRules } from './ruleset.js';
-import { creditLedgerMutably, putSummariesMutably, updateParticipantMutably } from '../storage/ledger.js';
+import { creditLedgerMutably, putSummariesMutably, updateParticipantMutably, updateParticipantsMutably } from '../storage/ledger.js';
 import { assignedPerSlot, assignedPerSlotExact, SUBNET_MEMOS, SUBNET_PAYMENT_MEMO, windowDecision } from './payouts.js';
 import { participantAt, summaryOf } from '../storage/queries.js';
 import { addCount } from '../storage/counters.js';
@@ -48,13 +48,14 @@ const immediate: Ruleset = {
   name: 'immediate',
   deliverPayouts(draft, ctx, s) {
     if (ctx.trace) ctx.decisions.push(windowDecision(draft, s.escrow, 'immediate'));
-    let paid = 0n;
-    for (const { host, amount } of s.payouts) {
-      if (amount === 0n) continue;
-      if (ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank' });
-      transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
-      paid += amount;
-    }
+    const decide = ctx.trace
+      ? (k: number) => {
+          const { host, amount } = s.payouts[k] as HostPayout;
+          ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'bank' });
+        }
+      : undefined;
+    // One bank send per host with a payout, the balances written once.
+    const paid = payEachMutably(draft, ctx, INFERENCE_MODULE, s.payouts, SUBNET_PAYMENT_MEMO, decide);
     return { paid, forfeited: 0n };
   },
 };
@@ -90,17 +91,16 @@ const deferred: Ruleset = {
           completed[at] = addCount(completed[at] as number, done, 'inference_count', host);
         }
       }
-      for (let at = 0; at < hosts; at++) {
+      // Every host's record in one write of the participants' trie; host by host, in order.
+      updateParticipantsMutably(draft, s.indexes, (p, at) => {
         const { host, amount } = s.payouts[at] as HostPayout;
-        updateParticipantMutably(draft, s.indexes[at] as number, (p) => {
-          p.missedRequests = addCount(p.missedRequests, missed[at] as number, 'missed_requests', host);
-          p.invalidatedInferences = addCount(p.invalidatedInferences, invalid[at] as number, 'invalidated_inferences', host);
-          p.inferenceCount = addCount(p.inferenceCount, completed[at] as number, 'inference_count', host);
-          if (amount > 0n) creditLedgerMutably(ctx, p, host, amount, { reason: 'settlement', escrow: s.escrow.id });
-        });
+        p.missedRequests = addCount(p.missedRequests, missed[at] as number, 'missed_requests', host);
+        p.invalidatedInferences = addCount(p.invalidatedInferences, invalid[at] as number, 'invalidated_inferences', host);
+        p.inferenceCount = addCount(p.inferenceCount, completed[at] as number, 'inference_count', host);
+        if (amount > 0n) creditLedgerMutably(ctx, p, host, amount, { reason: 'settlement', escrow: s.escrow.id });
         if (amount > 0n && ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger' });
         paid += amount;
-      }
+      });
       return { paid, forfeited };
     }
     // Cross epoch: the host's performance summary of epoch X decides. By payout position: each

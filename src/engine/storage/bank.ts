@@ -3,9 +3,9 @@
  * above MaxInt64) and recorded with its memo; a zero amount moves nothing and records nothing.
  */
 import { MAX_INT64 } from '../../domain/money.js';
-import type { TxContext } from '../rules/ruleset.js';
+import type { HostPayout, TxContext } from '../rules/ruleset.js';
 import { TxError, txError } from '../errors.js';
-import { vecGet, vecSet, vecSet2 } from './pvec.js';
+import { vecGet, vecSet, vecSet2, vecSetMany } from './pvec.js';
 import { INFERENCE_MODULE, MINT, type ChainState, type Mutable, type World } from './state.js';
 
 function indexOf(world: World, account: string): number {
@@ -152,6 +152,50 @@ export function transferEachMutably(
     recordMutably(ctx, from, to, amount, memo);
   }
   if (moved) draft.balances = vecSet2(balances, fromIndex, balance, toIndex, got);
+}
+
+/**
+ * Pays each of `payouts` from `from` in order (a zero amount skipped), exactly as that many
+ * `transferMutably` calls with `memo` would — each checked against the balances the earlier ones
+ * left, each recorded; `before(k)` hears each send just before it is made — but writes the
+ * balances once (vecSetMany): the module's leaf and the nodes above it are copied once per
+ * settlement rather than once per host. Returns the sum paid.
+ */
+export function payEachMutably(
+  draft: Mutable<ChainState>,
+  ctx: TxContext,
+  from: string,
+  payouts: readonly HostPayout[],
+  memo: string,
+  before?: (k: number) => void,
+): bigint {
+  const fromIndex = indexOf(ctx.world, from);
+  const balances = draft.balances;
+  // The balances this makes, by index (the sender's first): short lists, scanned.
+  const indexes: number[] = [fromIndex];
+  const values: bigint[] = [vecGet(balances, fromIndex) ?? 0n];
+  let paid = 0n;
+  for (let k = 0; k < payouts.length; k++) {
+    const { host: to, amount } = payouts[k] as HostPayout;
+    if (amount === 0n) continue;
+    before?.(k);
+    if (amount < 0n) throw new Error(`internal: negative transfer ${amount}`);
+    const toIndex = indexOf(ctx.world, to);
+    const left = spent(from, values[0] as bigint, amount);
+    if (toIndex !== fromIndex) {
+      const at = indexes.indexOf(toIndex);
+      const got = received(to, at < 0 ? (vecGet(balances, toIndex) ?? 0n) : (values[at] as bigint), amount);
+      values[0] = left;
+      if (at < 0) {
+        indexes.push(toIndex);
+        values.push(got);
+      } else values[at] = got;
+    }
+    recordMutably(ctx, from, to, amount, memo);
+    paid += amount;
+  }
+  if (indexes.length > 1) draft.balances = vecSetMany(balances, indexes, values);
+  return paid;
 }
 
 /** Mints new coins into the inference module (`reward_distribution` on chain). */

@@ -5,9 +5,9 @@
  */
 import { MAX_INT64, MAX_UINT64 } from '../../domain/money.js';
 import type { TxContext } from '../rules/ruleset.js';
-import type { LedgerReason } from '../effects.js';
+import type { Effect, LedgerReason } from '../effects.js';
 import { txError } from '../errors.js';
-import { sparseVec, vecForEach, vecGet, vecOf, vecSet } from './pvec.js';
+import { sparseVec, vecForEach, vecGet, vecOf, vecSet, vecSetMany } from './pvec.js';
 import { participantAt } from './queries.js';
 import {
   copyParticipant,
@@ -39,9 +39,46 @@ export function updateParticipantMutably(
   recipe(p);
   // Unchanged: the record stays as it was (as immer would keep it), and nothing is written.
   if (sameParticipant(before, p)) return;
-  // A settle amount the recipe assigned is frozen with the record, so no one writes into it later.
+  draft.participants = vecSet(draft.participants, index, frozenRecord(before, p));
+}
+
+/**
+ * `updateParticipantMutably` of each participant of `indexes` in turn — `recipe(p, k)` for the
+ * k-th, in order — with the records written in one pass (vecSetMany: the trie's shared nodes are
+ * copied once, not once per participant). The indexes must differ; a list that repeats one is
+ * updated one by one, so each recipe still sees what the previous ones wrote.
+ */
+export function updateParticipantsMutably(
+  draft: Mutable<ChainState>,
+  indexes: readonly number[],
+  recipe: (p: Mutable<ParticipantState>, k: number) => void,
+): void {
+  if (repeats(indexes)) {
+    for (let k = 0; k < indexes.length; k++) updateParticipantMutably(draft, indexes[k] as number, (p) => recipe(p, k));
+    return;
+  }
+  const records = new Array<ParticipantState | undefined>(indexes.length);
+  for (let k = 0; k < indexes.length; k++) {
+    const before = participantAt(draft, indexes[k] as number);
+    const p = copyParticipant(before);
+    recipe(p, k);
+    records[k] = sameParticipant(before, p) ? undefined : frozenRecord(before, p);
+  }
+  draft.participants = vecSetMany(draft.participants, indexes, records);
+}
+
+/** True when some index appears twice (the lists are a settlement's hosts: short). */
+function repeats(indexes: readonly number[]): boolean {
+  for (let i = 1; i < indexes.length; i++) {
+    for (let j = 0; j < i; j++) if (indexes[j] === indexes[i]) return true;
+  }
+  return false;
+}
+
+/** A changed record, frozen with a settle amount its recipe assigned (so no one writes into it later). */
+function frozenRecord(before: ParticipantState, p: Mutable<ParticipantState>): ParticipantState {
   if (p.settle !== before.settle && p.settle !== null) Object.freeze(p.settle);
-  draft.participants = vecSet(draft.participants, index, Object.freeze(p));
+  return Object.freeze(p);
 }
 
 /**
@@ -71,15 +108,10 @@ export function putSummariesMutably(
   summaries: readonly (Summary | undefined)[],
 ): void {
   const all = draft.summaries;
-  let byParticipant = vecGet(all, epoch) ?? sparseVec<Summary>(world.participants.length);
-  let wrote = false;
-  for (let k = 0; k < indexes.length; k++) {
-    const summary = summaries[k];
-    if (summary === undefined) continue;
-    byParticipant = vecSet(byParticipant, indexes[k] as number, Object.freeze(summary));
-    wrote = true;
-  }
-  if (wrote) draft.summaries = vecSet(all, epoch, byParticipant);
+  const before = vecGet(all, epoch) ?? sparseVec<Summary>(world.participants.length);
+  for (const summary of summaries) if (summary !== undefined) Object.freeze(summary);
+  const byParticipant = vecSetMany(before, indexes, summaries);
+  if (byParticipant !== before) draft.summaries = vecSet(all, epoch, byParticipant);
 }
 
 /** Writes the performance summary of (`epoch`, participant `index`). */
@@ -105,6 +137,19 @@ export function creditLedgerMutably(ctx: TxContext, p: Mutable<ParticipantState>
   if (earned > MAX_UINT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'earned_coins', direction: 'above' }, `participant earned coins overflow for ${name}`);
   p.coinBalance = balance;
   p.earnedCoins = earned;
-  ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: amount, ...cause });
-  ctx.effects.push({ kind: 'ledger', participant: name, field: 'earned_coins', delta: amount, ...cause });
+  ctx.effects.push(ledgerEffect(name, 'coin_balance', amount, cause));
+  ctx.effects.push(ledgerEffect(name, 'earned_coins', amount, cause));
+}
+
+/**
+ * The ledger effect of a credit, its cause's fields last. Written out per cause rather than as
+ * `{ …, ...cause }`: a spread after other fields takes V8's slow copy (about 50 ns against 20 ns
+ * for the literal, twice per credit of every inference and settlement).
+ */
+function ledgerEffect(participant: string, field: 'coin_balance' | 'earned_coins', delta: bigint, cause: LedgerCause): Effect {
+  const { reason, escrow, inference } = cause;
+  if (inference === undefined) {
+    return escrow === undefined ? { kind: 'ledger', participant, field, delta, reason } : { kind: 'ledger', participant, field, delta, reason, escrow };
+  }
+  return escrow === undefined ? { kind: 'ledger', participant, field, delta, reason, inference } : { kind: 'ledger', participant, field, delta, reason, escrow, inference };
 }

@@ -206,6 +206,70 @@ function set2In<T>(node: PNode<T> | null | undefined, level: number, i: number, 
   return copy;
 }
 
+/**
+ * `vecSet` of `values[k]` at `indexes[k]` for every k in order (none where the value is
+ * undefined), in one pass: each node on the written paths is copied once, however many of the
+ * writes go through it (the hosts of a settlement share the root of the participants' trie), and
+ * the copies this call made are written in place — no other version can see them yet.
+ */
+export function vecSetMany<T>(vec: PVec<T>, indexes: readonly number[], values: readonly (T | undefined)[]): PVec<T> {
+  let size = vec.size;
+  let count = 0;
+  for (let k = 0; k < indexes.length; k++) {
+    const value = values[k];
+    if (value === undefined) continue;
+    if (value instanceof PVec) return vecSetEach(vec, indexes, values);
+    const index = indexes[k] as number;
+    checkIndex(index);
+    if (index + 1 > size) size = index + 1;
+    count++;
+  }
+  if (count === 0) return vec;
+  if (count === 1) {
+    for (let k = 0; k < indexes.length; k++) if (values[k] !== undefined) return vecSet(vec, indexes[k] as number, values[k] as T);
+  }
+  let { root, shift } = vec;
+  while (capacity(shift) < size) {
+    root = [root];
+    shift += BITS;
+  }
+  const copied: PNode<T>[] = [];
+  const owned = (node: PNode<T> | null | undefined): (T | PNode<T> | null | undefined)[] => {
+    if (node && copied.includes(node)) return node as (T | PNode<T> | null | undefined)[];
+    const copy = node ? node.slice() : [];
+    copied.push(copy);
+    return copy;
+  };
+  const top = owned(root);
+  for (let k = 0; k < indexes.length; k++) {
+    const value = values[k];
+    if (value === undefined) continue;
+    const index = indexes[k] as number;
+    let node = top;
+    for (let level = shift; level > 0; level -= BITS) {
+      const slot = (index >>> level) & MASK;
+      const next = owned(node[slot] as PNode<T> | null | undefined);
+      node[slot] = next;
+      node = next;
+    }
+    node[index & MASK] = value;
+  }
+  // One history link per write, each with the final root (links for writtenSince, as vecSet2's).
+  let next = vec;
+  for (let k = 0; k < indexes.length; k++) if (values[k] !== undefined) next = child(next, size, shift, top, indexes[k] as number);
+  return next;
+}
+
+/** `vecSetMany` as a sequence of `vecSet`s (for values that are vectors, which vecSet seals). */
+function vecSetEach<T>(vec: PVec<T>, indexes: readonly number[], values: readonly (T | undefined)[]): PVec<T> {
+  let next = vec;
+  for (let k = 0; k < indexes.length; k++) {
+    const value = values[k];
+    if (value !== undefined) next = vecSet(next, indexes[k] as number, value);
+  }
+  return next;
+}
+
 /** A new vector without the element at `index` (it reads as absent; the size is unchanged). */
 export function vecRemove<T>(vec: PVec<T>, index: number): PVec<T> {
   if (vecGet(vec, index) === undefined) return vec;

@@ -5,7 +5,7 @@ import type { TxContext } from '../ruleset.js';
 import { addCount } from '../../storage/counters.js';
 import { txError, type HostStatField, type TxError } from '../../errors.js';
 import { assignedPerSlotExact, divergence, transferOrFail, windowDecision } from '../payouts.js';
-import { sparseVec, vecGet, vecSet } from '../../storage/pvec.js';
+import { sparseVec, vecGet, vecSet, vecSetMany } from '../../storage/pvec.js';
 import { escrowOf, hostStatsOf } from '../../storage/queries.js';
 import { assignedPerSlot } from '../registry.js';
 import type { HostPayout } from '../ruleset.js';
@@ -318,12 +318,9 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
       escrowCount: counted !== undefined ? counted.escrowCount : addCount(before?.escrowCount ?? 0, 1, 'escrow_count', host),
     };
   }
-  let stats = vecGet(draft.hostStats, x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
-  for (let at = 0; at < sums.length; at++) {
-    const sum = sums[at];
-    if (sum !== undefined) stats = vecSet(stats, indexes[at] as number, Object.freeze(sum));
-  }
-  draft.hostStats = vecSet(draft.hostStats, x, stats);
+  for (const sum of sums) if (sum !== undefined) Object.freeze(sum);
+  const stats = vecGet(draft.hostStats, x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
+  draft.hostStats = vecSet(draft.hostStats, x, vecSetMany(stats, indexes, sums));
   const closed = copyEscrow(escrow);
   closed.settled = true;
   draft.escrows = vecSet(draft.escrows, escrow.id - 1, Object.freeze(closed));
