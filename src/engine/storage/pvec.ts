@@ -280,7 +280,6 @@ export function vecPush<T>(vec: PVec<T>, value: T): PVec<T> {
   return vecSet(vec, vec.size, value);
 }
 
-/** Visits every present element in index order. */
 /** The values present and their indices, in index order, one at a time (vecForEach as an iterator). */
 export function* vecEntries<T>(vec: PVec<T>): Generator<[number, T]> {
   function* walk(node: PNode<T>, level: number, base: number): Generator<[number, T]> {
@@ -296,6 +295,7 @@ export function* vecEntries<T>(vec: PVec<T>): Generator<[number, T]> {
   yield* walk(vec.root, vec.shift, 0);
 }
 
+/** Visits every present element in index order. */
 export function vecForEach<T>(vec: PVec<T>, visit: (value: T, index: number) => void): void {
   const walk = (node: PNode<T>, level: number, base: number): void => {
     const span = 1 << level;
