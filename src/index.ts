@@ -18,6 +18,8 @@ export {
   effectiveRules,
   type RunResult,
   type RunOptions,
+  type ReplayInput,
+  type StepSink,
   type StepRecord,
   type StepView,
   type CheckRecord,
@@ -27,6 +29,8 @@ export {
 } from './engine/replay/run.js';
 export { applyEvent, REDUCERS, type TxOutcome, type Env } from './engine/rules/reducers/index.js';
 export { runToJson, runJsonText, canonicalJson, RUN_JSON_FORMAT, type Json } from './engine/replay/json.js';
+export { RunJsonWriter, runJsonDocument, type RunJsonParts, type RunJsonPieces, type Quote } from './engine/replay/jsonWriter.js';
+export { runJsonParts } from './engine/replay/json.js';
 export { runJsonSchema } from './engine/replay/runJsonSchema.js';
 export { recount, surplusOf, type Totals } from './engine/replay/invariants.js';
 

@@ -2,7 +2,9 @@
  * The CLI's window on the process: files, output streams, the terminal, the clock and the
  * environment. Commands receive an Io, so tests can run them without touching the real process.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 /** What a path names. Symbolic links are followed; anything that is not a folder counts as a file. */
@@ -26,6 +28,20 @@ export const NOT_A_FILE = 'EPOCHSIM_NOT_A_FILE';
 /** The signals a long command stops at cleanly. */
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 
+/**
+ * A temporary file only this process can see: created exclusively with mode 0600 in the system's
+ * temporary folder, and (where the system allows it) unlinked at once, so nothing is left behind
+ * even when the process is killed.
+ */
+export interface TempFile {
+  /** Appends bytes; throws like writeFile when it cannot (a full disk). */
+  readonly append: (bytes: Uint8Array) => void;
+  /** Everything appended so far, in chunks of at most a MiB. */
+  readonly read: () => Iterable<Uint8Array>;
+  /** Closes and removes it; nothing happens the second time. */
+  readonly remove: () => void;
+}
+
 export interface Io {
   /** A file's bytes; throws like readFile when it cannot, and with code TOO_LARGE past `limit` bytes. */
   readonly readBytes: (path: string, limit: number) => Uint8Array;
@@ -43,6 +59,14 @@ export interface Io {
   readonly err: (text: string) => void;
   /** The terminal's progress line on stderr (written as is: carriage returns and erase codes). */
   readonly progress: (text: string) => void;
+  /**
+   * Writes text that is already terminal-safe (terminal.ts; main.ts does not escape it again) to
+   * stdout after what `out` wrote, and resolves when the stream can take more (backpressure).
+   * Never throws: false once a write has failed or stdout is gone (`flush` says why).
+   */
+  readonly outSafe: (data: string | Uint8Array) => Promise<boolean>;
+  /** A new temporary file (see TempFile); throws like open when it cannot. */
+  readonly tempFile: () => TempFile;
   /** Waits until what `out` wrote is written; the error of the first write that failed, if any. */
   readonly flush: () => Promise<NodeJS.ErrnoException | undefined>;
   readonly stdoutIsTTY: boolean;
@@ -75,6 +99,48 @@ export interface Io {
   readonly onInterrupt: (handler: (signal: InterruptSignal) => void) => () => void;
   /** Lets the process take signals (Ctrl-C) in the middle of long work done in this thread. */
   readonly breathe: () => Promise<void>;
+}
+
+/** A temporary file in os.tmpdir() (see TempFile). */
+export function nodeTempFile(): TempFile {
+  const path = join(tmpdir(), `epochsim-${process.pid}-${randomBytes(8).toString('hex')}.tmp`);
+  const fd = openSync(path, 'wx+', 0o600);
+  let linked = true;
+  try {
+    unlinkSync(path);
+    linked = false;
+  } catch {
+    // a system that cannot remove an open file (Windows): remove() does it
+  }
+  let size = 0;
+  let open = true;
+  return {
+    append: (bytes) => {
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, size + done);
+      size += bytes.length;
+    },
+    read: function* () {
+      for (let at = 0; at < size; ) {
+        const chunk = Buffer.allocUnsafe(Math.min(1 << 20, size - at));
+        const n = readSync(fd, chunk, 0, chunk.length, at);
+        if (n === 0) throw new Error(`internal: the temporary file ${path} ended at ${at} of ${size} bytes`);
+        at += n;
+        yield chunk.subarray(0, n);
+      }
+    },
+    remove: () => {
+      if (open) closeSync(fd);
+      open = false;
+      if (linked) {
+        try {
+          unlinkSync(path);
+        } catch {
+          // gone already
+        }
+        linked = false;
+      }
+    },
+  };
 }
 
 function nodePathKind(path: string): PathKind {
@@ -269,6 +335,29 @@ export function nodeIo(): Io {
     err: (text) => {
       process.stderr.write(text);
     },
+    outSafe: (data) =>
+      new Promise((resolve) => {
+        if (closed) failed ??= Object.assign(new Error('stdout is closed'), { code: 'EBADF' });
+        const stdout = process.stdout;
+        if (failed !== undefined || stdout.destroyed) {
+          resolve(false);
+          return;
+        }
+        const more = stdout.write(data, (error) => {
+          if (error) fail(error);
+        });
+        if (more) {
+          resolve(failed === undefined);
+          return;
+        }
+        // full: wait until it drains, or fails (fail() above runs first and records why)
+        const done = (): void => {
+          stdout.off('drain', done).off('error', done).off('close', done);
+          resolve(failed === undefined && !stdout.destroyed);
+        };
+        stdout.once('drain', done).once('error', done).once('close', done);
+      }),
+    tempFile: nodeTempFile,
     progress: (text) => {
       process.stderr.write(text);
     },

@@ -42,6 +42,18 @@ export interface CliOptions {
   readonly interruptSignal?: InterruptSignal;
   /** How many bytes of a file Io.readChunks reads at a time (default 5, so characters are cut). */
   readonly chunkBytes?: number;
+  /** Counts the temporary files (Io.tempFile) the CLI makes; `failWith`: the code appending to one fails with. */
+  readonly temps?: TempStats;
+}
+
+/** What became of the temporary files of a run (filled in by the fake). */
+export interface TempStats {
+  created: number;
+  /** Created and not removed yet. */
+  live: number;
+  /** Bytes appended, over all of them. */
+  bytes: number;
+  readonly failWith?: string;
 }
 
 const bytesWithin = (bytes: Uint8Array, limit: number): Uint8Array => {
@@ -63,12 +75,12 @@ function* chunksOf(bytes: () => Uint8Array, size: number): Generator<Uint8Array>
  * advances 1 ms each time it is read. The progress line goes to stderr, as on a terminal.
  */
 export async function runCli(argv: string[], opts: CliOptions = {}): Promise<CliResult> {
-  const { io, output } = fakeIo(opts);
-  const code = await main(argv, io);
-  return { code, ...output() };
+  const fake = fakeIo(opts);
+  const code = await main(argv, fake.io);
+  return { code, ...fake.output() };
 }
 
-/** The Io runCli runs the CLI with (see there), and what it wrote to stdout and stderr. */
+/** The fake process window runCli gives main (see there), for tests that call a command's parts directly. */
 export function fakeIo(opts: CliOptions = {}): { io: Io; output: () => { stdout: string; stderr: string } } {
   let stdout = '';
   let stderr = '';
@@ -81,6 +93,7 @@ export function fakeIo(opts: CliOptions = {}): { io: Io; output: () => { stdout:
     const prefix = dir === '.' ? '' : `${dir}/`;
     return dirs.has(dir) || Object.keys(files).some((f) => norm(f).startsWith(prefix));
   };
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   let interrupt: ((signal: InterruptSignal) => void) | undefined;
   let breaths = 0;
   /** The configured error of writing `path`; a folder's names the parent that refused it, as Io.mkdir's does. */
@@ -112,6 +125,39 @@ export function fakeIo(opts: CliOptions = {}): { io: Io; output: () => { stdout:
     },
     progress: (t) => {
       stderr += t;
+    },
+    outSafe: async (data) => {
+      // bytes as a stream: a character may fall across two chunks of a temporary file
+      stdout += typeof data === 'string' ? data : decoder.decode(data, { stream: true });
+      return opts.stdoutError === undefined;
+    },
+    tempFile: () => {
+      const stats = opts.temps;
+      if (stats) {
+        stats.created++;
+        stats.live++;
+      }
+      let chunks: Buffer[] = [];
+      let removed = false;
+      return {
+        append: (data) => {
+          if (stats?.failWith !== undefined) throw Object.assign(new Error(`${stats.failWith}: failed, write`), { code: stats.failWith });
+          const bytes = Buffer.from(data);
+          if (stats) stats.bytes += bytes.length;
+          chunks.push(bytes);
+        },
+        // (in two pieces, so a multi-byte character can fall across chunks as it does on disk)
+        read: () => {
+          const all = Buffer.concat(chunks);
+          const half = Math.floor(all.length / 2);
+          return [all.subarray(0, half), all.subarray(half)];
+        },
+        remove: () => {
+          if (!removed && stats) stats.live--;
+          removed = true;
+          chunks = [];
+        },
+      };
     },
     flush: async () => (opts.stdoutError !== undefined && stdout !== '' ? Object.assign(new Error('write failed'), { code: opts.stdoutError }) : undefined),
     stdoutIsTTY: opts.tty ?? false,

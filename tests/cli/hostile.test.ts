@@ -264,6 +264,23 @@ const ROWS: Row[] = [
     ratio: 3,
   },
   {
+    what: 'run --json to a closed stdout (the streamed writer, issue 15)',
+    make: () => ({ hostile: `$E run ${S01} --json >&-`, twin: `$E run ${S01} --json > /dev/null` }),
+    code: 74,
+    message: 'epochsim: the output was lost: stdout is closed',
+    ratio: 3,
+  },
+  {
+    what: 'run --json of a big run to a reader that stops early: spooled steps, chunks, a quiet end',
+    make: () => ({
+      hostile: `$E run ${file('many.yaml', participants(400, transferLines(20_000, () => 'p000002', 'p000003')))} --json | head -c 10 > /dev/null; exit \${PIPESTATUS[0]}`,
+      twin: `$E run ${file('many.yaml', participants(400, transferLines(20_000, () => 'p000002', 'p000003')))} --json > /dev/null`,
+    }),
+    code: 0,
+    message: '',
+    ratio: 3,
+  },
+  {
     what: 'a reader that stops early (EPIPE): a quiet end, as before',
     make: () => ({ hostile: `$E explain ${S01} | head -c 10 > /dev/null; exit \${PIPESTATUS[0]}`, twin: `$E explain ${S01} > /dev/null` }),
     code: 0,

@@ -85,7 +85,7 @@ test('a type error against the installed declarations is caught (a check of the 
   } catch (error) {
     failed = String((error as { stdout?: string }).stdout);
   }
-  expect(failed).toContain("bad.ts(2,13): error TS2345: Argument of type 'string' is not assignable to parameter of type 'Scenario'.");
+  expect(failed).toContain("bad.ts(2,13): error TS2345: Argument of type 'string' is not assignable to parameter of type 'ReplayInput'.");
 });
 
 test('the installed command runs a bundled scenario', () => {

@@ -2,8 +2,8 @@
  * `epochsim run FILE`: replay one scenario and print the report or the contract's JSON.
  */
 import { Option, type Command } from 'commander';
-import { RULE_NAMES, type RuleName } from '../../domain/scenario.js';
-import { runJsonText } from '../../engine/replay/json.js';
+import { RULE_NAMES, type RuleName, type Scenario } from '../../domain/scenario.js';
+import { writeRunJson } from '../runJson.js';
 import { RULESET_WORDS } from '../../words/rulesets.js';
 import { runScenario } from '../../engine/replay/run.js';
 import { renderDivergences, withDivergences } from '../divergences.js';
@@ -37,20 +37,21 @@ Examples:
 
 Exit codes: 0 the run is ok; 1 it ran but an event, checkpoint or invariant failed;
 2 the input is invalid (every problem is listed as FILE:LINE:COL, nothing goes to stdout);
-74 stdout could not be written (a full disk, a closed stdout).
+74 stdout could not be written (a full disk, a closed stdout), or --json's temporary file
+(it holds the steps until the run ends; TMPDIR names its folder); 130 Ctrl-C while printing.
 `;
 
-export function runCommand(file: string, flags: RunFlags, cli: Cli): number {
+export async function runCommand(file: string, flags: RunFlags, cli: Cli): Promise<number> {
   const { io } = cli;
+  if (flags.json) {
+    const load = (): Scenario | undefined => loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
+    return writeRunJson(load, load, { rules: flags.rules }, io);
+  }
   const scenario = loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
   if (!scenario) return EXIT_INPUT;
   const result = runScenario(scenario, { rules: flags.rules });
   const p = stdoutPalette(io, flags.color);
-  io.out(
-    flags.json
-      ? runJsonText(result)
-      : withDivergences(renderRunReport(result, sourceName(file), p), renderDivergences(result, p)),
-  );
+  io.out(withDivergences(renderRunReport(result, sourceName(file), p), renderDivergences(result, p)));
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }
 
@@ -69,7 +70,7 @@ export function registerRun(program: Command, cli: Cli): void {
     .addOption(strictUnitsOption())
     .option('--no-color', 'never colour the output (colour is used only on a terminal; NO_COLOR is honoured)')
     .addHelpText('after', HELP)
-    .action((file: string, flags: RunFlags) => {
-      cli.setExit(runCommand(file, flags, cli));
+    .action(async (file: string, flags: RunFlags) => {
+      cli.setExit(await runCommand(file, flags, cli));
     });
 }

@@ -2,15 +2,17 @@
  * The `run --json` object (format section 7) and a canonical serialiser: object keys sorted by
  * code unit, arrays in event order, amounts as decimal strings of ngonka.
  */
-import { vecForEach, vecGet } from '../storage/pvec.js';
+import { vecEntries, vecForEach, vecGet } from '../storage/pvec.js';
+import type { Escrow } from '../storage/state.js';
 import { DIVERGENCE_SOURCES, divergenceMessage } from '../../words/divergences.js';
 import { balanceOf, endedEpochs } from '../storage/queries.js';
 import { RULESETS } from '../rules/registry.js';
 import type { RunResult } from './run.js';
 import { byCodeUnit } from '../../domain/order.js';
 import type { Effect } from '../effects.js';
+import { LazyObject, RunJsonWriter, runJsonDocument, type Json, type PartValue, type RunJsonParts } from './jsonWriter.js';
 
-export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+export type { Json } from './jsonWriter.js';
 
 /**
  * The version of the `run --json` document. 2 added (keeping every key of 1): `format_version`,
@@ -53,13 +55,26 @@ export function canonicalJson(value: Json): string {
 }
 
 /**
- * The canonical text of `runToJson(run)`, as canonicalJson would print it, without its sorting
- * pass: runToJson already inserts every key in code-unit order (a test checks the two texts are
- * equal for every bundled scenario under every ruleset). For `run --json` of big files, where
- * rebuilding every object to sort it cost a third of the output time.
+ * The canonical text of `runToJson(run)`, as canonicalJson would print it: written by
+ * jsonWriter.ts piece by piece, without the object tree (tests/engine/jsonWriter.test.ts checks
+ * the bytes are those of `JSON.stringify(runToJson(run), null, 2)` for every bundled scenario
+ * under every ruleset, fuzzed ones and hostile names).
  */
 export function runJsonText(run: RunResult): string {
-  return `${JSON.stringify(runToJson(run), null, 2)}\n`;
+  const writer = new RunJsonWriter();
+  let steps = '';
+  for (const s of run.steps) steps += writer.stepText(s, steps === '');
+  let transfers = '';
+  for (const t of run.transfers) transfers += writer.transferText(t.step, t, transfers === '');
+  let text = '';
+  for (const piece of runJsonDocument({
+    parts: runJsonParts(run),
+    steps: { count: run.steps.length, text: steps },
+    transfers: { count: run.transfers.length, text: transfers },
+  })) {
+    text += piece;
+  }
+  return text;
 }
 
 /** Names in code-unit order, each with its index in `names`. */
@@ -72,6 +87,45 @@ function sortedNames(names: readonly string[]): [string, number][] {
  * names sorted), so the object is already canonical; canonicalJson of it gives the same text.
  */
 export function runToJson(run: RunResult): Json {
+  const parts = runJsonParts(run);
+  const [head, middle, tail] = [parts.head, parts.middle, parts.tail].map((part) =>
+    Object.fromEntries(Object.entries(part).map(([key, value]) => [key, value instanceof LazyObject ? value.toObject() : value])),
+  ) as [Record<string, Json>, Record<string, Json>, Record<string, Json>];
+  return {
+    ...head,
+    steps: run.steps.map((s) => {
+      const step: Record<string, Json> = {};
+      step.effects = s.effects.map(effectJson);
+      if (s.error !== undefined) step.error = s.error;
+      if (s.failure !== undefined) {
+        step.error_code = s.failure.code;
+        step.error_data = plainJson({ ...s.failure.data, ...(s.failure.wraps.length > 0 ? { wrappedBy: s.failure.wraps } : {}) });
+      }
+      step.event = s.event;
+      step.expected = s.expected;
+      step.index = s.index;
+      step.line = s.line;
+      if (s.result !== undefined) step.result = s.result;
+      step.status = s.status;
+      return step;
+    }),
+    ...middle,
+    transfers: run.transfers.map((t) => ({
+      amount: t.amount.toString(),
+      from: t.from,
+      memo: t.memo,
+      step: t.step,
+      to: t.to,
+    })),
+    ...tail,
+  };
+}
+
+/**
+ * The document's keys but `steps` and `transfers` (jsonWriter.ts's RunJsonParts): what the final
+ * state, the checks, the divergences and the violations say, all known only at the end.
+ */
+export function runJsonParts(run: RunResult): RunJsonParts {
   const { world, final: state } = run;
   const bank: Record<string, Json> = {};
   for (const [name] of sortedNames(world.accounts)) bank[name] = balanceOf(state, world, name).toString();
@@ -102,32 +156,40 @@ export function runToJson(run: RunResult): Json {
       };
     }
   }
-  // Epoch keys are integer-like: JavaScript lists them in numeric order whatever the insertion order.
-  const summaries: Record<string, Record<string, Json>> = {};
-  vecForEach(state.summaries, (byParticipant, epoch) => {
-    for (const [name, index] of order) {
-      const s = vecGet(byParticipant, index);
-      if (s === undefined) continue;
-      (summaries[String(epoch)] ??= {})[name] = {
-        claimed: s.claimed,
-        earned_coins: s.earnedCoins.toString(),
-        inference_count: s.inferenceCount,
-        invalidated_inferences: s.invalidatedInferences,
-        missed_requests: s.missedRequests,
-        rewarded_coins: s.rewardedCoins.toString(),
-      };
+  // Written key by key (they grow with the history the state keeps). Epoch keys are array
+  // indices, visited in ascending order: the order JavaScript lists them in.
+  const summaries = new LazyObject(function* () {
+    for (const [epoch, byParticipant] of vecEntries(state.summaries)) {
+      const of: Record<string, Json> = {};
+      let any = false;
+      for (const [name, index] of order) {
+        const s = vecGet(byParticipant, index);
+        if (s === undefined) continue;
+        any = true;
+        of[name] = {
+          claimed: s.claimed,
+          earned_coins: s.earnedCoins.toString(),
+          inference_count: s.inferenceCount,
+          invalidated_inferences: s.invalidatedInferences,
+          missed_requests: s.missedRequests,
+          rewarded_coins: s.rewardedCoins.toString(),
+        };
+      }
+      if (any) yield [String(epoch), of] as const;
     }
   });
 
-  const escrows: Record<string, Json> = {};
-  vecForEach(state.escrows, (e) => {
-    escrows[String(e.id)] = {
-      amount: e.amount.toString(),
-      creator: e.creator,
-      epoch: e.epoch,
-      settled: e.settled,
-      slots: [...e.slots],
-    };
+  const escrowJson = (e: Escrow): Json => ({
+    amount: e.amount.toString(),
+    creator: e.creator,
+    epoch: e.epoch,
+    settled: e.settled,
+    slots: [...e.slots],
+  });
+  // An escrow's id is its position + 1 (createEscrow.ts): array indices in ascending order, the
+  // order JavaScript lists them in.
+  const escrows = new LazyObject(function* () {
+    for (const [, e] of vecEntries(state.escrows)) yield [String(e.id), escrowJson(e)] as const;
   });
 
   const exclusions: Record<string, Json> = {};
@@ -135,7 +197,7 @@ export function runToJson(run: RunResult): Json {
     exclusions[String(epoch)] = [...names];
   });
 
-  const out: Record<string, Json> = {
+  const out: Record<string, PartValue> = {
     bank,
     checks: run.checks.map((c) => ({ line: c.line, ok: c.ok, step: c.step })),
   };
@@ -160,39 +222,18 @@ export function runToJson(run: RunResult): Json {
   out.rules = run.rules;
   out.scenario = run.scenario;
   out.settle_amounts = settleAmounts;
-  out.steps = run.steps.map((s) => {
-    const step: Record<string, Json> = {};
-    step.effects = s.effects.map(effectJson);
-    if (s.error !== undefined) step.error = s.error;
-    if (s.failure !== undefined) {
-      step.error_code = s.failure.code;
-      step.error_data = plainJson({ ...s.failure.data, ...(s.failure.wraps.length > 0 ? { wrappedBy: s.failure.wraps } : {}) });
-    }
-    step.event = s.event;
-    step.expected = s.expected;
-    step.index = s.index;
-    step.line = s.line;
-    if (s.result !== undefined) step.result = s.result;
-    step.status = s.status;
-    return step;
-  });
-  out.summaries = summaries;
-  out.supply = {
+  const middle: Record<string, PartValue> = {};
+  middle.summaries = summaries;
+  middle.supply = {
     burned: state.burned.toString(),
     genesis: state.genesisSupply.toString(),
     minted: state.minted.toString(),
     total: (state.genesisSupply + state.minted - state.burned).toString(),
   };
-  out.surplus = run.surplus.toString();
-  out.transfers = run.transfers.map((t) => ({
-    amount: t.amount.toString(),
-    from: t.from,
-    memo: t.memo,
-    step: t.step,
-    to: t.to,
-  }));
-  if (vesting !== undefined) out.vesting = vesting;
-  out.violations = run.violations.map((v) => ({
+  middle.surplus = run.surplus.toString();
+  const tail: Record<string, Json> = {};
+  if (vesting !== undefined) tail.vesting = vesting;
+  tail.violations = run.violations.map((v) => ({
     actual: v.actual.toString(),
     event: v.event,
     expected: v.expected.toString(),
@@ -201,5 +242,5 @@ export function runToJson(run: RunResult): Json {
     message: v.message,
     step: v.step,
   }));
-  return out;
+  return { head: out, middle, tail };
 }

@@ -2,7 +2,7 @@
  * Replays a scenario: applies each event as a transaction, checks the invariants after it,
  * compares checkpoints, and returns the whole outcome as data. Nothing here prints.
  */
-import type { EventItem, EventType, ExpectItem, RuleName, Scenario } from '../../domain/scenario.js';
+import type { EventItem, EventType, ExpectItem, RuleName, Scenario, ScenarioItem } from '../../domain/scenario.js';
 import type { Transfer } from '../rules/ruleset.js';
 import type { Effect } from '../effects.js';
 import type { FailureData } from '../errors.js';
@@ -111,6 +111,22 @@ export type StepView =
       readonly state: ChainState;
     };
 
+/**
+ * What a replay reads: a scenario whose items may come one at a time (a generator that reads a
+ * file as it goes, iterated once), not only an array.
+ */
+export type ReplayInput = Omit<Scenario, 'items'> & { readonly items: Iterable<ScenarioItem> };
+
+/**
+ * Takes each step record and its transfers as the replay makes them, so a caller can write them
+ * out instead of the run keeping them (with `keepTrace: false`, memory stays bounded by the state).
+ * Cheaper than an observer: no decision tracing, no views.
+ */
+export interface StepSink {
+  /** Called once per event, in order, with the transfers it made (none when it failed). */
+  readonly step: (record: StepRecord, transfers: readonly Transfer[]) => void;
+}
+
 export interface RunOptions {
   /** Overrides the scenario's `rules:`. */
   readonly rules?: RuleName | undefined;
@@ -127,12 +143,14 @@ export interface RunOptions {
    * every step; checks, violations and divergences are kept. Default true.
    */
   readonly keepTrace?: boolean | undefined;
+  /** Gets each step record and its transfers as they happen (see StepSink). */
+  readonly sink?: StepSink | undefined;
   /** The transaction mechanism (tx.ts): `copy` (default) or `immer`; both give the same outcome. */
   readonly tx?: TxMechanism | undefined;
 }
 
 /** The ruleset a replay uses: the command line's, else the scenario's, else `deferred`. */
-export function effectiveRules(scenario: Scenario, options: RunOptions = {}): RuleName {
+export function effectiveRules(scenario: Pick<Scenario, 'rules'>, options: RunOptions = {}): RuleName {
   return options.rules ?? scenario.rules ?? DEFAULT_RULES;
 }
 
@@ -157,6 +175,7 @@ function describeExpectation(
 
 const NONE_BROKEN: readonly Violation[] = Object.freeze([]);
 const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
+const NO_TRANSFERS: readonly Transfer[] = Object.freeze([]);
 
 function stepRecord(item: EventItem, outcome: TxOutcome, problem: string | undefined): StepRecord {
   // Built field by field, not from spreads of small objects: a traced replay makes one per event.
@@ -211,7 +230,7 @@ export function checkStep(before: ChainState, totals: Totals, known: bigint, out
   return { totals: advanced.totals, known: after, breaches: advanced.breaches, divergences };
 }
 
-export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+export function runScenario(scenario: ReplayInput, options: RunOptions = {}): RunResult {
   const rules = options.ruleset?.name ?? effectiveRules(scenario, options);
   const { world, state: initial } = genesis(scenario.params, scenario.accounts, scenario.participants);
   // Decisions are built only for an observer (explain, compare); divergences always.
@@ -244,7 +263,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     const problem = describeExpectation(item.expectError, item.expectResult, outcome);
     if (problem !== undefined) ok = false;
     // A step record is built only when something keeps or sees it.
-    const record = keepTrace || options.observe ? stepRecord(item, outcome, problem) : undefined;
+    const sink = options.sink;
+    const record = keepTrace || options.observe || sink ? stepRecord(item, outcome, problem) : undefined;
     events++;
     if (!outcome.ok) failed++;
     if (record && keepTrace) steps.push(record);
@@ -268,6 +288,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       known = checked.known;
       state = outcome.state;
     }
+    if (sink && record) sink.step(record, outcome.ok ? outcome.transfers : NO_TRANSFERS);
     if (options.observe && record) options.observe(
       {
         kind: 'event',

@@ -280,6 +280,21 @@ export function vecPush<T>(vec: PVec<T>, value: T): PVec<T> {
   return vecSet(vec, vec.size, value);
 }
 
+/** The values present and their indices, in index order, one at a time (vecForEach as an iterator). */
+export function* vecEntries<T>(vec: PVec<T>): Generator<[number, T]> {
+  function* walk(node: PNode<T>, level: number, base: number): Generator<[number, T]> {
+    const span = 1 << level;
+    for (let i = 0; i < node.length; i++) {
+      const child = node[i];
+      if (child === null || child === undefined) continue;
+      const index = base + i * span;
+      if (level === 0) yield [index, child as T];
+      else yield* walk(child as PNode<T>, level - BITS, index);
+    }
+  }
+  yield* walk(vec.root, vec.shift, 0);
+}
+
 /** Visits every present element in index order. */
 export function vecForEach<T>(vec: PVec<T>, visit: (value: T, index: number) => void): void {
   const walk = (node: PNode<T>, level: number, base: number): void => {
