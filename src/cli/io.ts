@@ -22,6 +22,9 @@ export interface DirEntry {
 /** The code of the error readBytes and readStdinBytes throw for more than `limit` bytes. */
 export const TOO_LARGE = 'EPOCHSIM_TOO_LARGE';
 
+/** The code of the error readChunks throws for a path that is not a regular file. */
+export const NOT_A_FILE = 'EPOCHSIM_NOT_A_FILE';
+
 /** The signals a long command stops at cleanly. */
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 
@@ -42,6 +45,13 @@ export interface TempFile {
 export interface Io {
   /** A file's bytes; throws like readFile when it cannot, and with code TOO_LARGE past `limit` bytes. */
   readonly readBytes: (path: string, limit: number) => Uint8Array;
+  /**
+   * A regular file's text, decoded from UTF-8 as it is read, in chunks of any length (read only
+   * as they are asked for; the file is closed at the end or when the iteration stops). Throws
+   * like readBytes (code TOO_LARGE past `limit` bytes), with code NOT_A_FILE for anything but a
+   * regular file (a pipe could not be read twice), and a TypeError for bytes that are not UTF-8.
+   */
+  readonly readChunks: (path: string, limit: number) => Iterable<string>;
   /** Standard input to its end, however slowly it comes; code TOO_LARGE past `limit` bytes. */
   readonly readStdinBytes: (limit: number) => Uint8Array;
   /** Writes to stdout. A failed write is never thrown: `flush` reports it. */
@@ -193,6 +203,49 @@ function readPath(path: string, limit: number): Uint8Array {
   }
 }
 
+/** How many bytes readChunks reads at a time. */
+const CHUNK_BYTES = 1 << 16;
+
+/** The bytes of a regular file, a chunk at a time (each valid until the next is read). */
+function* pathChunks(path: string, limit: number): Generator<Uint8Array> {
+  const fd = openSync(path, 'r');
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw Object.assign(new Error(`not a regular file: ${path}`), { code: NOT_A_FILE });
+    if (stat.size > limit) throw tooLarge(limit);
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return;
+      total += n;
+      // (a file that grows while it is read)
+      if (total > limit) throw tooLarge(limit);
+      yield chunk.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Chunks of bytes as chunks of text, decoded as decodeScenario decodes a whole file (a
+ * byte-order mark is kept; a character may be cut between two chunks). Bytes that are not UTF-8
+ * throw a TypeError where they are met.
+ */
+export function* utf8Chunks(chunks: Iterable<Uint8Array>): Generator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  for (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text !== '') yield text;
+  }
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}
+
+/** Io.readChunks on the real file system. */
+export const readPathChunks = (path: string, limit: number): Iterable<string> => utf8Chunks(pathChunks(path, limit));
+
 let tempCount = 0;
 
 /** Writes `text` beside `path` under a temporary name, then renames it over `path`. */
@@ -270,6 +323,7 @@ export function nodeIo(): Io {
   process.stderr.on('error', () => undefined);
   return {
     readBytes: readPath,
+    readChunks: readPathChunks,
     readStdinBytes: (limit) => readAll(0, limit),
     out: (text) => {
       if (closed) failed ??= Object.assign(new Error('stdout is closed'), { code: 'EBADF' });

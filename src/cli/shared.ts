@@ -57,7 +57,7 @@ export function parseMaxSize(value: string): number {
 export const maxSizeOption = (): Option =>
   new Option('--max-size <MiB>', `read scenario files of at most this many MiB (default ${DEFAULT_MAX_MIB})`).argParser(parseMaxSize);
 
-const MIB = 1024 * 1024;
+export const MIB = 1024 * 1024;
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const LOSSY_UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });

@@ -8,7 +8,8 @@
  * It is deliberately conservative: whenever the text uses anything whose value or position it
  * does not reproduce exactly as the positioned path (source.ts) does (anchors and aliases,
  * explicit tags, complex or duplicate keys, a key whose text differs from its value, a byte-order
- * mark, a CR that is not part of a CRLF, a flow collection over lines, any syntax error) it gives up (returns undefined) and the loader takes the positioned
+ * mark, a CR that is not part of a CRLF, a flow collection or a quoted scalar over lines, a comment
+ * right after a closing quote or bracket, any syntax error) it gives up (returns undefined) and the loader takes the positioned
  * path, which then also reports the problems. The loader also takes that path whenever the
  * scenario has any problem at all, so error output never depends on this file.
  * tests/scenario/fast.test.ts checks that both paths give identical scenarios, locations included.
@@ -41,6 +42,8 @@ class GiveUp extends Error {}
 const MAX_DEPTH = 4 * MAX_NESTING + 16;
 
 const LONE_CR = /\r(?!\n)/;
+/** What may end a node right before a comment js-yaml takes and the `yaml` package does not: quotes, brackets. */
+const CLOSERS = new Set([0x22, 0x27, 0x5d, 0x7d]);
 /** A "?" that may start an explicit key (or is inside a scalar, spaced: then the file is only read the slow way). */
 const EXPLICIT_KEY = /(?:^|[\s,[{])\?(?:[\s]|$)/m;
 
@@ -102,6 +105,9 @@ export function jsYamlParse(text: string, tell?: ReaderNews): FastRead | undefin
     const kind = s.kind;
     const result = s.result;
     const end = s.position;
+    // js-yaml takes a comment right after a closing quote or bracket (`'a'# c`, `{ a: 1 }#`); the
+    // `yaml` package refuses it
+    if (text.charCodeAt(end) === 0x23 && CLOSERS.has(text.charCodeAt(end - 1))) unsupported = true;
     // the node just closed: an id, or (a scalar not yet given one) where it starts
     let id = NONE;
     let scalarStart = 0;
@@ -126,6 +132,10 @@ export function jsYamlParse(text: string, tell?: ReaderNews): FastRead | undefin
     } else if (valuesSeen === 0 && keysSeen === 0) {
       if (kind !== 'scalar' && kind !== null) throw new GiveUp();
       const start = contentStart(text, frameStart, end);
+      // js-yaml does not check the indent of a quoted scalar's lines after its first (the `yaml`
+      // package refuses lines at or left of the block's column): left to the positioned path
+      const quote = text.charCodeAt(start);
+      if ((quote === 0x22 || quote === 0x27) && lineBreakWithin(text, start, end)) unsupported = true;
       // `key: ~` is written; `key:` is empty (then its key is where the value is reported);
       // js-yaml reads a text without a last line break as if it had one, so `end` may be past it
       scalarStart = (kind === null || result === null) && start >= Math.min(end, text.length) ? -1 - start : start;
@@ -202,6 +212,12 @@ function flowOverLines(text: string, at: number, end: number): boolean {
   if (c !== 0x5b && c !== 0x7b) return false;
   const nl = text.indexOf('\n', at);
   return nl !== -1 && nl < end;
+}
+
+/** Whether text[from, to) holds a line break. */
+function lineBreakWithin(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x0a) return true;
+  return false;
 }
 
 /** Whether the next thing after `end` (on the same line, spaces skipped) is a ":". */

@@ -61,6 +61,11 @@ const isEventType = (s: string): s is EventType => (EVENT_TYPES as readonly stri
  * `file` is only used to label the issues.
  */
 export function loadScenario(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  return load(text, file, options);
+}
+
+/** What loadScenario does; `onNames` is told the declared names of a file that loaded. */
+function load(text: string, file: string, options: LoadOptions, onNames?: (names: DeclaredNames) => void): LoadResult {
   // A file the fast readers reproduce exactly (see fast.ts) is decided by them, problems and all:
   // their index locates a problem as the positioned path does, so a file with one typo costs
   // what a valid file costs. Anything else is read by the positioned path, which also reports
@@ -75,7 +80,7 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       const add = sinkFor(file, issues);
       for (const p of parsed.problems) add(p.loc, p.code, p.message, p.hint);
       if (!parsed.withinLimits && !withinLimits(parsed.value, parsed.index, add, ESCAPES.test(text))) return { ok: false, issues: tidy(issues) };
-      return fromRaw(parsed.value, parsed.index, file, text, options, issues, add);
+      return fromRaw(parsed.value, parsed.index, file, text, options, issues, add, onNames);
     }
     // a syntax error in a big file: the positioned parser reads only the entries around it
     const near = syntaxErrorAt !== undefined && text.length > (options.windowedFrom ?? WINDOWED_FROM) ? syntaxErrorsNear(text, syntaxErrorAt) : undefined;
@@ -88,7 +93,7 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
       return { ok: false, issues: tidy(issues) };
     }
   }
-  return loadPositioned(text, file, options);
+  return loadPositioned(text, file, options, onNames);
 }
 
 /** Adds the errors of the `yaml` package as input issues. */
@@ -124,7 +129,7 @@ export interface LoadOptions {
 }
 
 
-function loadPositioned(text: string, file: string, options: LoadOptions = {}): LoadResult {
+function loadPositioned(text: string, file: string, options: LoadOptions, onNames?: (names: DeclaredNames) => void): LoadResult {
   const issues: InputIssue[] = [];
   const add = sinkFor(file, issues);
   const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
@@ -145,7 +150,7 @@ function loadPositioned(text: string, file: string, options: LoadOptions = {}): 
     return fail();
   }
   if (!withinLimits(raw, src, add, ESCAPES.test(text))) return fail();
-  return fromRaw(raw, src, file, text, options, issues, add);
+  return fromRaw(raw, src, file, text, options, issues, add, onNames);
 }
 
 /**
@@ -156,7 +161,16 @@ function loadPositioned(text: string, file: string, options: LoadOptions = {}): 
 const suggestBudget = (text: string): SuggestBudget => ({ steps: 2_000_000 + 3 * text.length });
 
 /** Steps 3 to 5: the plain values checked and typed. */
-function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, options: LoadOptions, issues: InputIssue[] = [], add = sinkFor(file, issues)): LoadResult {
+function fromRaw(
+  raw: RawMap,
+  src: SourceIndex,
+  file: string,
+  text: string,
+  options: LoadOptions,
+  issues: InputIssue[] = [],
+  add = sinkFor(file, issues),
+  onNames?: (names: DeclaredNames) => void,
+): LoadResult {
   const fail = (): LoadResult => ({ ok: false, issues: tidy(issues) });
   const sink: Sink = { src, add, budget: suggestBudget(text) };
   const top = validate(topLevelSchema, raw, [], sink);
@@ -180,6 +194,7 @@ function fromRaw(raw: RawMap, src: SourceIndex, file: string, text: string, opti
     }
     if (issues.length > 0) return fail();
   }
+  onNames?.(names);
 
   return {
     ok: true,
@@ -402,6 +417,31 @@ function checkParams(root: RawMap, sink: Sink): Params | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Event items
+
+/** How stream.ts reads the items of a file whose header loaded (see loadHeader). */
+export type ItemReader = (item: Raw, i: number, src: SourceIndex) => ScenarioItem | undefined;
+
+/**
+ * For the streaming reader (stream.ts): `text` is a file's header with an empty event list,
+ * loaded as loadScenario loads it, and a reader of its items one at a time, each checked as
+ * loadScenario checks it (item `i` of `events`, positions in `src`): undefined when the item, or
+ * the whole file loaded at once, would have any problem at all (its words are then left to
+ * loadScenario). Undefined when the header has a problem.
+ */
+export function loadHeader(text: string, file: string, options: LoadOptions = {}): { scenario: Scenario; readItem: ItemReader } | undefined {
+  let names: DeclaredNames | undefined;
+  const loaded = load(text, file, options, (n) => (names = n));
+  if (!loaded.ok || names === undefined) return undefined;
+  const declared = names;
+  const readItem: ItemReader = (item, i, src) => {
+    let problems = 0;
+    // (no hint is shown, so none is searched for)
+    const sink: Sink = { src, add: () => void problems++, budget: { steps: 0 } };
+    const loadedItem = loadItem(item, i, declared, sink);
+    return problems === 0 ? loadedItem : undefined;
+  };
+  return { scenario: loaded.scenario, readItem };
+}
 
 function loadItem(item: Raw, i: number, names: DeclaredNames, sink: Sink): ScenarioItem | undefined {
   const { src, add } = sink;

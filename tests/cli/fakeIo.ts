@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { TOO_LARGE } from '../../src/cli/io.js';
+import { NOT_A_FILE, TOO_LARGE, utf8Chunks } from '../../src/cli/io.js';
 import { posix } from 'node:path';
 import type { DirEntry, InterruptSignal, Io, PathKind } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -40,6 +40,8 @@ export interface CliOptions {
   readonly interruptAfter?: number;
   /** The signal of that interrupt (default SIGINT, Ctrl-C). */
   readonly interruptSignal?: InterruptSignal;
+  /** How many bytes of a file Io.readChunks reads at a time (default 5, so characters are cut). */
+  readonly chunkBytes?: number;
   /** Counts the temporary files (Io.tempFile) the CLI makes; `failWith`: the code appending to one fails with. */
   readonly temps?: TempStats;
 }
@@ -58,6 +60,12 @@ const bytesWithin = (bytes: Uint8Array, limit: number): Uint8Array => {
   if (bytes.length > limit) throw Object.assign(new Error('too large'), { code: TOO_LARGE });
   return bytes;
 };
+
+/** `bytes` in chunks of `size` bytes, cut as they are asked for. */
+function* chunksOf(bytes: () => Uint8Array, size: number): Generator<Uint8Array> {
+  const all = bytes();
+  for (let i = 0; i < all.length; i += size) yield all.subarray(i, i + size);
+}
 
 /**
  * Runs the CLI in-process with captured streams. Files are read from disk unless `files` has
@@ -99,6 +107,14 @@ export function fakeIo(opts: CliOptions = {}): { io: Io; output: () => { stdout:
     readBytes: (path, limit) => {
       const text = inline(path);
       return bytesWithin(text !== undefined ? Buffer.from(text, 'utf8') : readFileSync(path), limit);
+    },
+    readChunks: (path, limit) => {
+      const text = inline(path);
+      const bytes = (): Uint8Array => {
+        if (text === undefined && diskKind(path) === 'directory') throw Object.assign(new Error(`not a regular file: ${path}`), { code: NOT_A_FILE });
+        return bytesWithin(text !== undefined ? Buffer.from(text, 'utf8') : readFileSync(path), limit);
+      };
+      return utf8Chunks(chunksOf(bytes, opts.chunkBytes ?? 5));
     },
     readStdinBytes: (limit) => bytesWithin(typeof opts.stdin === 'string' ? Buffer.from(opts.stdin, 'utf8') : (opts.stdin ?? new Uint8Array()), limit),
     out: (t) => {

@@ -77,6 +77,10 @@ describe('fast loader path', () => {
   badFiles.push(['an empty amount', 'events:\n  - transfer:\n      from: alice\n      to: h1\n      amount:\n']);
   badFiles.push(['an amount in a block scalar', 'events:\n  - transfer:\n      from: alice\n      to: h1\n      amount: |\n        5 gonkas\n']);
   badFiles.push(['a folded amount', 'events:\n  - transfer:\n      from: alice\n      to: h1\n      amount: >-\n        0x10\n']);
+  badFiles.push(['a comment right after a quoted value', "events:\n  - transfer: { from: 'alice'# c\n      , to: h1, amount: 1 }\n"]);
+  badFiles.push(['a comment right after a quoted key', "events:\n  - transfer:\n      from: alice\n      to: \"h1\"#c\n      amount: 1\n"]);
+  badFiles.push(['a comment right after a flow map', 'events:\n  - transfer: { from: alice, to: h1, amount: 1 }#c\n']);
+  badFiles.push(['a quoted value over lines, its second line too far left', 'events:\n  - transfer:\n      from: alice\n      to: "h\n1"\n      amount: 1\n']);
   badFiles.push(['an unknown event and names', 'events:\n  - sttle_escrow: { escrow: 1, hosts: [] }\n  - claim_reward: { participant: h3, epoch: 1 }\n']);
   test.each(badFiles)('%s: the same issues (or scenario) either way', (_, events) => {
     const text = head + events;
@@ -99,6 +103,10 @@ describe('fast loader path', () => {
     ['an explicit tag', 'a: !!str 1\n'],
     ['a syntax error', 'a: [1\n'],
     ['two documents', 'a: 1\n---\nb: 2\n'],
+    ['a comment right after a quoted value (the yaml package refuses it)', "a: 'x'# c\nb: \"y\"#c\n"],
+    ['a comment right after a flow map', 'a: { b: 1 }#c\n'],
+    ['a comment right after a flow sequence', 'a: [1]#c\n'],
+    ['a quoted value over lines (the yaml package checks their indent)', 'a:\n  b: "x\n c"\n'],
   ])('gives up on %s', (_, text) => {
     expect(fastParse(text)).toBeUndefined();
   });
