@@ -156,7 +156,14 @@ export function makeScenario({ participants: P, events: N, perEpoch = EVENTS_PER
       if (epoch > 1) for (const name of hostNames) if (rnd.chance(0.02)) leftOut.add(name);
       const active = leftOut.size === 0 ? hostNames : hostNames.filter((name) => !leftOut.has(name));
       const weights = [];
-      if (epoch % 4 === 0) for (let i = 0; i < 3; i++) weights.push([rnd.pick(hostNames), BigInt(rnd.int(1, 1000))]);
+      if (epoch % 4 === 0) {
+        for (let i = 0; i < 3; i++) {
+          const host = rnd.pick(hostNames);
+          const weight = BigInt(rnd.int(1, 1000));
+          // a host drawn twice would be a duplicate key of the `weights` map: the file would be invalid
+          if (!weights.some(([name]) => name === host)) weights.push([host, weight]);
+        }
+      }
       push({ type: 'start_epoch', active: leftOut.size === 0 ? undefined : active, weights });
 
       carried = [...openNext, ...openNow];

@@ -4,6 +4,7 @@
 import { Option, type Command } from 'commander';
 import { RULE_NAMES, type RuleName, type Scenario } from '../../domain/scenario.js';
 import { writeRunJson } from '../runJson.js';
+import { streamForCommand } from '../streamLoad.js';
 import { RULESET_WORDS } from '../../words/rulesets.js';
 import { runScenario } from '../../engine/replay/run.js';
 import { renderDivergences, withDivergences } from '../divergences.js';
@@ -45,7 +46,9 @@ export async function runCommand(file: string, flags: RunFlags, cli: Cli): Promi
   const { io } = cli;
   if (flags.json) {
     const load = (): Scenario | undefined => loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
-    return writeRunJson(load, load, { rules: flags.rules }, io);
+    // A file is streamed where it can be (its events read as the replay goes: memory bounded by
+    // the chain state); anything else, and any problem, is read whole and reported as usual.
+    return writeRunJson(() => streamForCommand(file, io, flags.maxSize, flags.strictUnits) ?? load(), load, { rules: flags.rules }, io);
   }
   const scenario = loadForCommand(file, io, flags.color, flags.maxSize, flags.strictUnits);
   if (!scenario) return EXIT_INPUT;
