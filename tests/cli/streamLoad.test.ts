@@ -12,7 +12,7 @@ import { NOT_A_FILE, readPathChunks, TOO_LARGE } from '../../src/cli/io.js';
 import { loadForCommand } from '../../src/cli/shared.js';
 import { streamForCommand } from '../../src/cli/streamLoad.js';
 import { StreamFallback, type StreamedScenario } from '../../src/scenario/stream.js';
-import { fakeIo, type CliOptions } from './fakeIo.js';
+import { fakeIo, runCli, type CliOptions } from './fakeIo.js';
 
 const SCENARIO = [
   'name: "streamed é 漢字 🙂"',
@@ -132,5 +132,28 @@ describe('Io.readChunks on the file system', () => {
     expect(codeOf(() => collect(join(dir, 'none'), 10))).toBe('ENOENT');
     writeFileSync(path, Buffer.from([0x61, 0xff, 0x62]));
     expect(() => collect(path, 10)).toThrow('The encoded data was not valid for encoding utf-8');
+  });
+});
+
+describe('run --json on a streamed file', () => {
+  const LONG = SCENARIO + Array.from({ length: 300 }, (_, i) => `  - transfer: { from: alice, to: h1, amount: ${i + 1} }\n`).join('');
+
+  test('prints the bytes the whole-document path prints (stdin is always read whole), in chunks of 1 and 5 bytes', async () => {
+    const whole = await runCli(['run', '-', '--json'], { stdin: LONG });
+    expect(whole.code).toBe(0);
+    for (const chunkBytes of [1, 5]) {
+      const streamed = await runCli(['run', 's.yaml', '--json'], { files: { 's.yaml': LONG }, chunkBytes });
+      expect([streamed.code, streamed.stderr]).toEqual([0, '']);
+      expect(streamed.stdout).toBe(whole.stdout);
+    }
+  });
+
+  test('a problem in the last event (the stream meets it after 300 events): exit 2, stdout empty, the whole-document error', async () => {
+    const bad = `${LONG}  - transfer: { from: alice, to: h9, amount: 1 }\n`;
+    const streamed = await runCli(['run', 's.yaml', '--json'], { files: { 's.yaml': bad } });
+    const whole = await runCli(['run', '-', '--json'], { stdin: bad });
+    expect([streamed.code, streamed.stdout]).toEqual([2, '']);
+    expect(streamed.stderr.replaceAll('s.yaml', '<stdin>')).toBe(whole.stderr);
+    expect(streamed.stderr).toContain('s.yaml:314:34: error: unknown account "h9"');
   });
 });
