@@ -98,6 +98,37 @@ describe('epochsim explore', () => {
     expect(again.stdout).toBe(r.stdout);
   });
 
+  it('under pr-1000 --strict finds the prune remainder fuzz also finds, shortest at depth 6 (an alphabet cut to start, end and one amount)', async () => {
+    const files: Record<string, string> = {};
+    const args = ['explore', '--rules', 'pr-1000', '--depth', '6', '--strict', '--events', 'start,end,create', '--amounts', '1001', '--out', 'found'];
+    const r = await runCli(args, { files });
+    expect(r.code).toBe(1);
+    const file = 'found/pr-1000-divergence-prune_remainder.yaml';
+    expect(r.stdout.split('\n').slice(-9)).toEqual([
+      '✗ pr-1000 · divergence:prune_remainder · depth 6',
+      '  step 6 (start_epoch): unsettled escrow 1 of epoch 1 (1001 ngonka from u1) is pruned: 1000 ngonka go to its 2 unique hosts, u1 gets nothing back and 1 ngonka stay in the inference module (1 ngonka)',
+      '  shortest: breadth first, no path of 5 events or fewer has it',
+      `  wrote      ${file}`,
+      `  replay:    epochsim run ${file} --rules pr-1000`,
+      '  reproduce: epochsim explore --rules pr-1000 --depth 6 --participants 2 --events start,end,create --amounts 1001 --strict',
+      '',
+      '1 failure: pr-1000 divergence:prune_remainder (depth 6)',
+      '',
+    ]);
+    expect(r.stdout).toContain('pr-1000: 22,314 states, 27,500 transitions (2,758 failed), every path of up to 6 events\n');
+    const loaded = loadScenario(files[file]!, file);
+    if (!loaded.ok) throw new Error('the written scenario does not load');
+    expect(loaded.scenario.items.map((item) => (item.kind === 'event' ? item.event.type : 'expect'))).toEqual([
+      'start_epoch',
+      'end_epoch',
+      'create_escrow',
+      'start_epoch',
+      'end_epoch',
+      'start_epoch',
+    ]);
+    expect(runScenario(loaded.scenario).divergences.map((d) => [d.step, d.id, d.amount])).toEqual([[6, 'prune_remainder', 1n]]);
+  });
+
   it('without --strict counts the divergence and fails nothing, exit 0', async () => {
     const files: Record<string, string> = {};
     const r = await runCli(['explore', '--rules', 'pr-1000', '--depth', '3'], { files });
