@@ -141,6 +141,10 @@ describe('run --json on a streamed file', () => {
   test('prints the bytes the whole-document path prints (stdin is always read whole), in chunks of 1 and 5 bytes', async () => {
     const whole = await runCli(['run', '-', '--json'], { stdin: LONG });
     expect(whole.code).toBe(0);
+    // the file does stream (so the bytes below are the streamed path's, not a fallback's)
+    const stream = streamForCommand('s.yaml', fakeIo({ files: { 's.yaml': LONG } }).io);
+    if (stream === undefined) throw new Error('the file does not stream');
+    expect([...stream.items]).toHaveLength(304);
     for (const chunkBytes of [1, 5]) {
       const streamed = await runCli(['run', 's.yaml', '--json'], { files: { 's.yaml': LONG }, chunkBytes });
       expect([streamed.code, streamed.stderr]).toEqual([0, '']);

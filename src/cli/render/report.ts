@@ -6,6 +6,7 @@ import { balanceOf, endedEpochs } from '../../engine/storage/queries.js';
 import { vecForEach } from '../../engine/storage/pvec.js';
 import type { Effect, LedgerReason, SettleOp } from '../../engine/effects.js';
 import type { RunResult, StepRecord } from '../../engine/replay/run.js';
+import { supplyOf } from '../../engine/replay/invariants.js';
 import type { Palette } from '../palette.js';
 import { byCodeUnit } from '../../domain/order.js';
 import { plural } from './layout.js';
@@ -87,7 +88,7 @@ function stepLine(step: StepRecord, p: Palette): string {
 export function invariantLines(run: RunResult, p: Palette): string[] {
   const state = run.final;
   const out: string[] = [];
-  const supplyTotal = state.genesisSupply + state.minted - state.burned;
+  const supplyTotal = supplyOf(state);
   const broken = (name: string): number => run.violations.filter((v) => v.invariant === name).length;
   const mark = (n: number): string => (n === 0 ? p.green('✓') : p.red(`✗ ${n} violation${n === 1 ? '' : 's'}`));
   out.push(`  supply   ${mark(broken('supply'))}  ${ngonka(supplyTotal)} ngonka (genesis ${gonka(state.genesisSupply)} + minted ${gonka(state.minted)} − burned ${gonka(state.burned)} gonka)`);

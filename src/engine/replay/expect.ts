@@ -4,6 +4,7 @@
 import { formatGonka } from '../../domain/money.js';
 import type { Expectation } from '../../domain/scenario.js';
 import { inferenceOf } from '../storage/inferences.js';
+import { supplyOf } from './invariants.js';
 import { balanceOf, endedEpochs, escrowOf, exclusionsOf, participantOf, summaryOf } from '../storage/queries.js';
 import type { ChainState, ParticipantState, Summary, World } from '../storage/state.js';
 
@@ -128,7 +129,7 @@ export function compareExpectation(
       genesis: state.genesisSupply,
       minted: state.minted,
       burned: state.burned,
-      total: state.genesisSupply + state.minted - state.burned,
+      total: supplyOf(state),
     });
   }
   check('surplus', expect.surplus, surplus);

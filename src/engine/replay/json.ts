@@ -8,9 +8,10 @@ import { DIVERGENCE_SOURCES, divergenceMessage } from '../../words/divergences.j
 import { balanceOf, endedEpochs } from '../storage/queries.js';
 import { RULESETS } from '../rules/registry.js';
 import type { RunResult } from './run.js';
+import { supplyOf } from './invariants.js';
 import { byCodeUnit } from '../../domain/order.js';
 import type { Effect } from '../effects.js';
-import { LazyObject, RunJsonWriter, runJsonDocument, type Json, type PartValue, type RunJsonParts } from './jsonWriter.js';
+import { LazyObject, RunJsonWriter, runJsonDocument, snake, type Json, type PartValue, type RunJsonParts } from './jsonWriter.js';
 
 export type { Json } from './jsonWriter.js';
 
@@ -19,8 +20,6 @@ export type { Json } from './jsonWriter.js';
  * each step's `effects`, and a failed step's `error_code` and `error_data`.
  */
 export const RUN_JSON_FORMAT = 2;
-
-const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** A plain value as JSON: bigints as decimal strings, object keys in snake_case and code-unit order. */
 function plainJson(value: unknown): Json {
@@ -228,7 +227,7 @@ export function runJsonParts(run: RunResult): RunJsonParts {
     burned: state.burned.toString(),
     genesis: state.genesisSupply.toString(),
     minted: state.minted.toString(),
-    total: (state.genesisSupply + state.minted - state.burned).toString(),
+    total: supplyOf(state).toString(),
   };
   middle.surplus = run.surplus.toString();
   const tail: Record<string, Json> = {};

@@ -23,9 +23,9 @@ const jsonQuote: Quote = (text) => JSON.stringify(text);
 const INDENT: string[] = [];
 const pad = (depth: number): string => (INDENT[depth] ??= '\n' + '  '.repeat(depth));
 
-/** `camelCase` → `camel_case`, remembered (plainJson's spelling of a key). */
+/** `camelCase` → `camel_case`, remembered: how the document spells a record's field as a key (json.ts's plainJson too). */
 const SNAKE = new Map<string, string>();
-function snake(key: string): string {
+export function snake(key: string): string {
   let s = SNAKE.get(key);
   if (s === undefined) {
     s = '';
