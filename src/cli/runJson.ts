@@ -24,7 +24,7 @@ const SPECIAL = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
  * what main.ts's escaping of the whole text made of it (JSON.stringify escapes C0 controls and
  * lone surrogates; the rest of the document is printable ASCII and line feeds).
  */
-export const terminalQuote = (text: string): string => (SPECIAL.test(text) ? terminalSafe(JSON.stringify(text)) : `"${text}"`);
+const terminalQuote = (text: string): string => (SPECIAL.test(text) ? terminalSafe(JSON.stringify(text)) : `"${text}"`);
 
 /** How many code units of text are gathered before a write to stdout. */
 const GATHER = 1 << 16;

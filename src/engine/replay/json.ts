@@ -37,7 +37,7 @@ function plainJson(value: unknown): Json {
 }
 
 /** An effect as JSON (effects.ts): amounts as decimal strings, keys sorted. */
-export const effectJson = (e: Effect): Json => plainJson(e);
+const effectJson = (e: Effect): Json => plainJson(e);
 
 /** JSON text with sorted keys, two-space indentation and a final newline: the same bytes every time. */
 export function canonicalJson(value: Json): string {
