@@ -137,6 +137,7 @@ export function creditLedgerMutably(ctx: TxContext, p: Mutable<ParticipantState>
   if (earned > MAX_UINT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'earned_coins', direction: 'above' }, `participant earned coins overflow for ${name}`);
   p.coinBalance = balance;
   p.earnedCoins = earned;
+  if (!ctx.record) return;
   ctx.effects.push(ledgerEffect(name, 'coin_balance', amount, cause));
   ctx.effects.push(ledgerEffect(name, 'earned_coins', amount, cause));
 }

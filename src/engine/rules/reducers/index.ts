@@ -48,8 +48,11 @@ export type TxOutcome =
       readonly state: ChainState;
       /** Which indexes of which vectors the event wrote (lets the invariants skip the walks). */
       readonly written: Written;
+      /** The bank moves, in order (none listed when the env does not record them: see `moves`). */
       readonly transfers: readonly Transfer[];
-      /** Every movement of value, in order (effects.ts). */
+      /** How many bank moves the event made (as many as `transfers` lists when they are recorded). */
+      readonly moves: number;
+      /** Every movement of value, in order (effects.ts); empty when the env does not record them. */
       readonly effects: readonly Effect[];
       readonly decisions: readonly Decision[];
       /** The result text of a message that answers with one (claim_reward; end_epoch when the account settlement failed). */
@@ -72,6 +75,8 @@ export interface Env {
   readonly tx?: TxMechanism | undefined;
   /** Record every decision (default true); false records only divergences (see TxContext.trace). */
   readonly trace?: boolean | undefined;
+  /** Build the transfer records and effects (default true); false only counts the moves (see TxContext.record). */
+  readonly record?: boolean | undefined;
 }
 
 /**
@@ -87,6 +92,8 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
     effects: [],
     decisions: [],
     trace: env.trace ?? true,
+    record: env.record ?? true,
+    moves: 0,
     result: undefined,
   };
   const reducer = REDUCERS[event.type] as CaseReducer<EventType>;
@@ -103,7 +110,7 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
           },
       env.tx,
     );
-    return { ok: true, state: next.state, written: next.written, transfers: ctx.transfers, effects: ctx.effects, decisions: ctx.decisions, result: ctx.result };
+    return { ok: true, state: next.state, written: next.written, transfers: ctx.transfers, moves: ctx.moves, effects: ctx.effects, decisions: ctx.decisions, result: ctx.result };
   } catch (error) {
     // The decisions taken before the failure stay available to explain it; the state does not.
     if (error instanceof TxError) {

@@ -259,7 +259,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   // above MaxInt64) cannot fire here: an escrow's amount came from a bank balance (≤ MaxInt64)
   // and the sum checks bound every payout by it. v0.2.11's wrapped sums are the exception.
   // The escrow's coins leave the creator's escrowed bucket: to the hosts, back to the creator, or nowhere.
-  ctx.effects.push({ kind: 'escrow', escrow: escrow.id, creator: escrow.creator, op: 'released', amount: escrow.amount });
+  if (ctx.record) ctx.effects.push({ kind: 'escrow', escrow: escrow.id, creator: escrow.creator, op: 'released', amount: escrow.amount });
   const delivered = ctx.rules.deliverPayouts(draft, ctx, {
     escrow,
     payouts,
