@@ -9,7 +9,7 @@ import type { Effect } from '../../effects.js';
 import type { Ruleset } from '../ruleset.js';
 import { transact, type TxMechanism, type Written } from '../../storage/tx.js';
 import type { Decision } from '../../trace.js';
-import type { ChainState, World } from '../../storage/state.js';
+import type { ChainState, Mutable, World } from '../../storage/state.js';
 import { claimReward } from './claimReward.js';
 import { createEscrow } from './createEscrow.js';
 import { endEpoch } from './endEpoch.js';
@@ -79,6 +79,14 @@ export interface Env {
   readonly record?: boolean | undefined;
 }
 
+/** The recipe of an event's transaction (one function for every event: no closure per event). */
+function reduce(draft: Mutable<ChainState>, event: ChainEvent, ctx: TxContext, before: ChainState): void {
+  (REDUCERS[event.type] as CaseReducer<EventType>)(draft, event as never, ctx);
+  // Every participant the message wrote gets the chain's automatic status (autoStatus.ts).
+  const status = autoStatusRules(ctx);
+  if (status !== undefined) applyAutoStatusMutably(draft, before, ctx, status);
+}
+
 /**
  * Applies one event as a transaction. On a TxError the draft is discarded (tx.ts), so the returned
  * failure carries no state: the caller keeps the state it had, exactly as a failed Cosmos tx.
@@ -96,20 +104,8 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
     moves: 0,
     result: undefined,
   };
-  const reducer = REDUCERS[event.type] as CaseReducer<EventType>;
-  const status = autoStatusRules(ctx);
   try {
-    const next = transact(
-      state,
-      status === undefined
-        ? (draft) => reducer(draft, event as never, ctx)
-        : (draft) => {
-            reducer(draft, event as never, ctx);
-            // Every participant the message wrote gets the chain's automatic status (autoStatus.ts).
-            applyAutoStatusMutably(draft, state, ctx, status);
-          },
-      env.tx,
-    );
+    const next = transact(state, reduce, env.tx, event, ctx);
     return { ok: true, state: next.state, written: next.written, transfers: ctx.transfers, moves: ctx.moves, effects: ctx.effects, decisions: ctx.decisions, result: ctx.result };
   } catch (error) {
     // The decisions taken before the failure stay available to explain it; the state does not.
