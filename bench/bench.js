@@ -25,7 +25,9 @@
  *     growth of each event type);
  *   - `run --json` end to end against js-yaml's load of the same file (and JSON.parse of its
  *     JSON twin), each in a fresh process, for the plain file and for the same scenario in every
- *     spelling mixed (section 6a, target ≤ 1.5×); memory of run --json against the length (6b);
+ *     spelling mixed (section 6a, target ≤ 1.5×), and next to it, with no target, what writing
+ *     the same output costs the plainest way (bench/floor-output.js); memory of run --json
+ *     against the length (6b);
  *   - `epochsim --version` against `node -e 0` (section 7, target ≤ 2×).
  *   BENCH_FLOOR_RUNS  interleaved runs of each end-to-end command (median)   (default 5)
  *   BENCH_MEM_LENGTHS scenario lengths of the memory section                  (default 10000,100000,1000000)

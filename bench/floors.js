@@ -41,7 +41,15 @@ export function spawnTimed(args) {
   const stderr = r.stderr.toString();
   if (r.status !== 0 && r.status !== 1) throw new Error(`bench: node ${args.join(' ')} exited ${r.status}: ${stderr}`);
   const m = /maxrss (\d+) cpu (\d+)/.exec(stderr);
-  return { ms, rssMiB: m ? Number(m[1]) / 1024 : NaN, cpuMs: m ? Number(m[2]) / 1e3 : NaN };
+  // a floor process also reports the time of its own work, start-up and reading left out
+  const inner = /inner-ms ([\d.]+)(?: same-bytes (yes|no))?/.exec(stderr);
+  return {
+    ms,
+    rssMiB: m ? Number(m[1]) / 1024 : NaN,
+    cpuMs: m ? Number(m[2]) / 1e3 : NaN,
+    innerMs: inner ? Number(inner[1]) : NaN,
+    sameBytes: inner?.[2],
+  };
 }
 
 /** Interleaved runs of several commands (A B C A B C …): the median wall ms, CPU ms and peak RSS of each. */
@@ -49,19 +57,32 @@ export function alternate(commands, runs) {
   const ms = commands.map(() => []);
   const rss = commands.map(() => []);
   const cpu = commands.map(() => []);
+  const inner = commands.map(() => []);
+  const sameBytes = commands.map(() => []);
   for (let i = 0; i < runs; i++) {
     commands.forEach((args, c) => {
       const r = spawnTimed(args);
       ms[c].push(r.ms);
       rss[c].push(r.rssMiB);
       cpu[c].push(r.cpuMs);
+      inner[c].push(r.innerMs);
+      sameBytes[c].push(r.sameBytes);
     });
   }
-  return commands.map((_, c) => ({ ms: median(ms[c]), runs: ms[c], rssMiB: median(rss[c]), cpuMs: median(cpu[c]) }));
+  return commands.map((_, c) => ({
+    ms: median(ms[c]),
+    runs: ms[c],
+    rssMiB: median(rss[c]),
+    cpuMs: median(cpu[c]),
+    innerMs: median(inner[c]),
+    sameBytes: sameBytes[c].every((b) => b === 'yes'),
+  }));
 }
 
 /** The floor process: node bench/floor-load.js FILE (yaml | json). */
 export const FLOOR_LOAD = new URL('./floor-load.js', import.meta.url).pathname;
+/** The output floor process: node bench/floor-output.js FILE (run --json's document). */
+export const FLOOR_OUTPUT = new URL('./floor-output.js', import.meta.url).pathname;
 
 // ---------------------------------------------------------------------------------------------
 // The replay floor: a minimal mutable model of the hottest events.

@@ -4,10 +4,10 @@
  * FAIL, and kept in `verdicts` for the summary at the end of the bench.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { alternate, compareStateWithEngine, compareWithEngine, FLOOR_LOAD, floorReplay, floorReplayState, floorWorkload, median, verdict } from './floors.js';
+import { alternate, compareStateWithEngine, compareWithEngine, FLOOR_LOAD, FLOOR_OUTPUT, floorReplay, floorReplayState, floorWorkload, median, verdict } from './floors.js';
 
 /** The memory floor process: node bench/floor-state.js N (a streamed replay keeping no history). */
 const FLOOR_STATE = new URL('./floor-state.js', import.meta.url).pathname;
@@ -85,10 +85,33 @@ export async function loadFloorSection({ makeScenario, participants, events, run
       floor.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     console.log(`    loading alone, in this process, interleaved: epochsim's loadScenario / js-yaml load ${fmt(median(load) / median(floor))}× (no target)`);
+    if (label.startsWith('plain')) outputFloor(yamlFile, runs);
   }
   if (!same) verdicts.push(['the mixed file reads to the same events as the plain one', Infinity, 1]);
   rmSync(dir, { recursive: true, force: true });
   return rows;
+}
+
+/**
+ * Part of section 6a: what writing `run --json`'s output costs done the plainest way, against
+ * js-yaml's load, both timed inside fresh processes (start-up and reading left out),
+ * interleaved: the document epochsim printed for FILE, parsed, then `JSON.stringify` and one
+ * write (bench/floor-output.js), checked to give the same bytes. No target: it says how much of
+ * the 1.5× budget the output alone takes, before any replay.
+ */
+function outputFloor(yamlFile, runs) {
+  const out = `${yamlFile}.out.json`;
+  const fd = openSync(out, 'w');
+  const r = spawnSync(process.execPath, [BIN, 'run', yamlFile, '--json'], { stdio: ['ignore', fd, 'pipe'] });
+  closeSync(fd);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`bench: epochsim run --json exited ${r.status}: ${r.stderr}`);
+  const [write, load] = alternate([[FLOOR_OUTPUT, out], [FLOOR_LOAD, yamlFile, 'yaml']], runs);
+  rmSync(out, { force: true });
+  console.log(
+    `    the same output written the plainest way (JSON.stringify of epochsim's document, one write; the same bytes: ${write.sameBytes ? 'yes' : 'NO'}) ${fmt(write.innerMs / 1e3)} s, ` +
+      `js-yaml's load ${fmt(load.innerMs / 1e3)} s, both timed inside fresh processes, interleaved: ${fmt(write.innerMs / load.innerMs)}× the load (no target: ` +
+      `the load and the output alone, done the plainest way, take ${fmt(1 + write.innerMs / load.innerMs)}× the load floor before any replay)`,
+  );
 }
 
 /**
