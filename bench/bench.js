@@ -279,7 +279,7 @@ for (const t of throughput) {
 console.log('  (failed = the deliberate failures marked expect_error: double settlements, inactive executors)');
 
 // 1b. The replay against its floor (issue 15).
-ratios.replayFloorSection({ lib, inferenceOf, makeScenario, participants: THROUGHPUT_PARTICIPANTS, events: EVENTS, runs: Math.max(RUNS, 5) });
+ratios.replayFloorSection({ lib, inferenceOf, makeScenario, participants: THROUGHPUT_PARTICIPANTS, events: EVENTS, runs: Math.max(RUNS, 9) });
 
 // ---------------------------------------------------------------------------------------------
 // 3. Per-event cost against the participant count: same event mix, same number of events.
