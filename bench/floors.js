@@ -102,24 +102,13 @@ export function floorWorkload(makeScenario, participants, events) {
 }
 
 /**
- * The floor model: bank balances and ledger coin balances in plain Maps, escrows in an array,
- * mutated in place. It does what the events of `floorWorkload` do to balances under `rules`
- * (`deferred`: a settlement in its own epoch credits the hosts' ledgers; `immediate`: it pays
- * them by bank) and nothing else: no history, no invariants, no transactions, no records.
+ * The floors' bank: every account's balance in a Map by name (the inference module's too), and
+ * a send that moves `amount` when the sender holds it and answers whether it did.
  */
-export function floorReplay(scenario, rules) {
-  const { tokenPrice, escrow: limits } = scenario.params;
+function openBank(scenario) {
   const bank = new Map([[INFERENCE, 0n]]);
-  const ledger = new Map();
   for (const a of scenario.accounts) bank.set(a.name, a.balance);
-  for (const p of scenario.participants) {
-    bank.set(p.name, p.balance);
-    ledger.set(p.name, 0n);
-  }
-  const everyone = scenario.participants.map((p) => p.name);
-  let active = new Set();
-  const escrows = [];
-  let failed = 0;
+  for (const p of scenario.participants) bank.set(p.name, p.balance);
   const move = (from, to, amount) => {
     const balance = bank.get(from);
     if (balance < amount) return false;
@@ -127,6 +116,24 @@ export function floorReplay(scenario, rules) {
     bank.set(to, bank.get(to) + amount);
     return true;
   };
+  return { bank, move };
+}
+
+/**
+ * The floor model: bank balances and ledger coin balances in plain Maps, escrows in an array,
+ * mutated in place. It does what the events of `floorWorkload` do to balances under `rules`
+ * (`deferred`: a settlement in its own epoch credits the hosts' ledgers; `immediate`: it pays
+ * them by bank) and nothing else: no history, no invariants, no transactions, no records.
+ */
+export function floorReplay(scenario, rules) {
+  const { tokenPrice, escrow: limits } = scenario.params;
+  const { bank, move } = openBank(scenario);
+  const ledger = new Map();
+  for (const p of scenario.participants) ledger.set(p.name, 0n);
+  const everyone = scenario.participants.map((p) => p.name);
+  let active = new Set();
+  const escrows = [];
+  let failed = 0;
   for (const item of scenario.items) {
     const e = item.event;
     switch (e.type) {
@@ -225,11 +232,9 @@ export function floorReplay(scenario, rules) {
  */
 export function floorReplayState(scenario, rules) {
   const { tokenPrice, escrow: limits } = scenario.params;
-  const bank = new Map([[INFERENCE, 0n]]);
+  const { bank, move } = openBank(scenario);
   const people = new Map();
-  for (const a of scenario.accounts) bank.set(a.name, a.balance);
   for (const p of scenario.participants) {
-    bank.set(p.name, p.balance);
     people.set(p.name, { status: 'ACTIVE', coinBalance: 0n, earnedCoins: 0n, inferenceCount: 0, missedRequests: 0, invalidatedInferences: 0 });
   }
   const everyone = scenario.participants.map((p) => p.name);
@@ -242,13 +247,6 @@ export function floorReplayState(scenario, rules) {
   const inferences = new Map();
   let seq = 0;
   let failed = 0;
-  const move = (from, to, amount) => {
-    const balance = bank.get(from);
-    if (balance < amount) return false;
-    bank.set(from, balance - amount);
-    bank.set(to, bank.get(to) + amount);
-    return true;
-  };
   const credit = (p, amount) => {
     p.coinBalance += amount;
     p.earnedCoins += amount;
