@@ -41,7 +41,15 @@ export function spawnTimed(args) {
   const stderr = r.stderr.toString();
   if (r.status !== 0 && r.status !== 1) throw new Error(`bench: node ${args.join(' ')} exited ${r.status}: ${stderr}`);
   const m = /maxrss (\d+) cpu (\d+)/.exec(stderr);
-  return { ms, rssMiB: m ? Number(m[1]) / 1024 : NaN, cpuMs: m ? Number(m[2]) / 1e3 : NaN };
+  // a floor process also reports the time of its own work, start-up and reading left out
+  const inner = /inner-ms ([\d.]+)(?: same-bytes (yes|no))?/.exec(stderr);
+  return {
+    ms,
+    rssMiB: m ? Number(m[1]) / 1024 : NaN,
+    cpuMs: m ? Number(m[2]) / 1e3 : NaN,
+    innerMs: inner ? Number(inner[1]) : NaN,
+    sameBytes: inner?.[2],
+  };
 }
 
 /** Interleaved runs of several commands (A B C A B C …): the median wall ms, CPU ms and peak RSS of each. */
@@ -49,19 +57,32 @@ export function alternate(commands, runs) {
   const ms = commands.map(() => []);
   const rss = commands.map(() => []);
   const cpu = commands.map(() => []);
+  const inner = commands.map(() => []);
+  const sameBytes = commands.map(() => []);
   for (let i = 0; i < runs; i++) {
     commands.forEach((args, c) => {
       const r = spawnTimed(args);
       ms[c].push(r.ms);
       rss[c].push(r.rssMiB);
       cpu[c].push(r.cpuMs);
+      inner[c].push(r.innerMs);
+      sameBytes[c].push(r.sameBytes);
     });
   }
-  return commands.map((_, c) => ({ ms: median(ms[c]), runs: ms[c], rssMiB: median(rss[c]), cpuMs: median(cpu[c]) }));
+  return commands.map((_, c) => ({
+    ms: median(ms[c]),
+    runs: ms[c],
+    rssMiB: median(rss[c]),
+    cpuMs: median(cpu[c]),
+    innerMs: median(inner[c]),
+    sameBytes: sameBytes[c].every((b) => b === 'yes'),
+  }));
 }
 
 /** The floor process: node bench/floor-load.js FILE (yaml | json). */
 export const FLOOR_LOAD = new URL('./floor-load.js', import.meta.url).pathname;
+/** The output floor process: node bench/floor-output.js FILE (run --json's document). */
+export const FLOOR_OUTPUT = new URL('./floor-output.js', import.meta.url).pathname;
 
 // ---------------------------------------------------------------------------------------------
 // The replay floor: a minimal mutable model of the hottest events.
@@ -81,24 +102,13 @@ export function floorWorkload(makeScenario, participants, events) {
 }
 
 /**
- * The floor model: bank balances and ledger coin balances in plain Maps, escrows in an array,
- * mutated in place. It does what the events of `floorWorkload` do to balances under `rules`
- * (`deferred`: a settlement in its own epoch credits the hosts' ledgers; `immediate`: it pays
- * them by bank) and nothing else: no history, no invariants, no transactions, no records.
+ * The floors' bank: every account's balance in a Map by name (the inference module's too), and
+ * a send that moves `amount` when the sender holds it and answers whether it did.
  */
-export function floorReplay(scenario, rules) {
-  const { tokenPrice, escrow: limits } = scenario.params;
+function openBank(scenario) {
   const bank = new Map([[INFERENCE, 0n]]);
-  const ledger = new Map();
   for (const a of scenario.accounts) bank.set(a.name, a.balance);
-  for (const p of scenario.participants) {
-    bank.set(p.name, p.balance);
-    ledger.set(p.name, 0n);
-  }
-  const everyone = scenario.participants.map((p) => p.name);
-  let active = new Set();
-  const escrows = [];
-  let failed = 0;
+  for (const p of scenario.participants) bank.set(p.name, p.balance);
   const move = (from, to, amount) => {
     const balance = bank.get(from);
     if (balance < amount) return false;
@@ -106,6 +116,24 @@ export function floorReplay(scenario, rules) {
     bank.set(to, bank.get(to) + amount);
     return true;
   };
+  return { bank, move };
+}
+
+/**
+ * The floor model: bank balances and ledger coin balances in plain Maps, escrows in an array,
+ * mutated in place. It does what the events of `floorWorkload` do to balances under `rules`
+ * (`deferred`: a settlement in its own epoch credits the hosts' ledgers; `immediate`: it pays
+ * them by bank) and nothing else: no history, no invariants, no transactions, no records.
+ */
+export function floorReplay(scenario, rules) {
+  const { tokenPrice, escrow: limits } = scenario.params;
+  const { bank, move } = openBank(scenario);
+  const ledger = new Map();
+  for (const p of scenario.participants) ledger.set(p.name, 0n);
+  const everyone = scenario.participants.map((p) => p.name);
+  let active = new Set();
+  const escrows = [];
+  let failed = 0;
   for (const item of scenario.items) {
     const e = item.event;
     switch (e.type) {
@@ -181,6 +209,250 @@ export function floorReplay(scenario, rules) {
     }
   }
   return { bank, ledger, failed };
+}
+
+/**
+ * The floor model that does the same work as epochsim on `floorWorkload`'s events: not only the
+ * balances (`floorReplay`) but everything else those events write to the chain state, in plain
+ * mutable Maps and objects, each checked as epochsim checks it:
+ *
+ * - participants: coin_balance, earned_coins, inference_count, missed_requests,
+ *   invalidated_inferences and status, per name;
+ * - escrows (id, creator, amount, epoch, slots, settled) and the escrows created per epoch;
+ * - host stats per (epoch, host): missed, invalid, cost, required and completed validations,
+ *   escrow count;
+ * - inferences: one record per id (automatic ids `inf-<n>`), with its escrow and actual cost;
+ * - exclusions per epoch.
+ *
+ * Still no history, no invariants, no transactions, no transfer or effect records. Only what
+ * `floorWorkload` uses is modelled (one epoch: settlements are always in their own epoch;
+ * automatic inference ids; no explicit settler): anything else throws, so the model cannot
+ * silently do less work than epochsim on another workload. `compareStateWithEngine` checks every
+ * field above against epochsim's final state.
+ */
+export function floorReplayState(scenario, rules) {
+  const { tokenPrice, escrow: limits } = scenario.params;
+  const { bank, move } = openBank(scenario);
+  const people = new Map();
+  for (const p of scenario.participants) {
+    people.set(p.name, { status: 'ACTIVE', coinBalance: 0n, earnedCoins: 0n, inferenceCount: 0, missedRequests: 0, invalidatedInferences: 0 });
+  }
+  const everyone = scenario.participants.map((p) => p.name);
+  let epoch = 0;
+  let active = new Set();
+  const escrows = [];
+  const createdIn = new Map();
+  const hostStats = new Map();
+  const exclusions = new Map();
+  const inferences = new Map();
+  let seq = 0;
+  let failed = 0;
+  const credit = (p, amount) => {
+    p.coinBalance += amount;
+    p.earnedCoins += amount;
+  };
+  const unmodelled = (what) => {
+    throw new Error(`bench: the state floor does not model ${what}`);
+  };
+  for (const item of scenario.items) {
+    const e = item.event;
+    switch (e.type) {
+      case 'start_epoch':
+        if (epoch !== 0) unmodelled('a second epoch');
+        epoch = 1;
+        active = new Set(e.active ?? everyone);
+        break;
+      case 'transfer':
+        if (!move(e.from, e.to, e.amount)) failed++;
+        break;
+      case 'create_escrow': {
+        const count = createdIn.get(epoch) ?? 0;
+        if (e.amount < limits.minAmount || e.amount > limits.maxAmount || BigInt(count) >= limits.maxPerEpoch || epoch === 0 || e.slots.length === 0) {
+          failed++;
+          break;
+        }
+        if (!e.slots.every((h) => active.has(h)) || !move(e.creator, INFERENCE, e.amount)) {
+          failed++;
+          break;
+        }
+        escrows.push({ id: escrows.length + 1, creator: e.creator, amount: e.amount, epoch, slots: [...e.slots], settled: false });
+        createdIn.set(epoch, count + 1);
+        break;
+      }
+      case 'settle_escrow': {
+        if (e.settler !== undefined) unmodelled('an explicit settler');
+        const escrow = escrows[Number(e.escrow) - 1];
+        if (escrow === undefined || escrow.settled) {
+          failed++;
+          break;
+        }
+        const n = escrow.slots.length;
+        // the v1 checks, in their order: repeated slot, slot range, nonce bounds, sums
+        const seen = new Set();
+        let bad = false;
+        let cost = 0n;
+        for (const h of e.hosts) {
+          if (seen.has(h.slot) || h.slot >= n) bad = true;
+          seen.add(h.slot);
+          if (e.nonce !== undefined && !bad) {
+            const first = BigInt(h.slot === 0 ? n : h.slot);
+            const assigned = e.nonce < first ? 0 : Number(1n + (e.nonce - first) / BigInt(n));
+            if (h.missed > assigned || h.invalid > assigned - h.missed) bad = true;
+          }
+          cost += h.cost;
+        }
+        const share = e.fees / BigInt(n);
+        let remainder = e.fees % BigInt(n);
+        if (bad || cost + e.fees > escrow.amount || remainder > BigInt(e.hosts.length)) {
+          failed++;
+          break;
+        }
+        // per host, in the order of its first entry: payout, and the counters of its entries
+        const perHost = new Map();
+        for (const h of e.hosts) {
+          const host = escrow.slots[h.slot];
+          let amount = h.cost + share;
+          if (remainder > 0n) {
+            amount += 1n;
+            remainder -= 1n;
+          }
+          let sum = perHost.get(host);
+          if (sum === undefined) {
+            sum = { amount: 0n, missed: 0, invalid: 0, completed: 0, cost: 0n, required: 0, validated: 0 };
+            perHost.set(host, sum);
+          }
+          sum.amount += amount;
+          sum.missed += h.missed;
+          sum.invalid += h.invalid;
+          sum.cost += h.cost;
+          sum.required += h.requiredValidations;
+          sum.validated += h.completedValidations;
+          if (e.nonce !== undefined) {
+            const first = BigInt(h.slot === 0 ? n : h.slot);
+            sum.completed += (e.nonce < first ? 0 : Number(1n + (e.nonce - first) / BigInt(n))) - h.missed;
+          }
+        }
+        let paid = 0n;
+        let stats = hostStats.get(escrow.epoch);
+        if (stats === undefined) hostStats.set(escrow.epoch, (stats = new Map()));
+        for (const [host, sum] of perHost) {
+          if (rules === 'immediate') move(INFERENCE, host, sum.amount);
+          else {
+            const p = people.get(host);
+            p.missedRequests += sum.missed;
+            p.invalidatedInferences += sum.invalid;
+            p.inferenceCount += sum.completed;
+            if (sum.amount > 0n) credit(p, sum.amount);
+          }
+          paid += sum.amount;
+          const s = stats.get(host);
+          if (s === undefined) {
+            stats.set(host, { missed: sum.missed, invalid: sum.invalid, cost: sum.cost, requiredValidations: sum.required, completedValidations: sum.validated, escrowCount: 1 });
+          } else {
+            s.missed += sum.missed;
+            s.invalid += sum.invalid;
+            s.cost += sum.cost;
+            s.requiredValidations += sum.required;
+            s.completedValidations += sum.validated;
+            s.escrowCount += 1;
+          }
+        }
+        move(INFERENCE, escrow.creator, escrow.amount - paid);
+        escrow.settled = true;
+        break;
+      }
+      case 'run_inference': {
+        if (e.id !== undefined) unmodelled('an explicit inference id');
+        if (!active.has(e.executor) || e.maxTokens > MAX_TOKENS || e.promptTokens > MAX_TOKENS || e.completionTokens > MAX_TOKENS) {
+          failed++;
+          break;
+        }
+        const price = e.price ?? tokenPrice;
+        const escrow = (e.maxTokens + e.promptTokens) * price;
+        const cost = (e.promptTokens + e.completionTokens) * price;
+        const expired = e.outcome === 'expired';
+        const pay = expired ? 0n : cost < escrow ? cost : escrow;
+        if (bank.get(e.requester) < escrow) {
+          failed++;
+          break;
+        }
+        let n = seq + 1;
+        let id = `inf-${n}`;
+        while (inferences.has(id)) id = `inf-${++n}`;
+        seq = n;
+        move(e.requester, INFERENCE, pay);
+        inferences.set(id, { id, requester: e.requester, executor: e.executor, price, escrow, actualCost: expired ? 0n : cost, status: expired ? 'EXPIRED' : 'FINISHED', epoch });
+        const p = people.get(e.executor);
+        if (expired) p.missedRequests += 1;
+        else {
+          if (pay > 0n) credit(p, pay);
+          p.inferenceCount += 1;
+        }
+        break;
+      }
+      case 'exclude_participant': {
+        let excluded = exclusions.get(epoch);
+        if (excluded === undefined) exclusions.set(epoch, (excluded = []));
+        if (!active.has(e.participant) || excluded.includes(e.participant)) {
+          failed++;
+          break;
+        }
+        people.get(e.participant).status = e.reason === 'invalid' ? 'INVALID' : 'INACTIVE';
+        excluded.push(e.participant);
+        break;
+      }
+      case 'claim_reward':
+        // in the first epoch no one has a settle amount: the claim answers and writes nothing
+        if (!active.has(e.participant)) failed++;
+        break;
+      default:
+        unmodelled(e.type);
+    }
+  }
+  return { bank, people, escrows, createdIn, hostStats, exclusions, inferences, seq, failed };
+}
+
+/** `MaxAllowedTokens`, the cap on every token count of an inference message. */
+const MAX_TOKENS = 1_000_000n;
+
+/**
+ * Whether the state floor ends where epochsim ends: every field `floorReplayState` models, read
+ * from epochsim's final state with the library's own queries. A list of the first differences
+ * (empty: the same).
+ */
+export function compareStateWithEngine(model, result, lib, inferenceOf) {
+  const diffs = [];
+  const differ = (what, got, want) => {
+    if (got !== want && diffs.length < 5) diffs.push(`${what}: engine ${got}, floor ${want}`);
+  };
+  const { final, world } = result;
+  for (const [name, balance] of model.bank) differ(`bank ${name}`, lib.balanceOf(final, world, name), balance);
+  for (const [name, p] of model.people) {
+    const q = lib.participantOf(final, world, name);
+    for (const field of ['status', 'coinBalance', 'earnedCoins', 'inferenceCount', 'missedRequests', 'invalidatedInferences']) differ(`${name}.${field}`, q?.[field], p[field]);
+  }
+  for (const e of model.escrows) {
+    const got = lib.escrowOf(final, e.id);
+    for (const field of ['creator', 'amount', 'epoch', 'settled']) differ(`escrow ${e.id}.${field}`, got?.[field], e[field]);
+    differ(`escrow ${e.id}.slots`, got?.slots.join(), e.slots.join());
+  }
+  differ('escrow count', final.escrows.size, model.escrows.length);
+  for (const [epoch, count] of model.createdIn) differ(`escrows created in ${epoch}`, lib.escrowsCreatedIn(final, epoch), count);
+  for (const [epoch, stats] of model.hostStats) {
+    for (const name of world.participants) {
+      const got = lib.hostStatsOf(final, epoch, world.participantIndex.get(name));
+      const want = stats.get(name);
+      for (const field of ['missed', 'invalid', 'cost', 'requiredValidations', 'completedValidations', 'escrowCount']) differ(`host stats ${epoch} ${name}.${field}`, got?.[field], want?.[field]);
+    }
+  }
+  for (const [epoch, names] of model.exclusions) differ(`exclusions of ${epoch}`, lib.exclusionsOf(final, epoch).join(), names.join());
+  differ('inference sequence', final.inferenceSeq, model.seq);
+  for (const [id, r] of model.inferences) {
+    const got = inferenceOf(final, id);
+    for (const field of ['requester', 'executor', 'price', 'escrow', 'actualCost', 'status', 'epoch']) differ(`inference ${id}.${field}`, got?.[field], r[field]);
+  }
+  differ('failed events', result.counts.failed, model.failed);
+  return diffs;
 }
 
 /**

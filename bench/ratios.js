@@ -3,10 +3,11 @@
  * ratio to a floor measured in the same run (floors.js), printed with its target and PASS or
  * FAIL, and kept in `verdicts` for the summary at the end of the bench.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { alternate, compareWithEngine, FLOOR_LOAD, floorReplay, floorWorkload, median, verdict } from './floors.js';
+import { alternate, compareStateWithEngine, compareWithEngine, FLOOR_LOAD, FLOOR_OUTPUT, floorReplay, floorReplayState, floorWorkload, median, verdict } from './floors.js';
 
 /** The memory floor process: node bench/floor-state.js N (a streamed replay keeping no history). */
 const FLOOR_STATE = new URL('./floor-state.js', import.meta.url).pathname;
@@ -84,10 +85,33 @@ export async function loadFloorSection({ makeScenario, participants, events, run
       floor.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     console.log(`    loading alone, in this process, interleaved: epochsim's loadScenario / js-yaml load ${fmt(median(load) / median(floor))}× (no target)`);
+    if (label.startsWith('plain')) outputFloor(yamlFile, runs);
   }
   if (!same) verdicts.push(['the mixed file reads to the same events as the plain one', Infinity, 1]);
   rmSync(dir, { recursive: true, force: true });
   return rows;
+}
+
+/**
+ * Part of section 6a: what writing `run --json`'s output costs done the plainest way, against
+ * js-yaml's load, both timed inside fresh processes (start-up and reading left out),
+ * interleaved: the document epochsim printed for FILE, parsed, then `JSON.stringify` and one
+ * write (bench/floor-output.js), checked to give the same bytes. No target: it says how much of
+ * the 1.5× budget the output alone takes, before any replay.
+ */
+function outputFloor(yamlFile, runs) {
+  const out = `${yamlFile}.out.json`;
+  const fd = openSync(out, 'w');
+  const r = spawnSync(process.execPath, [BIN, 'run', yamlFile, '--json'], { stdio: ['ignore', fd, 'pipe'] });
+  closeSync(fd);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`bench: epochsim run --json exited ${r.status}: ${r.stderr}`);
+  const [write, load] = alternate([[FLOOR_OUTPUT, out], [FLOOR_LOAD, yamlFile, 'yaml']], runs);
+  rmSync(out, { force: true });
+  console.log(
+    `    the same output written the plainest way (JSON.stringify of epochsim's document, one write; the same bytes: ${write.sameBytes ? 'yes' : 'NO'}) ${fmt(write.innerMs / 1e3)} s, ` +
+      `js-yaml's load ${fmt(load.innerMs / 1e3)} s, both timed inside fresh processes, interleaved: ${fmt(write.innerMs / load.innerMs)}× the load (no target: ` +
+      `the load and the output alone, done the plainest way, take ${fmt(1 + write.innerMs / load.innerMs)}× the load floor before any replay)`,
+  );
 }
 
 /**
@@ -133,10 +157,12 @@ export async function memorySection({ makeScenario, participants, lengths, runs,
 
 /**
  * Section 1b. The replay against the replay floor: runScenario (a transaction per event,
- * invariants after every event, no per-step records) and the floor model (floors.js) on the
- * same events, interleaved, medians; first checked to end with the same balances.
+ * invariants after every event, no per-step records) and the floor models (floors.js) on the
+ * same events, interleaved, medians; first checked to end where epochsim ends. The target is
+ * against `floorReplayState`, the model that writes everything those events write (same work);
+ * `floorReplay`, which keeps only the balances, is printed next to it without a target.
  */
-export function replayFloorSection({ lib, makeScenario, participants, events, runs }) {
+export function replayFloorSection({ lib, inferenceOf, makeScenario, participants, events, runs }) {
   const scenario = floorWorkload(makeScenario, participants, events);
   console.log(
     `\nreplay against the replay floor (a minimal mutable model of the hot events: plain Maps, bigints, no history, no invariants): ` +
@@ -145,43 +171,80 @@ export function replayFloorSection({ lib, makeScenario, participants, events, ru
   for (const rules of ['deferred', 'immediate']) {
     const engineRun = () => lib.runScenario(scenario, { rules, keepTrace: false });
     const result = engineRun();
-    const model = floorReplay(scenario, rules);
-    const diffs = compareWithEngine(model, result, lib);
-    for (let i = 0; i < 1; i++) {
-      engineRun();
-      floorReplay(scenario, rules);
-    }
-    const a = [];
-    const b = [];
-    // CPU time too (this process, all threads): on a busy machine it moves less than the wall clock.
-    const aCpu = [];
-    const bCpu = [];
-    const cpuMs = (since) => {
-      const c = process.cpuUsage(since);
-      return (c.user + c.system) / 1e3;
-    };
-    for (let i = 0; i < runs; i++) {
-      globalThis.gc?.();
-      let c0 = process.cpuUsage();
-      let t0 = process.hrtime.bigint();
-      engineRun();
-      a.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      aCpu.push(cpuMs(c0));
-      globalThis.gc?.();
-      c0 = process.cpuUsage();
-      t0 = process.hrtime.bigint();
-      floorReplay(scenario, rules);
-      b.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      bCpu.push(cpuMs(c0));
-    }
-    const ratio = median(a) / median(b);
+    const diffs = compareStateWithEngine(floorReplayState(scenario, rules), result, lib, inferenceOf);
+    const balanceDiffs = compareWithEngine(floorReplay(scenario, rules), result, lib);
+    const [engine, state, balances] = interleave([engineRun, () => floorReplayState(scenario, rules), () => floorReplay(scenario, rules)], runs);
+    const same = (d) => (d.length === 0 ? 'yes' : `NO (${d.join('; ')})`);
     console.log(
-      `  ${rules}: same balances and failures as epochsim: ${diffs.length === 0 ? 'yes' : `NO (${diffs.join('; ')})`}; ` +
-        `epochsim / floor ${record(`replay / replay floor, ${rules}`, diffs.length === 0 ? ratio : Infinity, 3)}; ` +
-        `CPU time ${fmt(median(aCpu) / median(bCpu))}× (no target)`,
+      `  ${rules}: the state floor ends in epochsim's state (balances, participants' counters, escrows, host stats, inferences, exclusions): ${same(diffs)}; ` +
+        `epochsim ${fmt(engine.ms, 0)} ms, state floor ${fmt(state.ms, 0)} ms: epochsim / floor ${record(`replay / replay floor, ${rules}`, diffs.length === 0 ? engine.ms / state.ms : Infinity, 3)}; ` +
+        `CPU time ${fmt(engine.cpuMs / state.cpuMs)}× (no target)`,
+    );
+    console.log(
+      `    the balances-only floor (same events, only bank and coin balances kept; ends with epochsim's balances: ${same(balanceDiffs)}) ${fmt(balances.ms, 0)} ms: ` +
+        `epochsim ${fmt(engine.ms / balances.ms)}× it, the state floor ${fmt(state.ms / balances.ms)}× it (no target: it does a third of the work)`,
     );
   }
 }
+
+/**
+ * Runs each function `runs` times in turn (A B C A B C …) after two warm-up rounds, a forced GC
+ * (with --expose-gc) before each timed call; the median wall and CPU milliseconds of each.
+ */
+function interleave(fns, runs) {
+  for (let i = 0; i < 2; i++) for (const fn of fns) fn();
+  const ms = fns.map(() => []);
+  const cpu = fns.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    fns.forEach((fn, k) => {
+      globalThis.gc?.();
+      const c0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      fn();
+      ms[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const c = process.cpuUsage(c0);
+      cpu[k].push((c.user + c.system) / 1e3);
+    });
+  }
+  return fns.map((_, k) => ({ ms: median(ms[k]), cpuMs: median(cpu[k]) }));
+}
+
+/**
+ * Section 3b. How the per-event cost grows with the participant count, against how the floor's
+ * grows on the same machine: the one-epoch workload at `small` and `large` participants (same
+ * number of events), epochsim and the state floor interleaved, each size in a fresh process
+ * (bench/growth-child.js), the sizes alternated `rounds` times, medians. A bigger state is
+ * slower per event even for plain Maps (caches, GC of a bigger heap), by a factor that depends
+ * on the machine; epochsim's own growth is its growth divided by the floor's.
+ */
+export function participantGrowthSection({ small, large, events, runs, rounds }) {
+  const child = (participants) => {
+    const r = spawnSync(process.execPath, ['--expose-gc', GROWTH_CHILD, String(participants), String(events), String(runs)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bench: growth-child.js ${participants} exited ${r.status}: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  const results = { [small]: [], [large]: [] };
+  for (let i = 0; i < rounds; i++) for (const p of [small, large]) results[p].push(child(p));
+  const med = (p, key) => median(results[p].map((r) => r[key]));
+  const diffs = [...results[small], ...results[large]].flatMap((r) => r.diffs);
+  const n = results[small][0].events;
+  const us = (ms) => fmt((ms * 1e3) / n, 2);
+  const engineGrowth = med(large, 'engineMs') / med(small, 'engineMs');
+  const floorGrowth = med(large, 'floorMs') / med(small, 'floorMs');
+  const int = (x) => x.toLocaleString('en-US');
+  console.log(
+    `\nper-event cost ${int(small)} → ${int(large)} participants against the floor's (deferred, ${int(n)} events of one epoch; ` +
+      `each size in a fresh process, epochsim and the state floor interleaved in it, median of ${runs}; the sizes alternated, median of ${rounds} processes each; ` +
+      `the state floor ends in epochsim's state: ${diffs.length === 0 ? 'yes' : `NO (${diffs.slice(0, 5).join('; ')})`})`,
+  );
+  console.log(`  epochsim: ${us(med(small, 'engineMs'))} → ${us(med(large, 'engineMs'))} µs/event, ×${fmt(engineGrowth)}`);
+  console.log(`  state floor: ${us(med(small, 'floorMs'))} → ${us(med(large, 'floorMs'))} µs/event, ×${fmt(floorGrowth)} (this machine's price of a bigger state)`);
+  console.log(`  epochsim's growth / the floor's: ${record(`µs/event growth ${int(small)} → ${int(large)} participants / the floor's growth`, diffs.length === 0 ? engineGrowth / floorGrowth : Infinity, 1.5)}`);
+  return { engineGrowth, floorGrowth };
+}
+
+/** The process of one size of section 3b. */
+const GROWTH_CHILD = new URL('./growth-child.js', import.meta.url).pathname;
 
 /** The summary: every target of the run, its ratio and PASS or FAIL. */
 export function printVerdicts() {
