@@ -23,7 +23,7 @@ function start(balances: readonly bigint[]): { state: ChainState; ctx: () => TxC
     NAMES.map((name, i) => ({ name, balance: balances[i] ?? 0n })),
     HOSTS.map((name, i) => ({ name, weight: 1n, balance: balances[NAMES.length + i] ?? 0n })),
   );
-  const ctx = (): TxContext => ({ world, params: DEFAULT_PARAMS, rules: RULESETS.deferred, transfers: [], effects: [], decisions: [], trace: true, result: undefined });
+  const ctx = (): TxContext => ({ world, params: DEFAULT_PARAMS, rules: RULESETS.deferred, transfers: [], effects: [], decisions: [], trace: true, record: true, moves: 0, result: undefined });
   return { state, ctx };
 }
 

@@ -5,6 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenario, type StepView } from '../../src/engine/replay/run.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { RULESETS } from '../../src/engine/rules/registry.js';
+import type { RuleName } from '../../src/domain/scenario.js';
 
 const dir = join(process.cwd(), 'scenarios');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
@@ -24,4 +26,20 @@ test.each(files)('%s: same outcome without the trace, steps and transfers counte
     transfers: full.transfers.length,
   });
   expect(seen.length).toBe(loaded.scenario.items.length);
+});
+
+/*
+ * With no trace kept and neither an observer nor a sink, no one reads a step's records, so the
+ * reducers build no effects and no transfer records and only count the moves (TxContext.record):
+ * the outcome, the counts included, must be the full run's under every ruleset.
+ */
+const everyRuleset = files.flatMap((f) => (Object.keys(RULESETS) as RuleName[]).map((rules) => [f, rules] as const));
+
+test.each(everyRuleset)('%s under %s: the same outcome and counts when no step record is built', (f, rules) => {
+  const loaded = loadScenario(readFileSync(join(dir, f), 'utf8'), f);
+  if (!loaded.ok) throw new Error(`${f} does not load`);
+  const full = runScenario(loaded.scenario, { rules });
+  const bare = runScenario(loaded.scenario, { rules, keepTrace: false });
+  expect({ ...bare, steps: full.steps, transfers: full.transfers }).toEqual(full);
+  expect(bare.counts?.transfers).toBe(full.transfers.length);
 });

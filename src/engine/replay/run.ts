@@ -233,8 +233,17 @@ export function checkStep(before: ChainState, totals: Totals, known: bigint, out
 export function runScenario(scenario: ReplayInput, options: RunOptions = {}): RunResult {
   const rules = options.ruleset?.name ?? effectiveRules(scenario, options);
   const { world, state: initial } = genesis(scenario.params, scenario.accounts, scenario.participants);
-  // Decisions are built only for an observer (explain, compare); divergences always.
-  const env: Env = { world, rules: options.ruleset ?? RULESETS[rules], params: scenario.params, tx: options.tx, trace: options.observe !== undefined };
+  const keepTrace = options.keepTrace ?? true;
+  // Decisions are built only for an observer (explain, compare); divergences always. Transfer
+  // records and effects only when a step record is kept or seen: otherwise the moves are counted.
+  const env: Env = {
+    world,
+    rules: options.ruleset ?? RULESETS[rules],
+    params: scenario.params,
+    tx: options.tx,
+    trace: options.observe !== undefined,
+    record: keepTrace || options.observe !== undefined || options.sink !== undefined,
+  };
   let state = initial;
   let totals = recount(initial, world);
   const steps: StepRecord[] = [];
@@ -245,7 +254,6 @@ export function runScenario(scenario: ReplayInput, options: RunOptions = {}): Ru
   /** The surplus the known divergences account for so far. */
   let known = 0n;
   let ok = true;
-  const keepTrace = options.keepTrace ?? true;
   let events = 0;
   let failed = 0;
   let transferCount = 0;
@@ -271,7 +279,7 @@ export function runScenario(scenario: ReplayInput, options: RunOptions = {}): Ru
     const before = state;
     let broken: readonly Violation[] = NONE_BROKEN;
     if (outcome.ok) {
-      transferCount += outcome.transfers.length;
+      transferCount += outcome.moves;
       if (keepTrace) {
         for (const t of outcome.transfers) transfers.push({ step: item.index, from: t.from, to: t.to, amount: t.amount, memo: t.memo });
       }

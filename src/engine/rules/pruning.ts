@@ -39,7 +39,7 @@ export function pruneEscrowsOf(draft: Mutable<ChainState>, ctx: TxContext, epoch
     if (escrow.settled) {
       if (ctx.trace) ctx.decisions.push({ kind: 'escrow_pruned', escrow: escrow.id, epoch, settled: true });
     } else {
-      ctx.effects.push({ kind: 'escrow', escrow: escrow.id, creator: escrow.creator, op: 'released', amount: escrow.amount });
+      if (ctx.record) ctx.effects.push({ kind: 'escrow', escrow: escrow.id, creator: escrow.creator, op: 'released', amount: escrow.amount });
       const all = unsettledShares(escrow, split);
       const shares = all.filter((s) => s.amount > 0n);
       let sent = 0n;

@@ -141,7 +141,7 @@ const deferred: Ruleset = {
         updateParticipantMutably(draft, index, (p) => {
           p.settle = { epoch: settle.epoch, workCoins: settle.workCoins + amount, rewardCoins: settle.rewardCoins };
         });
-        ctx.effects.push({ kind: 'settle', participant: host, op: 'added', epoch: settle.epoch, work: amount, reward: 0n });
+        if (ctx.record) ctx.effects.push({ kind: 'settle', participant: host, op: 'added', epoch: settle.epoch, work: amount, reward: 0n });
       } else {
         transferMutably(draft, ctx, INFERENCE_MODULE, host, amount, SUBNET_PAYMENT_MEMO);
       }

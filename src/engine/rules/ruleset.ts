@@ -37,6 +37,14 @@ export interface TxContext {
    * recorded (`divergence()` in payouts.ts: the runner sums them).
    */
   readonly trace: boolean;
+  /**
+   * False when no one will read the step's records (a replay that keeps no trace and has neither
+   * a sink nor an observer): the reducers then build no effects and no transfer records (every
+   * push to `effects` and `transfers` is guarded by it); `moves` still counts the bank moves.
+   */
+  readonly record: boolean;
+  /** How many bank moves the event made, listed in `transfers` or not. */
+  moves: number;
   result: string | undefined;
 }
 

@@ -35,7 +35,7 @@ export function payClaimMutably(draft: Mutable<ChainState>, ctx: TxContext, name
     for (let i = 0; i < epochs; i++) schedule[i] = (schedule[i] as bigint) + share + (i === 0 ? remainder : 0n);
     p.vesting = Object.freeze(schedule);
   });
-  ctx.effects.push({ kind: 'vesting', participant: name, op: 'scheduled', amount });
+  if (ctx.record) ctx.effects.push({ kind: 'vesting', participant: name, op: 'scheduled', amount });
   if (ctx.trace) ctx.decisions.push({ kind: 'vested', name, amount, epochs, first: share + remainder, each: share });
 }
 
@@ -60,7 +60,7 @@ export function unlockVestingMutably(draft: Mutable<ChainState>, ctx: TxContext)
           return;
         }
       }
-      if (first > 0n) ctx.effects.push({ kind: 'vesting', participant: name, op: 'unlocked', amount: first });
+      if (ctx.record && first > 0n) ctx.effects.push({ kind: 'vesting', participant: name, op: 'unlocked', amount: first });
       p.vesting = p.vesting.length === 1 ? NO_VESTING : Object.freeze(p.vesting.slice(1));
     });
   }

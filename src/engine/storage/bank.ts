@@ -29,8 +29,10 @@ function received(to: string, balance: bigint, amount: bigint): bigint {
   return next;
 }
 
-/** Records a bank move: in the transfers (the JSON's) and in the effects. */
+/** Records a bank move: counts it, and lists it in the transfers (the JSON's) and in the effects when they are recorded. */
 function recordMutably(ctx: TxContext, from: string, to: string, amount: bigint, memo: string): void {
+  ctx.moves++;
+  if (!ctx.record) return;
   ctx.transfers.push({ from, to, amount, memo });
   ctx.effects.push({ kind: 'bank', from, to, amount, memo });
 }

@@ -10,10 +10,11 @@ import { MAX_INT64 } from '../../domain/money.js';
 import { transferAndBackMutably, transferMutably } from './bank.js';
 import type { TxContext } from '../rules/ruleset.js';
 import { addCount } from './counters.js';
-import { creditLedgerMutably, participantIndexOf, updateParticipantMutably } from './ledger.js';
+import { creditLedgerMutably, participantIndexOf, storeParticipantMutably } from './ledger.js';
+import { participantAt } from './queries.js';
 import { TxError, txError } from '../errors.js';
 import { vecForEach, vecGet, vecSet } from './pvec.js';
-import { INFERENCE_BUCKETS, INFERENCE_MODULE, type ChainState, type InferenceRecord, type Mutable } from './state.js';
+import { copyParticipant, INFERENCE_BUCKETS, INFERENCE_MODULE, type ChainState, type InferenceRecord, type Mutable } from './state.js';
 
 /** A committed state or a draft: a draft's writable root reads as a ChainState. */
 type AnyState = ChainState;
@@ -57,10 +58,12 @@ export function putInferenceMutably(draft: Mutable<ChainState>, record: Inferenc
   let next: InferenceRecord[];
   if (bucket === undefined) next = [frozen];
   else {
-    const at = bucket.findIndex((r) => r.id === record.id);
-    next = [...bucket];
-    if (at < 0) next.push(frozen);
-    else next[at] = frozen;
+    // A copy with the record in place of the one with its id, or added at the end (a plain loop:
+    // a bucket holds a record or two, and findIndex would take a closure per write).
+    next = bucket.slice();
+    let at = 0;
+    while (at < next.length && (next[at] as InferenceRecord).id !== record.id) at++;
+    next[at] = frozen;
   }
   draft.inferences = vecSet(all, b, next);
 }
@@ -141,7 +144,11 @@ export function shareWork(existing: readonly string[], joining: readonly string[
 
 /** Locks `amount` from the requester (memo `escrow for inferenceId:<id>`), with the chain's text when short. */
 export function escrowFromRequesterMutably(draft: Mutable<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string): void {
-  requesterPays(() => transferMutably(draft, ctx, requester, INFERENCE_MODULE, amount, escrowMemo(id)));
+  try {
+    transferMutably(draft, ctx, requester, INFERENCE_MODULE, amount, escrowMemo(id));
+  } catch (error) {
+    throw requesterError(error);
+  }
 }
 
 /**
@@ -150,28 +157,43 @@ export function escrowFromRequesterMutably(draft: Mutable<ChainState>, ctx: TxCo
  * written once.
  */
 export function escrowAndRefundMutably(draft: Mutable<ChainState>, ctx: TxContext, requester: string, amount: bigint, id: string, refund: bigint, refundMemo: string): void {
-  requesterPays(() => transferAndBackMutably(draft, ctx, requester, INFERENCE_MODULE, amount, escrowMemo(id), refund, refundMemo));
+  try {
+    transferAndBackMutably(draft, ctx, requester, INFERENCE_MODULE, amount, escrowMemo(id), refund, refundMemo);
+  } catch (error) {
+    throw requesterError(error);
+  }
 }
 
 const escrowMemo = (id: string): string => `escrow for inferenceId:${id}`;
 
-/** Runs a send from the requester, turning the bank's "insufficient funds" into the chain's text. */
-function requesterPays(send: () => void): void {
-  try {
-    send();
-  } catch (error) {
-    if (error instanceof TxError && error.code === 'INSUFFICIENT_FUNDS') {
-      const { account, balance, amount } = (error as TxError<'INSUFFICIENT_FUNDS'>).data;
-      throw txError('REQUESTER_CANNOT_PAY', { requester: account, amount, balance }, 'requester cannot pay for inference');
-    }
-    throw error;
+/**
+ * What a failed send from the requester fails with: the bank's "insufficient funds" in the
+ * chain's text, anything else as it is. (Inline try/catch at each send rather than a wrapper
+ * taking the send as a closure: one closure per inference.)
+ */
+function requesterError(error: unknown): unknown {
+  if (error instanceof TxError && error.code === 'INSUFFICIENT_FUNDS') {
+    const { account, balance, amount } = (error as TxError<'INSUFFICIENT_FUNDS'>).data;
+    return txError('REQUESTER_CANNOT_PAY', { requester: account, amount, balance }, 'requester cannot pay for inference');
   }
+  return error;
 }
 
-/** The executor is paid for a completed inference: coin_balance and earned_coins + pay, inference_count + 1. */
-export function creditExecutorMutably(draft: Mutable<ChainState>, ctx: TxContext, executor: string, pay: bigint, inference: string): void {
-  updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
-    if (pay > 0n) creditLedgerMutably(ctx, p, executor, pay, { reason: 'inference', inference });
-    p.inferenceCount = addCount(p.inferenceCount, 1, 'inference_count', executor);
-  });
+/**
+ * The executor (participant `index`, looked up when not given) is paid for a completed
+ * inference: coin_balance and earned_coins + pay, inference_count + 1.
+ */
+export function creditExecutorMutably(
+  draft: Mutable<ChainState>,
+  ctx: TxContext,
+  executor: string,
+  pay: bigint,
+  inference: string,
+  index: number = participantIndexOf(ctx.world, executor),
+): void {
+  const before = participantAt(draft, index);
+  const p = copyParticipant(before);
+  if (pay > 0n) creditLedgerMutably(ctx, p, executor, pay, { reason: 'inference', inference });
+  p.inferenceCount = addCount(p.inferenceCount, 1, 'inference_count', executor);
+  storeParticipantMutably(draft, index, before, p);
 }

@@ -37,7 +37,15 @@ export function updateParticipantMutably(
   const before = participantAt(draft, index);
   const p = copyParticipant(before);
   recipe(p);
-  // Unchanged: the record stays as it was (as immer would keep it), and nothing is written.
+  storeParticipantMutably(draft, index, before, p);
+}
+
+/**
+ * Stores `p`, a writable copy of the record `before` at `index` that the caller has changed,
+ * frozen; the record stays as it was when nothing changed (as immer would keep it). For a hot
+ * caller that edits the copy itself rather than through a recipe (a closure per call).
+ */
+export function storeParticipantMutably(draft: Mutable<ChainState>, index: number, before: ParticipantState, p: Mutable<ParticipantState>): void {
   if (sameParticipant(before, p)) return;
   draft.participants = vecSet(draft.participants, index, frozenRecord(before, p));
 }
@@ -137,6 +145,7 @@ export function creditLedgerMutably(ctx: TxContext, p: Mutable<ParticipantState>
   if (earned > MAX_UINT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'earned_coins', direction: 'above' }, `participant earned coins overflow for ${name}`);
   p.coinBalance = balance;
   p.earnedCoins = earned;
+  if (!ctx.record) return;
   ctx.effects.push(ledgerEffect(name, 'coin_balance', amount, cause));
   ctx.effects.push(ledgerEffect(name, 'earned_coins', amount, cause));
 }

@@ -233,14 +233,7 @@ export function vecSetMany<T>(vec: PVec<T>, indexes: readonly number[], values: 
     root = [root];
     shift += BITS;
   }
-  const copied: PNode<T>[] = [];
-  const owned = (node: PNode<T> | null | undefined): (T | PNode<T> | null | undefined)[] => {
-    if (node && copied.includes(node)) return node as (T | PNode<T> | null | undefined)[];
-    const copy = node ? node.slice() : [];
-    copied.push(copy);
-    return copy;
-  };
-  const top = owned(root);
+  const top: WritableNode<T> = root.slice();
   for (let k = 0; k < indexes.length; k++) {
     const value = values[k];
     if (value === undefined) continue;
@@ -248,9 +241,15 @@ export function vecSetMany<T>(vec: PVec<T>, indexes: readonly number[], values: 
     let node = top;
     for (let level = shift; level > 0; level -= BITS) {
       const slot = (index >>> level) & MASK;
-      const next = owned(node[slot] as PNode<T> | null | undefined);
-      node[slot] = next;
-      node = next;
+      const child = node[slot] as PNode<T> | null | undefined;
+      // The child was copied by an earlier write of this call when that write's path passes
+      // through it (same index bits above `level`): it is then written, not copied again.
+      if (pathCopied(indexes, values, k, index >>> level, level)) node = child as WritableNode<T>;
+      else {
+        const copy: WritableNode<T> = child ? child.slice() : [];
+        node[slot] = copy;
+        node = copy;
+      }
     }
     node[index & MASK] = value;
   }
@@ -258,6 +257,19 @@ export function vecSetMany<T>(vec: PVec<T>, indexes: readonly number[], values: 
   let next = vec;
   for (let k = 0; k < indexes.length; k++) if (values[k] !== undefined) next = child(next, size, shift, top, indexes[k] as number);
   return next;
+}
+
+/** A node `vecSetMany` copied and may still write. */
+type WritableNode<T> = (T | PNode<T> | null | undefined)[];
+
+/**
+ * True when a write before the k-th (one with a value) goes through the node whose index bits
+ * above `level` are `prefix`: a scan of the earlier writes rather than a list of the copies
+ * made, which cost an array and a closure per call (the writes are a settlement's few hosts).
+ */
+function pathCopied<T>(indexes: readonly number[], values: readonly (T | undefined)[], k: number, prefix: number, level: number): boolean {
+  for (let j = 0; j < k; j++) if (values[j] !== undefined && (indexes[j] as number) >>> level === prefix) return true;
+  return false;
 }
 
 /** `vecSetMany` as a sequence of `vecSet`s (for values that are vectors, which vecSet seals). */

@@ -43,8 +43,13 @@ export function activeSetOf(state: AnyState, epoch: number): ActiveSet | undefin
 
 /** True when `name` is a participant in the active set of `epoch`. */
 export function isActiveIn(state: AnyState, world: World, epoch: number, name: string): boolean {
+  return activeIndexOf(state, world, epoch, name) >= 0;
+}
+
+/** The participant index of `name` when it is in the active set of `epoch`, else −1 (one name lookup for the check and the index). */
+export function activeIndexOf(state: AnyState, world: World, epoch: number, name: string): number {
   const index = world.participantIndex.get(name);
-  return index !== undefined && activeSetOf(state, epoch)?.isMember[index] === true;
+  return index !== undefined && activeSetOf(state, epoch)?.isMember[index] === true ? index : -1;
 }
 
 export function summaryOf(state: AnyState, epoch: number, index: number): Summary | undefined {

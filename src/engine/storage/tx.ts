@@ -168,18 +168,27 @@ function seal(s: ChainState, d: Mutable<ChainState>): Written {
  * and records keep their read-only types: a reducer replaces a vector or a record, never edits
  * one (an immer draft behaves the same way for them: it hands the class instances and frozen
  * records out as they are).
+ *
+ * `recipe` gets `a` and `b` and the state it started from as well, so that a caller applying one
+ * of many events can pass a function defined once rather than a closure made for each.
  */
-export function transact(state: ChainState, recipe: (draft: Mutable<ChainState>) => void, mechanism: TxMechanism = 'copy'): Committed {
+export function transact<A = undefined, B = undefined>(
+  state: ChainState,
+  recipe: (draft: Mutable<ChainState>, a: A, b: B, base: ChainState) => void,
+  mechanism: TxMechanism = 'copy',
+  a: A = undefined as A,
+  b: B = undefined as B,
+): Committed {
   if (mechanism === 'immer') {
     let written: Written | undefined;
     const next = produce(state, (draft) => {
-      recipe(draft as unknown as Mutable<ChainState>);
+      recipe(draft as unknown as Mutable<ChainState>, a, b, state);
       written = seal(state, draft as Mutable<ChainState>);
     });
     return { state: next, written: written as unknown as Written };
   }
   const draft = draftOf(state);
-  recipe(draft);
+  recipe(draft, a, b, state);
   if (unchanged(state, draft)) return { state, written: NOTHING_WRITTEN };
   const written = seal(state, draft);
   // The committed root is not frozen, like the tries below it (pvec.ts): its type is read-only,

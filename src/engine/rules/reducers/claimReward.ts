@@ -45,7 +45,7 @@ export const claimReward: CaseReducer<'claim_reward'> = (draft, event, ctx) => {
   if (settle.workCoins + settle.rewardCoins === 0n) return answer('empty', CLAIM_RESULTS.noRewards);
   /** Deletes the record (`op` says whether it was paid or lost) and marks the summary claimed. */
   const finish = (op: 'claimed' | 'lost'): void => {
-    ctx.effects.push({ kind: 'settle', participant: name, op, epoch: settle.epoch, work: settle.workCoins, reward: settle.rewardCoins });
+    if (ctx.record) ctx.effects.push({ kind: 'settle', participant: name, op, epoch: settle.epoch, work: settle.workCoins, reward: settle.rewardCoins });
     const summary = summaryOf(draft, settle.epoch, index);
     if (summary) {
       const claimed = copySummary(summary);

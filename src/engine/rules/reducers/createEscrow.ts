@@ -44,6 +44,6 @@ export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) =>
   }
   const escrow = Object.freeze({ id, creator, amount, epoch, slots: Object.freeze([...slots]), settled: false });
   draft.escrows = vecPush(draft.escrows, escrow);
-  ctx.effects.push({ kind: 'escrow', escrow: id, creator, op: 'locked', amount });
+  if (ctx.record) ctx.effects.push({ kind: 'escrow', escrow: id, creator, op: 'locked', amount });
   draft.escrowsPerEpoch = vecSet(draft.escrowsPerEpoch, epoch, count + 1);
 };

@@ -51,6 +51,7 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
   unlockVestingMutably(draft, ctx);
   const decisionsBefore = ctx.decisions.length;
   const transfersBefore = ctx.transfers.length;
+  const movesBefore = ctx.moves;
   const effectsBefore = ctx.effects.length;
 
   // 1–3. The pool, the weights (power capping, downtime) and each member's reward: floor(weight × F / W),
@@ -97,6 +98,7 @@ export const endEpoch: CaseReducer<'end_epoch'> = (draft, event, ctx) => {
     restore?.();
     if (mode === 'atomic') {
       ctx.transfers.length = transfersBefore;
+      ctx.moves = movesBefore;
       ctx.effects.length = effectsBefore;
     }
     // What the failed settlement did not do does not count: its divergences go.
@@ -242,9 +244,9 @@ function settleMembers(
     // The settle amounts: an older one replaced (sent, or overwritten unsent), the new one written.
     if (before.settle !== null && next !== null && next !== before.settle) {
       const old = before.settle;
-      ctx.effects.push({ kind: 'settle', participant: name, op: unsent.has(i) ? 'overwritten' : 'replaced', epoch: old.epoch, work: old.workCoins, reward: old.rewardCoins });
+      if (ctx.record) ctx.effects.push({ kind: 'settle', participant: name, op: unsent.has(i) ? 'overwritten' : 'replaced', epoch: old.epoch, work: old.workCoins, reward: old.rewardCoins });
     }
-    if (next !== null && next !== before.settle) ctx.effects.push({ kind: 'settle', participant: name, op: 'written', epoch: n, work: next.workCoins, reward: next.rewardCoins });
+    if (ctx.record && next !== null && next !== before.settle) ctx.effects.push({ kind: 'settle', participant: name, op: 'written', epoch: n, work: next.workCoins, reward: next.rewardCoins });
     const p = copyParticipant(before);
     // A debt beyond the reward: forgiven (chain) or still owed (deferred, immediate; see rewardMath.ts).
     p.coinBalance = settled.debtAfter[i] as bigint;
@@ -280,13 +282,13 @@ function recordResetEffects(
   const owed = before.coinBalance;
   if (owed > 0n) {
     const reason = before.status === 'ACTIVE' ? 'epoch_settled' : rule === 'strand' ? 'stranded' : 'forfeited';
-    ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: -owed, reason, epoch: n });
+    if (ctx.record) ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: -owed, reason, epoch: n });
   } else if (owed < 0n) {
-    if (recovered > 0n) ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: recovered, reason: 'debt_recovered', epoch: n });
+    if (ctx.record && recovered > 0n) ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: recovered, reason: 'debt_recovered', epoch: n });
     const forgiven = after - owed - recovered;
-    if (forgiven > 0n) ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: forgiven, reason: 'debt_forgiven', epoch: n });
+    if (ctx.record && forgiven > 0n) ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: forgiven, reason: 'debt_forgiven', epoch: n });
   }
-  if (before.earnedCoins !== 0n) ctx.effects.push({ kind: 'ledger', participant: name, field: 'earned_coins', delta: -before.earnedCoins, reason: 'epoch_settled', epoch: n });
+  if (ctx.record && before.earnedCoins !== 0n) ctx.effects.push({ kind: 'ledger', participant: name, field: 'earned_coins', delta: -before.earnedCoins, reason: 'epoch_settled', epoch: n });
 }
 
 /**
@@ -316,7 +318,7 @@ function sweepOldSettleAmounts(draft: Mutable<ChainState>, ctx: TxContext, n: nu
   transferEachMutably(draft, ctx, INFERENCE_MODULE, GOV, expired, onRefused);
   for (const index of stale.slice(0, swept)) {
     const settle = participantAt(draft, index).settle as SettleAmount;
-    ctx.effects.push({ kind: 'settle', participant: world.participants[index] as string, op: 'swept', epoch: settle.epoch, work: settle.workCoins, reward: settle.rewardCoins });
+    if (ctx.record) ctx.effects.push({ kind: 'settle', participant: world.participants[index] as string, op: 'swept', epoch: settle.epoch, work: settle.workCoins, reward: settle.rewardCoins });
     updateParticipantMutably(draft, index, (p) => {
       p.settle = null;
     });

@@ -20,7 +20,7 @@ export const expireInference: CaseReducer<'expire_inference'> = (draft, event, c
   const { executor } = inference;
   const requester = inference.requester as string;
   if (ctx.trace) ctx.decisions.push({ kind: 'inference_expiry', id, requester, executor, refund: inference.escrow });
-  ctx.effects.push({ kind: 'inference_escrow', inference: id, requester, op: 'released', amount: inference.escrow });
+  if (ctx.record) ctx.effects.push({ kind: 'inference_escrow', inference: id, requester, op: 'released', amount: inference.escrow });
   transferMutably(draft, ctx, INFERENCE_MODULE, requester, inference.escrow, `expired_inference:${id}`);
   updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
     p.missedRequests = addCount(p.missedRequests, 1, 'missed_requests', executor);

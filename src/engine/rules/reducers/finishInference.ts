@@ -60,7 +60,7 @@ export const finishInference: CaseReducer<'finish_inference'> = (draft, event, c
   const escrow = existing.escrow;
   const pay = cost < escrow ? cost : escrow;
   if (ctx.trace) ctx.decisions.push({ kind: 'inference_finish', id, executor, cost, mode: 'pay', escrow, pay, refund: escrow - pay });
-  ctx.effects.push({ kind: 'inference_escrow', inference: id, requester: existing.requester as string, op: 'released', amount: escrow });
+  if (ctx.record) ctx.effects.push({ kind: 'inference_escrow', inference: id, requester: existing.requester as string, op: 'released', amount: escrow });
   transferMutably(draft, ctx, INFERENCE_MODULE, existing.requester as string, escrow - pay, `inference_refund:${id}`);
   creditExecutorMutably(draft, ctx, executor, pay, id);
   putInferenceMutably(draft, {

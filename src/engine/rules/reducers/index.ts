@@ -9,7 +9,7 @@ import type { Effect } from '../../effects.js';
 import type { Ruleset } from '../ruleset.js';
 import { transact, type TxMechanism, type Written } from '../../storage/tx.js';
 import type { Decision } from '../../trace.js';
-import type { ChainState, World } from '../../storage/state.js';
+import type { ChainState, Mutable, World } from '../../storage/state.js';
 import { claimReward } from './claimReward.js';
 import { createEscrow } from './createEscrow.js';
 import { endEpoch } from './endEpoch.js';
@@ -48,8 +48,11 @@ export type TxOutcome =
       readonly state: ChainState;
       /** Which indexes of which vectors the event wrote (lets the invariants skip the walks). */
       readonly written: Written;
+      /** The bank moves, in order (none listed when the env does not record them: see `moves`). */
       readonly transfers: readonly Transfer[];
-      /** Every movement of value, in order (effects.ts). */
+      /** How many bank moves the event made (as many as `transfers` lists when they are recorded). */
+      readonly moves: number;
+      /** Every movement of value, in order (effects.ts); empty when the env does not record them. */
       readonly effects: readonly Effect[];
       readonly decisions: readonly Decision[];
       /** The result text of a message that answers with one (claim_reward; end_epoch when the account settlement failed). */
@@ -72,6 +75,16 @@ export interface Env {
   readonly tx?: TxMechanism | undefined;
   /** Record every decision (default true); false records only divergences (see TxContext.trace). */
   readonly trace?: boolean | undefined;
+  /** Build the transfer records and effects (default true); false only counts the moves (see TxContext.record). */
+  readonly record?: boolean | undefined;
+}
+
+/** The recipe of an event's transaction (one function for every event: no closure per event). */
+function reduce(draft: Mutable<ChainState>, event: ChainEvent, ctx: TxContext, before: ChainState): void {
+  (REDUCERS[event.type] as CaseReducer<EventType>)(draft, event as never, ctx);
+  // Every participant the message wrote gets the chain's automatic status (autoStatus.ts).
+  const status = autoStatusRules(ctx);
+  if (status !== undefined) applyAutoStatusMutably(draft, before, ctx, status);
 }
 
 /**
@@ -87,23 +100,13 @@ export function applyEvent(state: ChainState, event: ChainEvent, env: Env): TxOu
     effects: [],
     decisions: [],
     trace: env.trace ?? true,
+    record: env.record ?? true,
+    moves: 0,
     result: undefined,
   };
-  const reducer = REDUCERS[event.type] as CaseReducer<EventType>;
-  const status = autoStatusRules(ctx);
   try {
-    const next = transact(
-      state,
-      status === undefined
-        ? (draft) => reducer(draft, event as never, ctx)
-        : (draft) => {
-            reducer(draft, event as never, ctx);
-            // Every participant the message wrote gets the chain's automatic status (autoStatus.ts).
-            applyAutoStatusMutably(draft, state, ctx, status);
-          },
-      env.tx,
-    );
-    return { ok: true, state: next.state, written: next.written, transfers: ctx.transfers, effects: ctx.effects, decisions: ctx.decisions, result: ctx.result };
+    const next = transact(state, reduce, env.tx, event, ctx);
+    return { ok: true, state: next.state, written: next.written, transfers: ctx.transfers, moves: ctx.moves, effects: ctx.effects, decisions: ctx.decisions, result: ctx.result };
   } catch (error) {
     // The decisions taken before the failure stay available to explain it; the state does not.
     if (error instanceof TxError) {

@@ -1,8 +1,8 @@
 import { addCount } from '../../storage/counters.js';
 import { txError } from '../../errors.js';
 import { checkTokenLimit, creditExecutorMutably, escrowAndRefundMutably, inferenceOf, priced, putInferenceMutably, NO_NAMES } from '../../storage/inferences.js';
-import { participantIndexOf, updateParticipantMutably } from '../../storage/ledger.js';
-import { isActiveIn } from '../../storage/queries.js';
+import { updateParticipantMutably } from '../../storage/ledger.js';
+import { activeIndexOf } from '../../storage/queries.js';
 import type { CaseReducer } from './types.js';
 
 const AUTO_ID = /^inf-([0-9]+)$/;
@@ -16,7 +16,8 @@ const AUTO_ID = /^inf-([0-9]+)$/;
  */
 export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) => {
   const { executor, requester } = event;
-  if (!isActiveIn(draft, ctx.world, draft.effectiveEpoch, executor)) throw txError('NOT_ACTIVE', { participant: executor, epoch: draft.effectiveEpoch }, 'participant is not active');
+  const executorIndex = activeIndexOf(draft, ctx.world, draft.effectiveEpoch, executor);
+  if (executorIndex < 0) throw txError('NOT_ACTIVE', { participant: executor, epoch: draft.effectiveEpoch }, 'participant is not active');
   checkTokenLimit(event.maxTokens, 'max_tokens');
   checkTokenLimit(event.promptTokens, 'prompt_token_count');
   checkTokenLimit(event.completionTokens, 'completion_token_count');
@@ -28,8 +29,8 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
   if (event.id === undefined) {
     // The next automatic id that no explicit id has taken.
     let n = draft.inferenceSeq + 1;
-    while (inferenceOf(draft, `inf-${n}`) !== undefined) n += 1;
     id = `inf-${n}`;
+    while (inferenceOf(draft, id) !== undefined) id = `inf-${++n}`;
     draft.inferenceSeq = n;
   } else {
     id = event.id;
@@ -62,10 +63,10 @@ export const runInference: CaseReducer<'run_inference'> = (draft, event, ctx) =>
     validations: NO_NAMES,
   });
   if (expired) {
-    updateParticipantMutably(draft, participantIndexOf(ctx.world, executor), (p) => {
+    updateParticipantMutably(draft, executorIndex, (p) => {
       p.missedRequests = addCount(p.missedRequests, 1, 'missed_requests', executor);
     });
     return;
   }
-  creditExecutorMutably(draft, ctx, executor, pay, id);
+  creditExecutorMutably(draft, ctx, executor, pay, id, executorIndex);
 };

@@ -92,15 +92,20 @@ const duplicate = (entry: HostStatInput): TxError => txError('DUPLICATE_SLOT', {
  * by position (arrays), not by name (Maps).
  */
 interface SlotHosts {
+  /** How many hosts: the first `count` entries of `names` and `indexes` (sized for a host per slot). */
+  readonly count: number;
   readonly names: readonly string[];
   readonly indexes: readonly number[];
   readonly of: readonly number[];
 }
 
 function slotHosts(slots: readonly string[], world: World): SlotHosts {
-  const names: string[] = [];
-  const indexes: number[] = [];
-  const of: number[] = new Array<number>(slots.length);
+  // Sized for a host per slot, of which the first `count` are used: a list grown by push starts
+  // with room for 17, which for the few hosts of a settlement was most of what it allocated.
+  const names = new Array<string>(slots.length);
+  const indexes = new Array<number>(slots.length);
+  const of = new Array<number>(slots.length);
+  let count = 0;
   // Few slots: a scan of the hosts so far; many: a Map (the scan would be quadratic).
   const byIndex = slots.length > 16 ? new Map<number, number>() : undefined;
   for (let slot = 0; slot < slots.length; slot++) {
@@ -108,16 +113,24 @@ function slotHosts(slots: readonly string[], world: World): SlotHosts {
     // An address with no participant record (a chain-version what-if, rules.ts) gets a negative
     // key of its own: −1 − its account index.
     const index = world.participantIndex.get(name) ?? -1 - (world.accountIndex.get(name) as number);
-    let at = byIndex === undefined ? indexes.indexOf(index) : (byIndex.get(index) ?? -1);
+    let at = -1;
+    if (byIndex === undefined) {
+      for (let k = 0; k < count; k++) {
+        if (indexes[k] === index) {
+          at = k;
+          break;
+        }
+      }
+    } else at = byIndex.get(index) ?? -1;
     if (at < 0) {
-      at = names.length;
-      names.push(name);
-      indexes.push(index);
+      at = count++;
+      names[at] = name;
+      indexes[at] = index;
       byIndex?.set(index, at);
     }
     of[slot] = at;
   }
-  return { names, indexes, of };
+  return { count, names, indexes, of };
 }
 
 function checkWindow(draft: Mutable<ChainState>, ctx: TxContext, escrow: Escrow): void {
@@ -204,7 +217,10 @@ function checkInChainOrder(draft: Mutable<ChainState>, ctx: TxContext, event: Ev
  */
 export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) => {
   const id = event.escrow;
-  const escrow = id >= 1n && id <= BigInt(draft.escrows.size) ? escrowOf(draft, Number(id)) : undefined;
+  // Compared as a double (no bigint made per settlement): exact for every id up to the escrow
+  // count, and rounding keeps a larger id above it and a non-positive one below 1.
+  const at = Number(id);
+  const escrow = at >= 1 && at <= draft.escrows.size ? escrowOf(draft, at) : undefined;
   if (!escrow) throw txError('ESCROW_NOT_FOUND', { escrow: id }, `escrow ${id} not found`);
   if (escrow.settled) throw txError('ESCROW_ALREADY_SETTLED', { escrow: escrow.id }, `escrow ${id} already settled`);
   const settler = event.settler ?? escrow.creator;
@@ -221,36 +237,43 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
 
   // Fee split: floor(fees / n) per entry, the remainder +1 each to the first entries in message order.
   const split = rules.fees === 'split' ? fees : 0n;
-  const share = split / BigInt(n);
-  let remainder = split % BigInt(n);
+  const slotCount = BigInt(n);
+  const share = split / slotCount;
+  let remainder = split % slotCount;
   const hosts = slotHosts(slots, ctx.world);
-  const amounts: (bigint | undefined)[] = new Array<bigint | undefined>(hosts.names.length);
-  const bonusSlots: number[] = [];
+  const amounts: (bigint | undefined)[] = new Array<bigint | undefined>(hosts.count);
+  // The slots given a remainder unit, for the decision (only listed when decisions are traced).
+  const bonusSlots: number[] | undefined = ctx.trace ? [] : undefined;
   for (const entry of event.hosts) {
     if (entry.slot >= n) throw txError('SLOT_OUT_OF_RANGE', { slot: entry.slot, slots: n }, `host_stats slot_id ${entry.slot} out of range`);
     let amount = entry.cost + share;
     if (remainder > 0n) {
       amount += 1n;
       remainder -= 1n;
-      bonusSlots.push(entry.slot);
+      bonusSlots?.push(entry.slot);
     }
     const at = hosts.of[entry.slot] as number;
     const sum = (amounts[at] ?? 0n) + amount;
     // v0.2.11 adds up each host's costs unchecked: a uint64 that wraps.
     amounts[at] = rules.sums === 'wrapping' ? sum % TWO_64 : sum;
   }
-  if (ctx.trace) ctx.decisions.push({ kind: 'fee_split', fees: split, slots: n, share, remainder: split % BigInt(n), bonusSlots });
+  if (bonusSlots !== undefined) ctx.decisions.push({ kind: 'fee_split', fees: split, slots: n, share, remainder: split % slotCount, bonusSlots });
   if (remainder > 0n) throw txError('FEE_REMAINDER_LEFT', { left: remainder, entries: event.hosts.length }, `failed to allocate all remainder fees, ${remainder} left`);
   // One payout per host with an entry, in the order of its first slot.
-  const payouts: HostPayout[] = [];
-  const indexes: number[] = [];
-  const payoutOfHost: number[] = new Array<number>(hosts.names.length);
-  for (let at = 0; at < hosts.names.length; at++) {
+  // Counted first, so that each list is made at its size (not grown by push, nor cut to it).
+  let paying = 0;
+  for (let at = 0; at < hosts.count; at++) if (amounts[at] !== undefined) paying++;
+  const payouts = new Array<HostPayout>(paying);
+  const indexes = new Array<number>(paying);
+  const payoutOfHost: number[] = new Array<number>(hosts.count);
+  paying = 0;
+  for (let at = 0; at < hosts.count; at++) {
     const amount = amounts[at];
     if (amount === undefined) continue;
-    payoutOfHost[at] = payouts.length;
-    payouts.push({ host: hosts.names[at] as string, amount });
-    indexes.push(hosts.indexes[at] as number);
+    payoutOfHost[at] = paying;
+    payouts[paying] = { host: hosts.names[at] as string, amount };
+    indexes[paying] = hosts.indexes[at] as number;
+    paying++;
   }
   const entryPayout: number[] = new Array<number>(event.hosts.length);
   for (let i = 0; i < event.hosts.length; i++) entryPayout[i] = payoutOfHost[hosts.of[(event.hosts[i] as HostStatInput).slot] as number] as number;
@@ -259,7 +282,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   // above MaxInt64) cannot fire here: an escrow's amount came from a bank balance (≤ MaxInt64)
   // and the sum checks bound every payout by it. v0.2.11's wrapped sums are the exception.
   // The escrow's coins leave the creator's escrowed bucket: to the hosts, back to the creator, or nowhere.
-  ctx.effects.push({ kind: 'escrow', escrow: escrow.id, creator: escrow.creator, op: 'released', amount: escrow.amount });
+  if (ctx.record) ctx.effects.push({ kind: 'escrow', escrow: escrow.id, creator: escrow.creator, op: 'released', amount: escrow.amount });
   const delivered = ctx.rules.deliverPayouts(draft, ctx, {
     escrow,
     payouts,

@@ -34,7 +34,7 @@ export const startInference: CaseReducer<'start_inference'> = (draft, event, ctx
     const escrow = priced(maxTokens + event.promptTokens, price, 'escrow amount');
     if (ctx.trace) ctx.decisions.push({ kind: 'inference_start', id, requester, executor, price, mode: 'escrow', escrowFormula: escrow });
     escrowFromRequesterMutably(draft, ctx, requester, escrow, id);
-    ctx.effects.push({ kind: 'inference_escrow', inference: id, requester, op: 'held', amount: escrow });
+    if (ctx.record) ctx.effects.push({ kind: 'inference_escrow', inference: id, requester, op: 'held', amount: escrow });
     putInferenceMutably(draft, {
       id,
       requester,

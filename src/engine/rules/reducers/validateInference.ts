@@ -15,7 +15,7 @@ export function adjustBalanceMutably(ctx: TxContext, p: { coinBalance: bigint },
   if (next > MAX_INT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'coin_balance', direction: 'above' }, `participant balance overflow for ${name}`);
   if (next < MIN_INT64) throw txError('LEDGER_OVERFLOW', { participant: name, field: 'coin_balance', direction: 'below' }, `participant balance underflow for ${name}`);
   p.coinBalance = next;
-  ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: amount, reason, inference });
+  if (ctx.record) ctx.effects.push({ kind: 'ledger', participant: name, field: 'coin_balance', delta: amount, reason, inference });
 }
 
 /**
