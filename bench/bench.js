@@ -72,8 +72,6 @@ import { performance } from 'node:perf_hooks';
 // used here only to split the cost by event type.
 const { runScenario, DEFAULT_PARAMS, applyEvent, genesis, RULESETS, recount } = await import('../dist/index.js');
 const { advance } = await import('../dist/engine/replay/invariants.js');
-// the floors' state check reads inference records, which the library API does not list
-const { inferenceOf } = await import('../dist/engine/storage/inferences.js');
 const { makeScenario, EVENTS_PER_EPOCH, USERS, SEED } = await import('./workload.js');
 // issue 15: every target as a ratio to a floor measured in this run (floors.js, ratios.js)
 const lib = await import('../dist/index.js');
@@ -279,7 +277,7 @@ for (const t of throughput) {
 console.log('  (failed = the deliberate failures marked expect_error: double settlements, inactive executors)');
 
 // 1b. The replay against its floor (issue 15).
-ratios.replayFloorSection({ lib, inferenceOf, makeScenario, participants: THROUGHPUT_PARTICIPANTS, events: EVENTS, runs: Math.max(RUNS, 9) });
+ratios.replayFloorSection({ participants: THROUGHPUT_PARTICIPANTS, events: EVENTS, runs: Math.max(RUNS, 7), rounds: 5 });
 
 // ---------------------------------------------------------------------------------------------
 // 3. Per-event cost against the participant count: same event mix, same number of events.

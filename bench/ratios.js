@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { alternate, compareStateWithEngine, compareWithEngine, FLOOR_LOAD, FLOOR_OUTPUT, floorReplay, floorReplayState, floorWorkload, median, verdict } from './floors.js';
+import { alternate, FLOOR_LOAD, FLOOR_OUTPUT, median, verdict } from './floors.js';
 
 /** The memory floor process: node bench/floor-state.js N (a streamed replay keeping no history). */
 const FLOOR_STATE = new URL('./floor-state.js', import.meta.url).pathname;
@@ -158,64 +158,58 @@ export async function memorySection({ makeScenario, participants, lengths, runs,
 /**
  * Section 1b. The replay against the replay floor: runScenario (a transaction per event,
  * invariants after every event, no per-step records) and the floor models (floors.js) on the
- * same events, interleaved, medians; first checked to end where epochsim ends. The target is
- * against `floorReplayState`, the model that writes everything those events write (same work);
- * `floorReplay`, which keeps only the balances, is printed next to it without a target.
+ * same events, interleaved in fresh processes (bench/replay-child.js), `rounds` processes per
+ * ruleset, alternating; each process's medians give a ratio, and the median of those is the
+ * figure. The target is against `floorReplayState`, the model that writes everything those
+ * events write (the same work), checked to end in epochsim's state; `floorReplay`, which keeps
+ * only the balances, is printed next to it without a target.
  */
-export function replayFloorSection({ lib, inferenceOf, makeScenario, participants, events, runs }) {
-  const scenario = floorWorkload(makeScenario, participants, events);
+export function replayFloorSection({ participants, events, runs, rounds }) {
+  const child = (rules) => {
+    const r = spawnSync(process.execPath, ['--expose-gc', REPLAY_CHILD, rules, String(participants), String(events), String(runs)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bench: replay-child.js ${rules} exited ${r.status}: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  const all = { deferred: [], immediate: [] };
+  for (let i = 0; i < rounds; i++) for (const rules of Object.keys(all)) all[rules].push(child(rules));
+  const n = all.deferred[0].events;
   console.log(
     `\nreplay against the replay floor (a minimal mutable model of the hot events: plain Maps, bigints, no history, no invariants): ` +
-      `${scenario.items.length.toLocaleString('en-US')} events of one epoch, ${participants.toLocaleString('en-US')} participants, interleaved, median of ${runs} after 2 warm-ups`,
+      `${n.toLocaleString('en-US')} events of one epoch, ${participants.toLocaleString('en-US')} participants; ${rounds} fresh processes per ruleset, alternating, ` +
+      `in each epochsim and the floors interleaved, median of ${runs} after 2 warm-ups; the figure is the median of the processes' ratios`,
   );
-  for (const rules of ['deferred', 'immediate']) {
-    const engineRun = () => lib.runScenario(scenario, { rules, keepTrace: false });
-    const result = engineRun();
-    const diffs = compareStateWithEngine(floorReplayState(scenario, rules), result, lib, inferenceOf);
-    const balanceDiffs = compareWithEngine(floorReplay(scenario, rules), result, lib);
-    const [engine, state, balances] = interleave([engineRun, () => floorReplayState(scenario, rules), () => floorReplay(scenario, rules)], runs);
-    const same = (d) => (d.length === 0 ? 'yes' : `NO (${d.join('; ')})`);
+  const same = (d) => (d.length === 0 ? 'yes' : `NO (${d.slice(0, 5).join('; ')})`);
+  for (const [rules, results] of Object.entries(all)) {
+    const diffs = results.flatMap((r) => r.diffs);
+    const balanceDiffs = results.flatMap((r) => r.balanceDiffs);
+    const ratios = results.map((r) => r.engine.ms / r.state.ms);
+    const ratio = median(ratios);
+    const ms = (key) => fmt(median(results.map((r) => r[key].ms)), 0);
     console.log(
       `  ${rules}: the state floor ends in epochsim's state (balances, participants' counters, escrows, host stats, inferences, exclusions): ${same(diffs)}; ` +
-        `epochsim ${fmt(engine.ms, 0)} ms, state floor ${fmt(state.ms, 0)} ms: epochsim / floor ${record(`replay / replay floor, ${rules}`, diffs.length === 0 ? engine.ms / state.ms : Infinity, 3)}; ` +
-        `CPU time ${fmt(engine.cpuMs / state.cpuMs)}× (no target)`,
+        `epochsim ${ms('engine')} ms, state floor ${ms('state')} ms (medians); epochsim / floor ${record(`replay / replay floor, ${rules}`, diffs.length === 0 ? ratio : Infinity, 3)} ` +
+        `(the processes: ${ratios.map((x) => fmt(x)).join(', ')}); CPU time ${fmt(median(results.map((r) => r.engine.cpuMs / r.state.cpuMs)))}× (no target)`,
     );
     console.log(
-      `    the balances-only floor (same events, only bank and coin balances kept; ends with epochsim's balances: ${same(balanceDiffs)}) ${fmt(balances.ms, 0)} ms: ` +
-        `epochsim ${fmt(engine.ms / balances.ms)}× it, the state floor ${fmt(state.ms / balances.ms)}× it (no target: it does a third of the work)`,
+      `    the balances-only floor (same events, only bank and coin balances kept; ends with epochsim's balances: ${same(balanceDiffs)}) ${ms('balances')} ms: ` +
+        `epochsim ${fmt(median(results.map((r) => r.engine.ms / r.balances.ms)))}× it, the state floor ${fmt(median(results.map((r) => r.state.ms / r.balances.ms)))}× it (no target: it does a third of the work)`,
     );
   }
 }
 
-/**
- * Runs each function `runs` times in turn (A B C A B C …) after two warm-up rounds, a forced GC
- * (with --expose-gc) before each timed call; the median wall and CPU milliseconds of each.
- */
-function interleave(fns, runs) {
-  for (let i = 0; i < 2; i++) for (const fn of fns) fn();
-  const ms = fns.map(() => []);
-  const cpu = fns.map(() => []);
-  for (let i = 0; i < runs; i++) {
-    fns.forEach((fn, k) => {
-      globalThis.gc?.();
-      const c0 = process.cpuUsage();
-      const t0 = process.hrtime.bigint();
-      fn();
-      ms[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
-      const c = process.cpuUsage(c0);
-      cpu[k].push((c.user + c.system) / 1e3);
-    });
-  }
-  return fns.map((_, k) => ({ ms: median(ms[k]), cpuMs: median(cpu[k]) }));
-}
+/** The process of one round of section 1b. */
+const REPLAY_CHILD = new URL('./replay-child.js', import.meta.url).pathname;
 
 /**
  * Section 3b. How the per-event cost grows with the participant count, against how the floor's
  * grows on the same machine: the one-epoch workload at `small` and `large` participants (same
  * number of events), epochsim and the state floor interleaved, each size in a fresh process
- * (bench/growth-child.js), the sizes alternated `rounds` times, medians. A bigger state is
- * slower per event even for plain Maps (caches, GC of a bigger heap), by a factor that depends
- * on the machine; epochsim's own growth is its growth divided by the floor's.
+ * (bench/growth-child.js), the sizes alternated `rounds` times. A bigger state is slower per
+ * event even for plain Maps (caches, GC of a bigger heap), by a factor that depends on the
+ * machine; epochsim's own growth is its growth divided by the floor's. That is computed as the
+ * median of the processes' epochsim / floor ratios at the large size over the same at the small
+ * size (the same quotient, (E_L / E_S) / (F_L / F_S)), so a process that ran slowly as a whole
+ * slows both sides of its ratio and does not move the figure.
  */
 export function participantGrowthSection({ small, large, events, runs, rounds }) {
   const child = (participants) => {
@@ -231,6 +225,8 @@ export function participantGrowthSection({ small, large, events, runs, rounds })
   const us = (ms) => fmt((ms * 1e3) / n, 2);
   const engineGrowth = med(large, 'engineMs') / med(small, 'engineMs');
   const floorGrowth = med(large, 'floorMs') / med(small, 'floorMs');
+  const against = (p) => median(results[p].map((r) => r.engineMs / r.floorMs));
+  const growth = against(large) / against(small);
   const int = (x) => x.toLocaleString('en-US');
   console.log(
     `\nper-event cost ${int(small)} → ${int(large)} participants against the floor's (deferred, ${int(n)} events of one epoch; ` +
@@ -239,8 +235,11 @@ export function participantGrowthSection({ small, large, events, runs, rounds })
   );
   console.log(`  epochsim: ${us(med(small, 'engineMs'))} → ${us(med(large, 'engineMs'))} µs/event, ×${fmt(engineGrowth)}`);
   console.log(`  state floor: ${us(med(small, 'floorMs'))} → ${us(med(large, 'floorMs'))} µs/event, ×${fmt(floorGrowth)} (this machine's price of a bigger state)`);
-  console.log(`  epochsim's growth / the floor's: ${record(`µs/event growth ${int(small)} → ${int(large)} participants / the floor's growth`, diffs.length === 0 ? engineGrowth / floorGrowth : Infinity, 1.5)}`);
-  return { engineGrowth, floorGrowth };
+  console.log(
+    `  epochsim / floor: ${fmt(against(small))}× at ${int(small)}, ${fmt(against(large))}× at ${int(large)} (medians of the processes); ` +
+      `epochsim's growth / the floor's: ${record(`µs/event growth ${int(small)} → ${int(large)} participants / the floor's growth`, diffs.length === 0 ? growth : Infinity, 1.5)}`,
+  );
+  return { engineGrowth, floorGrowth, growth };
 }
 
 /** The process of one size of section 3b. */

@@ -1,0 +1,37 @@
+/**
+ * One process of the bench's replay-floor section (issue 15, ratios.js): the one-epoch workload
+ * under RULES, replayed by epochsim and by the two floor models (the state floor, which writes
+ * what the events write, and the balances-only one), interleaved after two warm-ups, each timed
+ * after a forced GC; the medians and the state checks printed as JSON. The section runs several
+ * such processes and takes the median of their ratios: on a shared machine a whole process can
+ * run twice as slowly as the next one, floor and all.
+ *
+ *   node --expose-gc bench/replay-child.js RULES PARTICIPANTS EVENTS RUNS
+ */
+const lib = await import('../dist/index.js');
+const { inferenceOf } = await import('../dist/engine/storage/inferences.js');
+const { makeScenario } = await import('./workload.js');
+const { compareStateWithEngine, compareWithEngine, floorReplay, floorReplayState, floorWorkload, median } = await import('./floors.js');
+
+const [rules, participants, events, runs] = [process.argv[2], ...process.argv.slice(3).map(Number)];
+const scenario = floorWorkload(makeScenario, participants, events);
+const fns = [() => lib.runScenario(scenario, { rules, keepTrace: false }), () => floorReplayState(scenario, rules), () => floorReplay(scenario, rules)];
+const result = fns[0]();
+const diffs = compareStateWithEngine(fns[1](), result, lib, inferenceOf);
+const balanceDiffs = compareWithEngine(fns[2](), result, lib);
+for (let i = 0; i < 2; i++) for (const fn of fns) fn();
+const ms = fns.map(() => []);
+const cpu = fns.map(() => []);
+for (let i = 0; i < runs; i++) {
+  fns.forEach((fn, k) => {
+    globalThis.gc?.();
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    fn();
+    ms[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const c = process.cpuUsage(c0);
+    cpu[k].push((c.user + c.system) / 1e3);
+  });
+}
+const [engine, state, balances] = fns.map((_, k) => ({ ms: median(ms[k]), cpuMs: median(cpu[k]) }));
+console.log(JSON.stringify({ events: scenario.items.length, engine, state, balances, diffs, balanceDiffs }));
