@@ -21,6 +21,29 @@ export const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/**
+ * Runs each function `runs` times in turn (A B C A B C …) after two warm-up rounds, a forced GC
+ * (with --expose-gc) before each timed call: the median wall and CPU milliseconds of each. The
+ * in-process half of the replay and growth sections (replay-child.js, growth-child.js).
+ */
+export function interleave(fns, runs) {
+  for (let i = 0; i < 2; i++) for (const fn of fns) fn();
+  const ms = fns.map(() => []);
+  const cpu = fns.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    fns.forEach((fn, k) => {
+      globalThis.gc?.();
+      const c0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      fn();
+      ms[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const c = process.cpuUsage(c0);
+      cpu[k].push((c.user + c.system) / 1e3);
+    });
+  }
+  return fns.map((_, k) => ({ ms: median(ms[k]), cpuMs: median(cpu[k]) }));
+}
+
 /** A ratio against its target: `1.23× ≤ 1.5× PASS`. */
 export const verdict = (ratio, target) => `${ratio.toFixed(2)}× (target ≤ ${target}×) ${ratio <= target ? 'PASS' : 'FAIL'}`;
 

@@ -11,24 +11,12 @@
 const lib = await import('../dist/index.js');
 const { inferenceOf } = await import('../dist/engine/storage/inferences.js');
 const { makeScenario } = await import('./workload.js');
-const { compareStateWithEngine, floorReplayState, floorWorkload, median } = await import('./floors.js');
+const { compareStateWithEngine, floorReplayState, floorWorkload, interleave } = await import('./floors.js');
 
 const [participants, events, runs] = process.argv.slice(2).map(Number);
 const scenario = floorWorkload(makeScenario, participants, events);
 const engine = () => lib.runScenario(scenario, { rules: 'deferred', keepTrace: false });
 const floor = () => floorReplayState(scenario, 'deferred');
 const diffs = compareStateWithEngine(floor(), engine(), lib, inferenceOf);
-for (let i = 0; i < 2; i++) {
-  engine();
-  floor();
-}
-const ms = [[], []];
-for (let i = 0; i < runs; i++) {
-  [engine, floor].forEach((fn, k) => {
-    globalThis.gc?.();
-    const t0 = process.hrtime.bigint();
-    fn();
-    ms[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
-  });
-}
-console.log(JSON.stringify({ participants, events: scenario.items.length, engineMs: median(ms[0]), floorMs: median(ms[1]), diffs }));
+const [e, f] = interleave([engine, floor], runs);
+console.log(JSON.stringify({ participants, events: scenario.items.length, engineMs: e.ms, floorMs: f.ms, diffs }));

@@ -11,7 +11,7 @@
 const lib = await import('../dist/index.js');
 const { inferenceOf } = await import('../dist/engine/storage/inferences.js');
 const { makeScenario } = await import('./workload.js');
-const { compareStateWithEngine, compareWithEngine, floorReplay, floorReplayState, floorWorkload, median } = await import('./floors.js');
+const { compareStateWithEngine, compareWithEngine, floorReplay, floorReplayState, floorWorkload, interleave } = await import('./floors.js');
 
 const [rules, participants, events, runs] = [process.argv[2], ...process.argv.slice(3).map(Number)];
 const scenario = floorWorkload(makeScenario, participants, events);
@@ -19,19 +19,5 @@ const fns = [() => lib.runScenario(scenario, { rules, keepTrace: false }), () =>
 const result = fns[0]();
 const diffs = compareStateWithEngine(fns[1](), result, lib, inferenceOf);
 const balanceDiffs = compareWithEngine(fns[2](), result, lib);
-for (let i = 0; i < 2; i++) for (const fn of fns) fn();
-const ms = fns.map(() => []);
-const cpu = fns.map(() => []);
-for (let i = 0; i < runs; i++) {
-  fns.forEach((fn, k) => {
-    globalThis.gc?.();
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    fn();
-    ms[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
-    const c = process.cpuUsage(c0);
-    cpu[k].push((c.user + c.system) / 1e3);
-  });
-}
-const [engine, state, balances] = fns.map((_, k) => ({ ms: median(ms[k]), cpuMs: median(cpu[k]) }));
+const [engine, state, balances] = interleave(fns, runs);
 console.log(JSON.stringify({ events: scenario.items.length, engine, state, balances, diffs, balanceDiffs }));
