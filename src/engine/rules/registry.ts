@@ -92,12 +92,13 @@ const deferred: Ruleset = {
         }
       }
       // Every host's record in one write of the participants' trie; host by host, in order.
+      const cause = { reason: 'settlement', escrow: s.escrow.id } as const;
       updateParticipantsMutably(draft, s.indexes, (p, at) => {
         const { host, amount } = s.payouts[at] as HostPayout;
         p.missedRequests = addCount(p.missedRequests, missed[at] as number, 'missed_requests', host);
         p.invalidatedInferences = addCount(p.invalidatedInferences, invalid[at] as number, 'invalidated_inferences', host);
         p.inferenceCount = addCount(p.inferenceCount, completed[at] as number, 'inference_count', host);
-        if (amount > 0n) creditLedgerMutably(ctx, p, host, amount, { reason: 'settlement', escrow: s.escrow.id });
+        if (amount > 0n) creditLedgerMutably(ctx, p, host, amount, cause);
         if (amount > 0n && ctx.trace) ctx.decisions.push({ kind: 'host_payout', host, amount, route: 'ledger' });
         paid += amount;
       });

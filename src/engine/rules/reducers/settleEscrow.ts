@@ -6,7 +6,7 @@ import { addCount } from '../../storage/counters.js';
 import { txError, type HostStatField, type TxError } from '../../errors.js';
 import { assignedPerSlotExact, divergence, transferOrFail, windowDecision } from '../payouts.js';
 import { sparseVec, vecGet, vecSet, vecSetMany } from '../../storage/pvec.js';
-import { escrowOf, hostStatsOf } from '../../storage/queries.js';
+import { escrowOf } from '../../storage/queries.js';
 import { assignedPerSlot } from '../registry.js';
 import type { HostPayout } from '../ruleset.js';
 import { copyEscrow, INFERENCE_MODULE, type ChainState, type Escrow, type HostEpochStats, type Mutable, type World } from '../../storage/state.js';
@@ -316,6 +316,8 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
   // counts this escrow once; summed per host first so each record is written once.
   const sums: (HostEpochStats | undefined)[] = new Array<HostEpochStats | undefined>(payouts.length);
   const v0211 = rules.hostStats === 'v0211';
+  // Epoch X's records, looked up once for every entry (and written back once below).
+  const statsOfEpoch = vecGet(draft.hostStats, x);
   for (let i = 0; i < event.hosts.length; i++) {
     const entry = event.hosts[i] as HostStatInput;
     const at = entryPayout[i] as number;
@@ -323,7 +325,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     if ((indexes[at] as number) < 0) continue;
     const host = (payouts[at] as HostPayout).host;
     const counted = sums[at];
-    const before = counted ?? hostStatsOf(draft, x, indexes[at] as number);
+    const before = counted ?? (statsOfEpoch && vecGet(statsOfEpoch, indexes[at] as number));
     const cost = (before?.cost ?? 0n) + entry.cost;
     if (cost > MAX_UINT64) {
       throw txError(
@@ -342,7 +344,7 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
     };
   }
   for (const sum of sums) if (sum !== undefined) Object.freeze(sum);
-  const stats = vecGet(draft.hostStats, x) ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
+  const stats = statsOfEpoch ?? sparseVec<HostEpochStats>(ctx.world.participants.length);
   draft.hostStats = vecSet(draft.hostStats, x, vecSetMany(stats, indexes, sums));
   const closed = copyEscrow(escrow);
   closed.settled = true;
