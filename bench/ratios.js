@@ -166,7 +166,7 @@ export async function memorySection({ makeScenario, participants, lengths, runs,
  */
 export function replayFloorSection({ participants, events, runs, rounds }) {
   const child = (rules) => {
-    const r = spawnSync(process.execPath, ['--expose-gc', REPLAY_CHILD, rules, String(participants), String(events), String(runs)], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...CHILD_FLAGS, REPLAY_CHILD, rules, String(participants), String(events), String(runs)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bench: replay-child.js ${rules} exited ${r.status}: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
@@ -176,7 +176,7 @@ export function replayFloorSection({ participants, events, runs, rounds }) {
   console.log(
     `\nreplay against the replay floor (a minimal mutable model of the hot events: plain Maps, bigints, no history, no invariants): ` +
       `${n.toLocaleString('en-US')} events of one epoch, ${participants.toLocaleString('en-US')} participants; ${rounds} fresh processes per ruleset, alternating, ` +
-      `in each epochsim and the floors interleaved, median of ${runs} after 2 warm-ups; the figure is the median of the processes' ratios`,
+      `in each epochsim and the floors interleaved, median of ${runs} after 2 warm-ups; the figure is the median of the processes' ratios; ${CHILD_NOTE}`,
   );
   const same = (d) => (d.length === 0 ? 'yes' : `NO (${d.slice(0, 5).join('; ')})`);
   for (const [rules, results] of Object.entries(all)) {
@@ -197,6 +197,19 @@ export function replayFloorSection({ participants, events, runs, rounds }) {
   }
 }
 
+/**
+ * How sections 1b and 3b start their processes. V8's concurrent marking is off in them, for
+ * epochsim and its floor alike: replaying the workload again and again in one process on a
+ * 2-core machine, about half the processes fell into a mode where a major GC marks on a helper
+ * thread for most of the run, every scavenge promotes ten times as much (5–6 MB against 0.4–0.6),
+ * and epochsim ran 2.5× and its floor 2× more slowly from start to end, so the median of five
+ * processes moved from 3.2× to 5×. With marking on the main thread (incremental, as before) no
+ * process did, and the ratio is that of the normal processes (performance.md, "The bimodal
+ * processes"). `epochsim run` replays once per process and was not seen in that mode.
+ */
+const CHILD_FLAGS = ['--expose-gc', '--no-concurrent-marking'];
+const CHILD_NOTE = "V8's concurrent marking off in these processes, for both sides";
+
 /** The process of one round of section 1b. */
 const REPLAY_CHILD = new URL('./replay-child.js', import.meta.url).pathname;
 
@@ -213,7 +226,7 @@ const REPLAY_CHILD = new URL('./replay-child.js', import.meta.url).pathname;
  */
 export function participantGrowthSection({ small, large, events, runs, rounds }) {
   const child = (participants) => {
-    const r = spawnSync(process.execPath, ['--expose-gc', GROWTH_CHILD, String(participants), String(events), String(runs)], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...CHILD_FLAGS, GROWTH_CHILD, String(participants), String(events), String(runs)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bench: growth-child.js ${participants} exited ${r.status}: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
@@ -231,7 +244,7 @@ export function participantGrowthSection({ small, large, events, runs, rounds })
   console.log(
     `\nper-event cost ${int(small)} → ${int(large)} participants against the floor's (deferred, ${int(n)} events of one epoch; ` +
       `each size in a fresh process, epochsim and the state floor interleaved in it, median of ${runs}; the sizes alternated, median of ${rounds} processes each; ` +
-      `the state floor ends in epochsim's state: ${diffs.length === 0 ? 'yes' : `NO (${diffs.slice(0, 5).join('; ')})`})`,
+      `the state floor ends in epochsim's state: ${diffs.length === 0 ? 'yes' : `NO (${diffs.slice(0, 5).join('; ')})`}; ${CHILD_NOTE})`,
   );
   console.log(`  epochsim: ${us(med(small, 'engineMs'))} → ${us(med(large, 'engineMs'))} µs/event, ×${fmt(engineGrowth)}`);
   console.log(`  state floor: ${us(med(small, 'floorMs'))} → ${us(med(large, 'floorMs'))} µs/event, ×${fmt(floorGrowth)} (this machine's price of a bigger state)`);
