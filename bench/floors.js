@@ -404,7 +404,19 @@ export function floorReplayState(scenario, rules) {
         while (inferences.has(id)) id = `inf-${++n}`;
         seq = n;
         move(e.requester, INFERENCE, pay);
-        inferences.set(id, { id, requester: e.requester, executor: e.executor, price, escrow, actualCost: expired ? 0n : cost, status: expired ? 'EXPIRED' : 'FINISHED', epoch });
+        inferences.set(id, {
+          id,
+          requester: e.requester,
+          executor: e.executor,
+          price,
+          promptTokens: e.promptTokens,
+          maxTokens: e.maxTokens,
+          completionTokens: e.completionTokens,
+          escrow,
+          actualCost: expired ? 0n : cost,
+          status: expired ? 'EXPIRED' : 'FINISHED',
+          epoch,
+        });
         const p = people.get(e.executor);
         if (expired) p.missedRequests += 1;
         else {
@@ -472,7 +484,9 @@ export function compareStateWithEngine(model, result, lib, inferenceOf) {
   differ('inference sequence', final.inferenceSeq, model.seq);
   for (const [id, r] of model.inferences) {
     const got = inferenceOf(final, id);
-    for (const field of ['requester', 'executor', 'price', 'escrow', 'actualCost', 'status', 'epoch']) differ(`inference ${id}.${field}`, got?.[field], r[field]);
+    for (const field of ['requester', 'executor', 'price', 'promptTokens', 'maxTokens', 'completionTokens', 'escrow', 'actualCost', 'status', 'epoch']) {
+      differ(`inference ${id}.${field}`, got?.[field], r[field]);
+    }
   }
   differ('failed events', result.counts.failed, model.failed);
   return diffs;

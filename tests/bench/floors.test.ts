@@ -44,10 +44,11 @@ describe('the state check sees every kind of difference', () => {
     return floors.compareStateWithEngine(model, result, lib, inferenceOf);
   };
 
-  it('a participant counter, a host stat, an inference, an escrow, an exclusion, a balance, the failures', () => {
+  it('a participant counter, a host stat, an inference and its token count, an escrow, an exclusion, a balance, the failures', () => {
     expect(differs((m) => m.people.get('host00003').inferenceCount++)).toEqual(['host00003.inferenceCount: engine 440, floor 441']);
     expect(differs((m) => (m.hostStats.get(1).get('host00012').cost += 1n))).toEqual(['host stats 1 host00012.cost: engine 52443876663, floor 52443876664']);
     expect(differs((m) => (m.inferences.get('inf-7').actualCost += 1n))).toEqual(['inference inf-7.actualCost: engine 1969000, floor 1969001']);
+    expect(differs((m) => (m.inferences.get('inf-7').completionTokens += 1n))).toEqual(['inference inf-7.completionTokens: engine 1498, floor 1499']);
     expect(differs((m) => (m.escrows[3].settled = !m.escrows[3].settled))).toEqual(['escrow 4.settled: engine true, floor false']);
     expect(differs((m) => m.exclusions.set(1, []))).toEqual(['exclusions of 1: engine host00037, floor ']);
     expect(differs((m) => m.bank.set('user0001', m.bank.get('user0001') + 1n))[0]).toMatch(/^bank user0001: engine \d+, floor \d+$/);
