@@ -67,6 +67,13 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+
+// The replays measured in this process (and in sections 1b and 3b's, ratios.js CHILD_FLAGS) run
+// without V8's concurrent marking: replaying again and again in one process, about half of the
+// processes otherwise fell into a GC mode that ran them 2–2.5× more slowly (performance.md, "The
+// bimodal processes"). The commands timed end to end (epochsim, js-yaml, node) run as a user's do.
+v8.setFlagsFromString('--no-concurrent-marking');
 
 // The engine as a library (built by `npm run build`); `advance` is the per-event invariant step,
 // used here only to split the cost by event type.
@@ -207,7 +214,7 @@ const cpus = os.cpus();
 console.log(
   `machine: node ${process.version}, ${cpus.length} cpus, ${cpus[0]?.model ?? 'unknown cpu'}, ` +
     `${os.platform()} ${os.arch()}, ${fmt(os.totalmem() / 2 ** 30)} GiB; load average ${os.loadavg().map((x) => fmt(x, 2)).join(' ')} ` +
-    '(other work on the machine slows epochsim and its floors alike only roughly: compare runs at a similar load)',
+    "(other work on the machine slows epochsim and its floors alike only roughly: compare runs at a similar load); V8's concurrent marking off for the replays in this process and in sections 1b and 3b",
 );
 const heapStart = heapMiB();
 
