@@ -34,9 +34,9 @@ const ZERO = 0x30;
  * buckets of one trie leaf before the next, so each leaf is copied 32 times in a row and all but
  * the last copy die young. Hashed, every inference copied a different leaf of the 1 024, each
  * copy lived until that leaf's next inference, a thousand inferences later, and the garbage
- * collector moved most of them at least once: about a tenth of a replay's time (A/B, fresh
- * processes, 0.90× with this). Any other id: 32-bit FNV-1a over its UTF-16 code units, folded
- * onto the bucket range.
+ * collector moved most of them at least once: about a tenth of a replay's time (the replay
+ * took 0.86–0.89× with this, alternating fresh processes; docs/explanation/performance.md). Any
+ * other id: 32-bit FNV-1a over its UTF-16 code units, folded onto the bucket range.
  */
 export function bucketOf(id: string): number {
   if (id.length > 4 && id.charCodeAt(0) === I && id.charCodeAt(1) === N && id.charCodeAt(2) === F && id.charCodeAt(3) === DASH) {
