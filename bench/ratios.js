@@ -201,11 +201,11 @@ export function replayFloorSection({ participants, events, runs, rounds }) {
  * How sections 1b and 3b start their processes. V8's concurrent marking is off in them, for
  * epochsim and its floor alike: replaying the workload again and again in one process on a
  * 2-core machine, about half the processes fell into a mode where a major GC marks on a helper
- * thread for most of the run, every scavenge promotes ten times as much (5–6 MB against 0.4–0.6),
- * and epochsim ran 2.5× and its floor 2× more slowly from start to end, so the median of five
- * processes moved from 3.2× to 5×. With marking on the main thread (incremental, as before) no
- * process did, and the ratio is that of the normal processes (performance.md, "The bimodal
- * processes"). `epochsim run` replays once per process and was not seen in that mode.
+ * thread for most of the run, every scavenge promotes ten times as much (5.2–6.2 MB against
+ * 0.4–0.6), and epochsim ran 2.5× and its floor 2× more slowly from start to end, so the median
+ * of five processes moved between 3.2× and 5×. With the marking done on the main thread
+ * (incremental) none did, and the ratio is that of the normal processes (performance.md, "The
+ * bimodal processes"). `epochsim run` replays once per process and was not seen in that mode.
  */
 const CHILD_FLAGS = ['--expose-gc', '--no-concurrent-marking'];
 const CHILD_NOTE = "V8's concurrent marking off in these processes, for both sides";
