@@ -253,7 +253,9 @@ export const settleEscrow: CaseReducer<'settle_escrow'> = (draft, event, ctx) =>
       bonusSlots?.push(entry.slot);
     }
     const at = hosts.of[entry.slot] as number;
-    const sum = (amounts[at] ?? 0n) + amount;
+    // (a host's first entry is its amount as it is: no bigint addition)
+    const earlier = amounts[at];
+    const sum = earlier === undefined ? amount : earlier + amount;
     // v0.2.11 adds up each host's costs unchecked: a uint64 that wraps.
     amounts[at] = rules.sums === 'wrapping' ? sum % TWO_64 : sum;
   }
