@@ -165,13 +165,8 @@ export async function memorySection({ makeScenario, participants, lengths, runs,
  * only the balances, is printed next to it without a target.
  */
 export function replayFloorSection({ participants, events, runs, rounds }) {
-  const child = (rules) => {
-    const r = spawnSync(process.execPath, [...CHILD_FLAGS, REPLAY_CHILD, rules, String(participants), String(events), String(runs)], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`bench: replay-child.js ${rules} exited ${r.status}: ${r.stderr}`);
-    return JSON.parse(r.stdout);
-  };
   const all = { deferred: [], immediate: [] };
-  for (let i = 0; i < rounds; i++) for (const rules of Object.keys(all)) all[rules].push(child(rules));
+  for (let i = 0; i < rounds; i++) for (const rules of Object.keys(all)) all[rules].push(runChild(REPLAY_CHILD, rules, participants, events, runs));
   const n = all.deferred[0].events;
   console.log(
     `\nreplay against the replay floor (a minimal mutable model of the hot events: plain Maps, bigints, no history, no invariants): ` +
@@ -210,6 +205,13 @@ export function replayFloorSection({ participants, events, runs, rounds }) {
 const CHILD_FLAGS = ['--expose-gc', '--no-concurrent-marking'];
 const CHILD_NOTE = "V8's concurrent marking off in these processes, for both sides";
 
+/** Runs one process of section 1b or 3b (`script` with `args`) and returns the JSON it printed. */
+function runChild(script, ...args) {
+  const r = spawnSync(process.execPath, [...CHILD_FLAGS, script, ...args.map(String)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench: ${script.split('/').pop()} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
 /** The process of one round of section 1b. */
 const REPLAY_CHILD = new URL('./replay-child.js', import.meta.url).pathname;
 
@@ -225,13 +227,8 @@ const REPLAY_CHILD = new URL('./replay-child.js', import.meta.url).pathname;
  * slows both sides of its ratio and does not move the figure.
  */
 export function participantGrowthSection({ small, large, events, runs, rounds }) {
-  const child = (participants) => {
-    const r = spawnSync(process.execPath, [...CHILD_FLAGS, GROWTH_CHILD, String(participants), String(events), String(runs)], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`bench: growth-child.js ${participants} exited ${r.status}: ${r.stderr}`);
-    return JSON.parse(r.stdout);
-  };
   const results = { [small]: [], [large]: [] };
-  for (let i = 0; i < rounds; i++) for (const p of [small, large]) results[p].push(child(p));
+  for (let i = 0; i < rounds; i++) for (const p of [small, large]) results[p].push(runChild(GROWTH_CHILD, p, events, runs));
   const med = (p, key) => median(results[p].map((r) => r[key]));
   const diffs = [...results[small], ...results[large]].flatMap((r) => r.diffs);
   const n = results[small][0].events;

@@ -3,8 +3,8 @@
  * under RULES, replayed by epochsim and by the two floor models (the state floor, which writes
  * what the events write, and the balances-only one), interleaved after two warm-ups, each timed
  * after a forced GC; the medians and the state checks printed as JSON. The section runs several
- * such processes and takes the median of their ratios: on a shared machine a whole process can
- * run twice as slowly as the next one, floor and all.
+ * such processes (without concurrent marking: ratios.js CHILD_FLAGS) and takes the median of
+ * their ratios, so that one process that ran unlike the others does not decide the figure.
  *
  *   node --expose-gc bench/replay-child.js RULES PARTICIPANTS EVENTS RUNS
  */

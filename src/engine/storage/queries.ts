@@ -48,8 +48,13 @@ export function isActiveIn(state: AnyState, world: World, epoch: number, name: s
 
 /** The participant index of `name` when it is in the active set of `epoch`, else −1 (one name lookup for the check and the index). */
 export function activeIndexOf(state: AnyState, world: World, epoch: number, name: string): number {
+  return activeIndexIn(activeSetOf(state, epoch), world, name);
+}
+
+/** `activeIndexOf` in a set already looked up (a caller checking several names against one epoch). */
+export function activeIndexIn(set: ActiveSet | undefined, world: World, name: string): number {
   const index = world.participantIndex.get(name);
-  return index !== undefined && activeSetOf(state, epoch)?.isMember[index] === true ? index : -1;
+  return index !== undefined && set?.isMember[index] === true ? index : -1;
 }
 
 export function summaryOf(state: AnyState, epoch: number, index: number): Summary | undefined {

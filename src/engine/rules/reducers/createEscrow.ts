@@ -1,7 +1,7 @@
 import { transferMutably } from '../../storage/bank.js';
 import { TxError, txError } from '../../errors.js';
 import { vecPush, vecSet } from '../../storage/pvec.js';
-import { activeSetOf, escrowsCreatedIn } from '../../storage/queries.js';
+import { activeIndexIn, activeSetOf, escrowsCreatedIn } from '../../storage/queries.js';
 import { INFERENCE_MODULE } from '../../storage/state.js';
 import type { CaseReducer } from './types.js';
 
@@ -26,12 +26,11 @@ export const createEscrow: CaseReducer<'create_escrow'> = (draft, event, ctx) =>
   if (epoch === 0) throw txError('NO_EPOCH_STARTED', {}, 'no epoch has started');
   if (slots.length === 0) throw txError('NO_SLOTS', {}, 'escrow has no slots');
   // The epoch's active set, looked up once for every slot.
-  const isMember = activeSetOf(draft, epoch)?.isMember;
+  const active = activeSetOf(draft, epoch);
   for (const host of slots) {
-    const index = ctx.world.participantIndex.get(host);
     // An address with no participant record: allowed by the chain versions as a what-if (rules.ts).
-    if (index === undefined && ctx.rules.unregisteredSlots) continue;
-    if (index === undefined || isMember?.[index] !== true) {
+    if (ctx.rules.unregisteredSlots && !ctx.world.participantIndex.has(host)) continue;
+    if (activeIndexIn(active, ctx.world, host) < 0) {
       throw txError('SLOT_HOST_NOT_ACTIVE', { host, epoch }, `slot host ${host} is not in the active set of epoch ${epoch}`);
     }
   }
